@@ -1,0 +1,29 @@
+# Convenience targets; the README's Quickstart commands work without make too.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-all lint docs rehash bench
+
+$(BIN)/msc-exos-pof: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(BIN)/msc-exos-pof
+	$(BIN)/msc-exos-pof validate
+
+test: $(BIN)/msc-exos-pof
+	$(BIN)/python -m pytest
+
+test-all: $(BIN)/msc-exos-pof
+	$(BIN)/python -m pytest -m "slow or not slow"
+
+lint: $(BIN)/msc-exos-pof
+	$(BIN)/ruff check src tests benchmarks
+
+docs: $(BIN)/msc-exos-pof
+	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
+
+rehash: $(BIN)/msc-exos-pof
+	$(BIN)/msc-exos-pof rehash

@@ -1,0 +1,91 @@
+"""Curated data of a systematic review of MSC-derived exosomes for premature ovarian failure.
+
+Importing this package is cheap: pandas, pandera and frictionless are imported on first use.
+
+>>> import msc_exos_pof
+>>> studies = msc_exos_pof.load("studies")
+>>> len(studies)
+17
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from frictionless import Package
+
+    from .report import Report
+
+__all__ = [
+    "__version__",
+    "cite",
+    "load",
+    "package",
+    "package_dir",
+    "records",
+    "resource_names",
+    "validate",
+]
+
+
+def load(name: str, path: str | None = None) -> pd.DataFrame:
+    """Return resource ``name`` as a pandas DataFrame typed from its Table Schema.
+
+    Enums become categoricals, integers nullable ``Int64``, text ``string``, booleans
+    ``boolean``. ``path`` is a ``datapackage.json`` or its folder; default: the shipped package.
+    """
+    from .package import load_frame
+
+    return load_frame(name, path)
+
+
+def package(path: str | None = None) -> Package:
+    """Return the data package as a ``frictionless.Package`` (read-only use)."""
+    from .package import frictionless_package
+
+    return frictionless_package(path)
+
+
+def package_dir() -> Any:
+    """Return the folder that holds the shipped ``datapackage.json``."""
+    from .package import shipped_package_dir
+
+    return shipped_package_dir()
+
+
+def resource_names(path: str | None = None) -> list[str]:
+    """Return the names of the package's resources, in descriptor order."""
+    from .package import read_descriptor
+
+    return [resource["name"] for resource in read_descriptor(path)["resources"]]
+
+
+def records(name: str, path: str | None = None) -> list[Any]:
+    """Return resource ``name`` as a list of typed pydantic records."""
+    from .models import records as _records
+
+    return _records(name, path)
+
+
+def validate(path: str | None = None, **options: Any) -> Report:
+    """Run every check on a package (default: the shipped one) and return a ``Report``."""
+    from .gate import validate as _validate
+
+    return _validate(path, **options)
+
+
+def cite(style: str = "text") -> str:
+    """Return how to cite the dataset and the review it comes from (``text`` or ``bibtex``)."""
+    from .citation import cite as _cite
+
+    return _cite(style)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from .package import read_descriptor
+
+        return read_descriptor(None)["version"]
+    raise AttributeError(f"module 'msc_exos_pof' has no attribute {name!r}")

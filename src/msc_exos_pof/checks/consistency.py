@@ -1,0 +1,1 @@
+"""Checks: consistency layer (placeholder, filled in by its issue)."""

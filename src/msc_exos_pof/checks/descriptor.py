@@ -1,0 +1,1 @@
+"""Checks: descriptor layer (placeholder, filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Checks: errata layer (placeholder, filled in by its issue)."""

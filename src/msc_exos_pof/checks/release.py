@@ -1,0 +1,1 @@
+"""Checks: release layer (placeholder, filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Checks: schema layer (placeholder, filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Checks: tables layer (placeholder, filled in by its issue)."""

@@ -1,0 +1,32 @@
+"""Command line: parse arguments, call one library function, render, pick the exit code.
+
+Commands live in one module per topic (``cli_gate``, ``cli_release``, ``cli_testing``, ``cli_docs``).
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="msc-exos-pof", prog_name="msc-exos-pof")
+def main() -> None:
+    """Curated data of a systematic review of MSC-derived exosomes for premature ovarian
+    failure, and a data-quality gate for it and for any copy of it."""
+
+
+def _add_commands() -> None:
+    import importlib
+
+    for module_name in ("cli_gate", "cli_release", "cli_testing", "cli_docs"):
+        try:
+            module = importlib.import_module(f"msc_exos_pof.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"msc_exos_pof.{module_name}":
+                raise
+            continue
+        for command in getattr(module, "COMMANDS", []):
+            main.add_command(command)
+
+
+_add_commands()

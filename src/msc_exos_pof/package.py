@@ -1,0 +1,336 @@
+"""Locating, reading and safely opening a data package: the descriptor, resource paths, typed frames."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from frictionless import Package
+
+DESCRIPTOR_NAME = "datapackage.json"
+_CHUNK = 1 << 20
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class PackageError(Exception):
+    """The package cannot be read at all (exit code 2): what happened and what to do.
+
+    ``check`` is the stable id of the finding this error becomes in a report.
+    """
+
+    def __init__(self, check: str, message: str, resource: str | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+        self.resource = resource
+        self.field = field
+
+
+class TableError(Exception):
+    """One resource's file cannot be read as a table (bad encoding, broken CSV, missing file)."""
+
+    def __init__(self, check: str, message: str, resource: str, row: int | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+        self.resource = resource
+        self.row = row
+        self.field = field
+
+
+def shipped_package_dir() -> Path:
+    """Folder of the data package shipped with the library (wheel) or the checkout (editable)."""
+    installed = resources.files("msc_exos_pof") / "datapackage"
+    if installed.joinpath(DESCRIPTOR_NAME).is_file():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[2] / "datapackage"
+
+
+def descriptor_path(path: str | os.PathLike[str] | None) -> Path:
+    """``datapackage.json`` for ``path``: the shipped package, a folder, or the file itself."""
+    if path is None:
+        return shipped_package_dir() / DESCRIPTOR_NAME
+    candidate = Path(path).expanduser()
+    if candidate.is_dir():
+        return candidate / DESCRIPTOR_NAME
+    return candidate
+
+
+def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Parse and return the descriptor, or raise ``PackageError`` saying why it cannot be read."""
+    file = descriptor_path(path)
+    try:
+        stat = file.stat()
+    except OSError:
+        raise PackageError(
+            "descriptor.missing",
+            f"no data package at {file}: expected a datapackage.json or a folder that holds one",
+        ) from None
+    return _read_descriptor_cached(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_descriptor_cached(file: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    try:
+        text = Path(file).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PackageError(
+            "descriptor.encoding",
+            f"{file} is not UTF-8 (byte {error.start}): save the descriptor as UTF-8",
+        ) from None
+    except OSError as error:
+        raise PackageError("descriptor.missing", f"cannot read {file}: {error.strerror}") from None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PackageError(
+            "descriptor.json",
+            f"{file} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+        ) from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise PackageError(
+            "descriptor.json",
+            f"{file} is not a data package descriptor: expected a JSON object with a "
+            "'resources' list",
+        )
+    for index, resource in enumerate(descriptor["resources"]):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            raise PackageError(
+                "descriptor.json",
+                f"{file}: resource #{index + 1} is not an object with a 'name'",
+            )
+    return descriptor
+
+
+def unsafe_path_reason(value: object) -> str | None:
+    """Why a resource ``path`` may not be opened (``None`` when it is a safe relative path).
+
+    Only relative paths that stay inside the package folder are allowed: no URLs (never
+    fetched), no absolute paths, no ``..``, ``~`` or ``$VAR``.
+    """
+    if not isinstance(value, str) or not value:
+        return "the path is not a non-empty string"
+    if _URL.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
+        return "it is a URL; remote resources are refused and never fetched"
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
+        return "it is an absolute path"
+    if value.startswith("~") or "$" in value:
+        return "it expands a home folder or an environment variable"
+    parts = re.split(r"[\\/]", value)
+    if ".." in parts:
+        return "it climbs out of the package folder with '..'"
+    if "\x00" in value:
+        return "it contains a NUL byte"
+    return None
+
+
+@dataclass(frozen=True)
+class ResourceFile:
+    """A resource of the package with its safe, resolved file path."""
+
+    name: str
+    descriptor: dict[str, Any]
+    file: Path
+
+
+def resource_files(path: str | os.PathLike[str] | None = None) -> list[ResourceFile]:
+    """Every resource with its resolved file; ``PackageError`` when any path is unsafe."""
+    file = descriptor_path(path)
+    descriptor = read_descriptor(path)
+    base = file.parent.resolve()
+    out = []
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        value = resource.get("path")
+        reason = unsafe_path_reason(value)
+        if reason is None:
+            target = (base / value).resolve()
+            if base != target and base not in target.parents:
+                reason = "it resolves (through a link) outside the package folder"
+        if reason is not None:
+            raise PackageError(
+                "descriptor.unsafe_path",
+                f"resource '{name}' has path {value!r}, which is refused because {reason}; "
+                "use a relative path inside the package folder",
+                resource=name,
+                field="path",
+            )
+        out.append(ResourceFile(name, resource, target))
+    return out
+
+
+def resource_file(name: str, path: str | os.PathLike[str] | None = None) -> ResourceFile:
+    """The resource called ``name``; ``KeyError`` listing the known names otherwise."""
+    files = resource_files(path)
+    for item in files:
+        if item.name == name:
+            return item
+    known = ", ".join(item.name for item in files)
+    raise KeyError(f"no resource named {name!r}; the package has: {known}")
+
+
+def file_digest(file: Path) -> tuple[int, str]:
+    """Size in bytes and ``sha256:<hex>`` of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(file, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, f"sha256:{digest.hexdigest()}"
+
+
+def read_raw_table(item: ResourceFile) -> pd.DataFrame:
+    """The CSV as text columns, exactly as written ("" for empty cells); ``TableError`` if unreadable."""
+    import pandas as pd
+
+    try:
+        with open(item.file, encoding="utf-8", newline="") as handle:
+            frame = pd.read_csv(
+                handle, dtype=str, keep_default_na=False, na_filter=False, engine="c"
+            )
+    except FileNotFoundError:
+        raise TableError(
+            "table.missing_file",
+            f"resource '{item.name}': file {item.descriptor.get('path')} does not exist",
+            item.name,
+        ) from None
+    except UnicodeDecodeError as error:
+        raise TableError(
+            "table.encoding",
+            f"resource '{item.name}': {item.descriptor.get('path')} is not UTF-8 "
+            f"(byte offset {error.start}); save it as UTF-8",
+            item.name,
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise TableError(
+            "table.parse", f"resource '{item.name}': the file is empty (no header row)", item.name
+        ) from None
+    except (pd.errors.ParserError, ValueError, OSError) as error:
+        message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        row = _row_from_message(message)
+        raise TableError(
+            "table.parse",
+            f"resource '{item.name}': the CSV cannot be parsed: {message}",
+            item.name,
+            row=row,
+        ) from None
+    return frame
+
+
+def _row_from_message(message: str) -> int | None:
+    match = re.search(r"(?:line|row) (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def pandas_dtype(field: dict[str, Any]) -> Any:
+    """The pandas dtype a Table Schema field loads as."""
+    import pandas as pd
+
+    kind = field.get("type", "string")
+    enum = (field.get("constraints") or {}).get("enum")
+    if enum and kind == "string":
+        return pd.CategoricalDtype(categories=list(enum), ordered=False)
+    return {
+        "integer": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "year": "Int64",
+    }.get(kind, "string")
+
+
+_TRUE = {"true", "True", "TRUE", "1"}
+_FALSE = {"false", "False", "FALSE", "0"}
+
+
+def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
+    """Convert a raw text frame to the dtypes of its Table Schema; bad cells become missing.
+
+    Cells that cannot be converted are reported by the schema checks, not here.
+    """
+    import pandas as pd
+
+    columns = {}
+    for field in schema.get("fields", []):
+        name = field["name"]
+        if name not in raw.columns:
+            continue
+        text = raw[name].astype("string").replace("", pd.NA)
+        dtype = pandas_dtype(field)
+        if dtype == "Int64" or dtype == "Float64":
+            values = pd.to_numeric(text, errors="coerce")
+            if dtype == "Int64":
+                whole = values.notna() & (values % 1 == 0)
+                values = values.where(whole)
+            columns[name] = values.astype(dtype)
+        elif dtype == "boolean":
+            columns[name] = text.map(
+                lambda value: True if value in _TRUE else False if value in _FALSE else pd.NA,
+                na_action="ignore",
+            ).astype("boolean")
+        elif isinstance(dtype, pd.CategoricalDtype):
+            columns[name] = text.astype("object").astype(dtype)
+        else:
+            columns[name] = text
+    extra = [name for name in raw.columns if name not in columns]
+    frame = pd.DataFrame(columns, index=raw.index)
+    for name in extra:
+        frame[name] = raw[name].astype("string")
+    return frame
+
+
+def load_frame(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Resource ``name`` as a typed DataFrame (see ``msc_exos_pof.load``)."""
+    item = resource_file(name, path)
+    return typed_frame(read_raw_table(item), item.descriptor.get("schema", {}))
+
+
+def frictionless_package(path: str | os.PathLike[str] | None = None) -> Package:
+    """The package as ``frictionless.Package``, after refusing unsafe resource paths."""
+    from frictionless import Package
+
+    file = descriptor_path(path)
+    resource_files(path)  # refuses URLs and escaping paths before frictionless sees them
+    return Package(str(file.resolve()))
+
+
+def write_json_atomic(file: Path, data: Any) -> None:
+    """Write ``data`` as pretty JSON next to ``file`` and move it into place in one step."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Write each resource's ``bytes`` and ``hash`` into the descriptor; return what changed."""
+    file = descriptor_path(path)
+    descriptor = json.loads(file.read_text(encoding="utf-8"))
+    changed = []
+    items = {item.name: item for item in resource_files(path)}
+    for resource in descriptor["resources"]:
+        size, digest = file_digest(items[resource["name"]].file)
+        if resource.get("bytes") != size or resource.get("hash") != digest:
+            changed.append(resource["name"])
+        resource["bytes"] = size
+        resource["hash"] = digest
+    if changed:
+        write_json_atomic(file, descriptor)
+    return changed
