@@ -24,7 +24,7 @@ settings.register_profile(
 )
 settings.load_profile("default")
 
-from msc_exos_pof.package import rehash, shipped_package_dir
+from msc_exos_pof.package_io import rehash, shipped_package_dir
 
 SOURCE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "source" / "000_a4970f2b6624f28e.txt"
 

@@ -36,28 +36,28 @@ def load(name: str, path: str | None = None) -> pd.DataFrame:
     Enums become categoricals, integers nullable ``Int64``, text ``string``, booleans
     ``boolean``. ``path`` is a ``datapackage.json`` or its folder; default: the shipped package.
     """
-    from .package import load_frame
+    from .package_io import load_frame
 
     return load_frame(name, path)
 
 
 def package(path: str | None = None) -> Package:
     """Return the data package as a ``frictionless.Package`` (read-only use)."""
-    from .package import frictionless_package
+    from .package_io import frictionless_package
 
     return frictionless_package(path)
 
 
 def package_dir() -> Any:
     """Return the folder that holds the shipped ``datapackage.json``."""
-    from .package import shipped_package_dir
+    from .package_io import shipped_package_dir
 
     return shipped_package_dir()
 
 
 def resource_names(path: str | None = None) -> list[str]:
     """Return the names of the package's resources, in descriptor order."""
-    from .package import read_descriptor
+    from .package_io import read_descriptor
 
     return [resource["name"] for resource in read_descriptor(path)["resources"]]
 
@@ -85,7 +85,7 @@ def cite(style: str = "text") -> str:
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from .package import read_descriptor
+        from .package_io import read_descriptor
 
         return read_descriptor(None)["version"]
     raise AttributeError(f"module 'msc_exos_pof' has no attribute {name!r}")

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .package import (
+from .package_io import (
     ResourceFile,
     TableError,
     descriptor_path,

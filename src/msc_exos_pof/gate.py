@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from .checks import all_checks
 from .context import PackageContext
-from .package import PackageError, descriptor_path
+from .package_io import PackageError, descriptor_path
 from .report import Finding, Report
 
 

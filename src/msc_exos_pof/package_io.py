@@ -1,4 +1,4 @@
-"""Locating, reading and safely opening a data package: the descriptor, resource paths, typed frames."""
+"""Locating, reading and safely opening a data package (named package_io so that `msc_exos_pof.package()` stays the public function): the descriptor, resource paths, typed frames."""
 
 from __future__ import annotations
 
