@@ -1,4 +1,7 @@
-"""Locating, reading and safely opening a data package (named package_io so that `msc_exos_pof.package()` stays the public function): the descriptor, resource paths, typed frames."""
+"""Locating, reading and safely opening a data package: descriptor, resource paths, typed frames.
+
+Named ``package_io`` because a submodule called ``package`` would shadow ``msc_exos_pof.package()``.
+"""
 
 from __future__ import annotations
 
