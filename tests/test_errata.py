@@ -1,0 +1,99 @@
+"""Errata reconciliation (each difference documented once, no stale rows) and the checks page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import edit_rows, read_rows
+from test_consistency_checks import FAMILIES, drop_rows, fired, set_cell, study
+
+from msc_exos_pof import validate
+from msc_exos_pof.checks import all_checks
+from msc_exos_pof.checks_doc import checks_markdown, main, write_checks_markdown
+
+CHECKS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
+
+
+def test_every_erratum_of_the_shipped_package_surfaces_once_as_known(package_copy: Path) -> None:
+    errata = {row["erratum_id"] for row in read_rows(package_copy, "errata")}
+    report = validate(package_copy, select=["errata.known"], summary=False)
+    known = [f.erratum for f in report.by_check("errata.known")]
+    assert sorted(known) == sorted(errata)
+    assert len(known) == 15
+    assert report.exit_code == 0
+
+
+@pytest.mark.parametrize("erratum, check", [
+    ("studies/yang-m-2020/year", "years.label"),
+    ("studies/sun-b-2019/first_author", "studies.first_author_label"),
+    ("studies/li-q-2024/species", "studies.species"),
+    ("studies/bao-z-2024/msc_source", "studies.msc_source"),
+    ("stated_counts/studies_per_design.clinical/value", "counts.per_design"),
+    ("stated_counts/studies_per_source.PMSC/value", "counts.per_source"),
+    ("msc_sources/PMSC/stated_study_count", "counts.source_table"),
+    ("references/54/duplicate_of", None),
+])
+def test_removing_an_erratum_makes_its_difference_an_error(
+        package_copy: Path, erratum: str, check: str | None) -> None:
+    drop_rows(package_copy, "errata", "erratum_id", erratum)
+    report = validate(package_copy, select=FAMILIES, summary=False)
+    resource, record, field_name = erratum.split("/")
+    unexplained = report.by_check("errata.unexplained")
+    assert [(f.resource, f.field) for f in unexplained] == [(resource, field_name)]
+    assert erratum in unexplained[0].message
+    expected = {"errata.unexplained"} | ({check} if check else set())
+    assert fired(report.fired()) == expected
+    assert report.exit_code == 1
+
+
+def test_an_erratum_whose_values_no_longer_match_is_stale_and_the_difference_unexplained(
+        package_copy: Path) -> None:
+    set_cell(package_copy, "errata", "erratum_id", "studies/yang-m-2020/year", "published_value",
+             "2017")
+    report = validate(package_copy, select=FAMILIES, summary=False)
+    assert fired(report.fired()) == {"years.label", "errata.unexplained", "errata.stale"}
+    assert "'2018' -> '2020'" in report.by_check("errata.stale")[0].message
+
+
+def test_a_narrative_erratum_is_stale_once_the_curated_value_changes(package_copy: Path) -> None:
+    # li-y-2024 species: the narrative says rat, the data say mouse; curating rat removes it.
+    study(package_copy, "li-y-2024", "species", "rat")
+    study(package_copy, "li-y-2024", "animal_model_published", "Rat")
+    report = validate(package_copy, select=FAMILIES, summary=False)
+    assert fired(report.fired()) == {"errata.stale"}
+    assert report.by_check("errata.stale")[0].erratum == "studies/li-y-2024/species"
+
+
+def test_an_erratum_naming_a_missing_record_is_a_target_error_not_a_stale_one(
+        package_copy: Path) -> None:
+    def retarget(rows: list[dict[str, str]]) -> None:
+        row = next(r for r in rows if r["erratum_id"] == "studies/yang-m-2020/year")
+        row.update(record="nobody-2020", erratum_id="studies/nobody-2020/year")
+
+    edit_rows(package_copy, "errata", retarget)
+    report = validate(package_copy, select=FAMILIES, summary=False)
+    assert fired(report.fired()) == {"errata.target", "errata.unexplained", "years.label"}
+    assert "no record 'nobody-2020'" in report.by_check("errata.target")[0].message
+
+
+def test_checks_page_lists_every_registered_check() -> None:
+    page = checks_markdown()
+    for check in all_checks():
+        assert f"| `{check.id}` | {check.severity}" in page
+
+
+def test_checks_page_in_docs_is_not_stale() -> None:
+    assert CHECKS_PAGE.is_file(), "run: python -m msc_exos_pof.checks_doc docs/checks.md"
+    assert CHECKS_PAGE.read_text(encoding="utf-8") == checks_markdown(), (
+        "docs/checks.md is stale: regenerate it with python -m msc_exos_pof.checks_doc "
+        "docs/checks.md")
+
+
+def test_checks_page_is_written_atomically_and_printed(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    target = write_checks_markdown(tmp_path / "out" / "checks.md")
+    assert target.read_text(encoding="utf-8") == checks_markdown()
+    assert [p.name for p in target.parent.iterdir()] == ["checks.md"]
+    assert main([]) == 0
+    assert capsys.readouterr().out == checks_markdown()
