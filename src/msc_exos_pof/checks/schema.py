@@ -1,1 +1,214 @@
-"""Checks: schema layer (placeholder, filled in by its issue)."""
+"""Checks: the schema layer (cell types and field constraints via pandera, primary and foreign keys)."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from . import get, register
+from .tables import usable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..context import PackageContext
+    from ..report import Finding
+
+_TYPED_KINDS = {"integer", "number", "boolean", "year"}
+_FAILURES: weakref.WeakKeyDictionary[Any, dict[str, list[Finding]]] = weakref.WeakKeyDictionary()
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _constraint_text(check_id: str, field: dict[str, Any]) -> str:
+    """What the Table Schema expects, for the message."""
+    c = field.get("constraints") or {}
+    if check_id == "schema.enum":
+        return "one of " + ", ".join(map(str, c.get("enum", [])))
+    if check_id == "schema.range":
+        bounds = [f">= {c['minimum']}" if "minimum" in c else "",
+                  f"<= {c['maximum']}" if "maximum" in c else ""]
+        return "a value " + " and ".join(b for b in bounds if b)
+    if check_id == "schema.pattern":
+        return f"text matching the pattern {c.get('pattern')}"
+    if check_id == "schema.length":
+        bounds = [f"at least {c['minLength']}" if "minLength" in c else "",
+                  f"at most {c['maxLength']}" if "maxLength" in c else ""]
+        return "text of " + " and ".join(b for b in bounds if b) + " characters"
+    if check_id == "schema.unique":
+        return "a value that no other row has (the field is unique)"
+    return "a value (the field is required)"
+
+
+def _type_failures(name: str, raw: pd.DataFrame, typed: pd.DataFrame,
+                   fields: list[dict[str, Any]]) -> list[Finding]:
+    """Cells written but lost in conversion: ``typed_frame`` turns them into missing values."""
+    check = get("schema.type")
+    out = []
+    for field in fields:
+        column = field.get("name")
+        kind = field.get("type", "string")
+        if kind not in _TYPED_KINDS or column not in raw.columns:
+            continue
+        bad = raw[column].ne("") & typed[column].isna()
+        for index, value in raw.loc[bad, column].items():
+            out.append(check.finding(
+                f"resource '{name}' row {index + 1} field '{column}': {_show(value)} is not a "
+                f"valid {kind}; write a {kind} or leave the cell empty if the field is optional",
+                resource=name, row=int(index) + 1, field=column))
+    return out
+
+
+def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
+    """All type and constraint failures of one resource (pandera, lazily: every failure)."""
+    from ..schemas import CHECK_IDS, derive, failure_cases, text_frame
+
+    raw, typed = ctx.raw(name), ctx.frame(name)
+    if raw is None or typed is None or not usable(ctx, name):
+        return []
+    table_schema = ctx.schema(name)
+    fields = ctx.fields(name)
+    by_name = {f.get("name"): f for f in fields}
+    found = _type_failures(name, raw, typed, fields)
+    lost = {(f.row, f.field) for f in found}
+    try:
+        schema = derive(table_schema, frame="text", primary_keys=False)
+    except Exception:  # an invalid Table Schema is reported by descriptor.metadata
+        return found
+    cases = failure_cases(schema, text_frame(raw, typed, table_schema))
+    for case in cases.itertuples(index=False):
+        check_id = CHECK_IDS.get(str(case.check).split("(", 1)[0])
+        if check_id is None or case.index is None or case.column not in by_name:
+            continue
+        row = int(case.index) + 1
+        if check_id == "schema.required" and (row, case.column) in lost:
+            continue  # already a schema.type finding: the cell is written but unreadable
+        expected = _constraint_text(check_id, by_name[case.column])
+        value = "an empty cell" if check_id == "schema.required" else _show(case.failure_case)
+        found.append(get(check_id).finding(
+            f"resource '{name}' row {row} field '{case.column}': {value} where the Table Schema "
+            f"expects {expected}; correct the cell (or the schema in datapackage.json)",
+            resource=name, row=row, field=str(case.column)))
+    return found
+
+
+def _failures(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
+    cache = _FAILURES.setdefault(ctx, {})
+    for name in ctx.files:
+        if name not in cache:
+            cache[name] = _resource_failures(ctx, name)
+        yield from (f for f in cache[name] if f.check == check_id)
+
+
+def _register_constraint(check_id: str, description: str) -> None:
+    register(check_id, "error", description, "schema")(
+        lambda ctx: _failures(ctx, check_id))
+
+
+_register_constraint("schema.type", "every cell converts to its field's type (integer, boolean...)")
+_register_constraint("schema.required", "required fields have a value in every row")
+_register_constraint("schema.unique", "fields declared unique have no repeated value")
+_register_constraint("schema.enum", "fields with an enum constraint hold only allowed values")
+_register_constraint("schema.range", "numbers respect the field's minimum and maximum")
+_register_constraint("schema.pattern", "text fields match the field's pattern")
+_register_constraint("schema.length", "text respects the field's minLength and maxLength")
+
+
+@register("schema.primary_key", "error",
+          "the primary key (single or composite) is present and unique in every row", "schema")
+def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
+    from ..schemas import primary_key
+
+    check = get("schema.primary_key")
+    for name in ctx.files:
+        frame = ctx.frame(name)
+        keys = primary_key(ctx.schema(name))
+        if frame is None or not keys or not usable(ctx, name):
+            continue
+        if any(k not in frame.columns for k in keys):
+            continue  # the header check names the missing column
+        label = ", ".join(keys)
+        part = frame[keys]
+        empty = part.isna().any(axis=1)
+        for index in part.index[empty]:
+            yield check.finding(
+                f"resource '{name}' row {index + 1}: the primary key ({label}) has an empty "
+                "cell; every row needs a complete primary key", resource=name, row=int(index) + 1,
+                field=keys[0])
+        complete = part[~empty]
+        repeated = complete.duplicated(keep="first")
+        if repeated.any():
+            first = complete.reset_index(names="_row").groupby(keys, observed=True, sort=False)[
+                "_row"].transform("min")
+            first.index = complete.index
+            for index in complete.index[repeated.to_numpy()]:
+                value = tuple(complete.loc[index].tolist())
+                yield check.finding(
+                    f"resource '{name}' row {index + 1}: primary key ({label}) = "
+                    f"{_show(value if len(value) > 1 else value[0])} repeats row "
+                    f"{int(first.loc[index]) + 1}; primary keys must be unique",
+                    resource=name, row=int(index) + 1, field=keys[0])
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """One text key per row (missing when any part is missing), comparable across tables."""
+    parts = [frame[c].astype("string") for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key.str.cat(part, sep="\x1f")
+    return key
+
+
+@register("schema.foreign_key", "error",
+          "every foreign key resolves to a row of the referenced resource (self-references too)",
+          "schema")
+def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
+    check = get("schema.foreign_key")
+    for name in ctx.files:
+        foreign_keys = ctx.schema(name).get("foreignKeys") or []
+        frame = ctx.frame(name)
+        if frame is None or not usable(ctx, name):
+            continue
+        for fk in foreign_keys:
+            if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+                continue  # malformed: reported by descriptor.metadata
+            fields = _as_list(fk.get("fields"))
+            target = fk["reference"].get("resource") or name  # "" is a self-reference
+            target_fields = _as_list(fk["reference"].get("fields"))
+            label = f"{target}.{', '.join(target_fields)}"
+            if target not in ctx.files:
+                yield check.finding(
+                    f"resource '{name}': foreign key ({', '.join(fields)}) refers to resource "
+                    f"'{target}', which the package does not have; add it or fix the reference",
+                    resource=name, field=fields[0] if fields else None)
+                continue
+            parent = ctx.frame(target)
+            if parent is None or not usable(ctx, target):
+                continue  # unreadable: reported by the table layer
+            absent = [f for f in fields if f not in frame.columns] + [
+                f for f in target_fields if f not in parent.columns]
+            if absent or len(fields) != len(target_fields) or not fields:
+                yield check.finding(
+                    f"resource '{name}': foreign key ({', '.join(fields)}) -> {label} names "
+                    f"columns that do not exist or do not pair up ({', '.join(absent) or 'count'}"
+                    "); fix the foreignKeys of the Table Schema", resource=name,
+                    field=fields[0] if fields else None)
+                continue
+            child = _keys(frame, fields)
+            known = _keys(parent, target_fields).dropna()
+            dangling = child.notna() & ~child.isin(known)
+            for index in child.index[dangling.to_numpy()]:
+                value = tuple(frame.loc[index, fields].tolist())
+                yield check.finding(
+                    f"resource '{name}' row {index + 1} field '{fields[0]}': "
+                    f"{_show(value if len(value) > 1 else value[0])} matches no row of {label}; "
+                    f"add the referenced row to '{target}' or correct the value",
+                    resource=name, row=int(index) + 1, field=fields[0])
