@@ -259,24 +259,27 @@ def counts_source_agreement(ctx: PackageContext) -> Iterator[Finding]:
 
 # --- studies against their reference entries -----------------------------------------------
 
-def _with_reference(ctx: PackageContext, *columns: str) -> pd.DataFrame | None:
-    """Studies joined to their reference entry (``_ref`` suffix); row = studies index."""
+def _with_reference(ctx: PackageContext, study_column: str, reference_column: str
+                    ) -> pd.DataFrame | None:
+    """Studies joined to their reference entry's ``reference_column`` (as ``<column>_ref``);
+    the index is the studies index."""
     frames = ctx.frames("studies", "references")
     if frames is None:
         return None
     studies, references = frames
-    if not (usable(studies, "study_id", "reference_number", *columns)
-            and usable(references, "reference_number", *columns)):
+    if not (usable(studies, "study_id", "reference_number", study_column)
+            and usable(references, "reference_number", reference_column)):
         return None
     right = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
-    right = right[["reference_number", *columns]]
-    return studies.reset_index().merge(right, on="reference_number", how="inner",
-                                       suffixes=("", "_ref")).set_index("index")
+    right = right[["reference_number", reference_column]].rename(
+        columns={reference_column: f"{reference_column}_ref"})
+    return studies.reset_index().merge(right, on="reference_number", how="inner"
+                                       ).set_index("index")
 
 
 @register("years.reference", "error", "a study's year equals its reference entry's year", LAYER)
 def years_reference(ctx: PackageContext) -> Iterator[Finding]:
-    m = _with_reference(ctx, "year")
+    m = _with_reference(ctx, "year", "year")
     if m is None:
         return
     m = m[(m["year"] != m["year_ref"]).fillna(False)]
@@ -298,11 +301,8 @@ def reference_family_name(authors: pd.Series) -> pd.Series:
           "a study's first_author equals the family name of its reference entry's first author",
           LAYER)
 def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
-    frames = ctx.frames("studies", "references")
-    if frames is None or not usable(frames[1], "authors"):
-        return
-    m = _with_reference(ctx, "authors")
-    if m is None or "first_author" not in m.columns:
+    m = _with_reference(ctx, "first_author", "authors")
+    if m is None:
         return
     family = reference_family_name(m["authors_ref"])
     bad = (m["first_author"] != family).fillna(False).astype(bool)
@@ -318,7 +318,7 @@ def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
 @register("studies.title_reference", "error",
           "a study's title equals its reference entry's title (ignoring case and spacing)", LAYER)
 def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
-    m = _with_reference(ctx, "title")
+    m = _with_reference(ctx, "title", "title")
     if m is None:
         return
     m = m[(normalised(m["title"]) != normalised(m["title_ref"])).fillna(False)]
