@@ -120,7 +120,8 @@ def _model_from_text(name: str, schema_text: str) -> type[BaseModel]:
     primary = [primary] if isinstance(primary, str) else list(primary)
     definitions: dict[str, Any] = {}
     for field in schema.get("fields", []):
-        required = bool((field.get("constraints") or {}).get("required")) or field["name"] in primary
+        constraints = field.get("constraints") or {}
+        required = bool(constraints.get("required")) or field["name"] in primary
         definitions[field["name"]] = _annotation(field, required)
     model = create_model(  # type: ignore[call-overload]
         _class_name(name),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,39 +45,60 @@ def frame_dtype(field: dict[str, Any], frame: Frame = "typed") -> Any:
     return dtype
 
 
+@dataclass(frozen=True)
+class _FieldView:
+    """The attributes pandera's ``FrictionlessFieldParser`` reads from a frictionless field.
+
+    Reading them from the descriptor dict avoids building (and re-validating) a
+    ``frictionless.Schema`` per resource, which costs more than the whole schema layer.
+    """
+
+    name: str
+    type: str
+    constraints: dict[str, Any]
+    description: str
+    title: str
+
+
 @lru_cache(maxsize=64)
 def _derive(schema_text: str, frame: Frame, keys: bool) -> pa.DataFrameSchema:
-    from pandera.io.pandas_io import from_frictionless_schema
+    from pandera.io.pandas_io import FrictionlessFieldParser, deserialize_schema
 
     table_schema = json.loads(schema_text)
-    # frictionless expects list-valued keys; Table Schema v1 also allows plain strings.
-    table_schema["primaryKey"] = primary_key(table_schema)
-    table_schema.pop("foreignKeys", None)  # resolved across tables by the gate, not pandera
-    schema = from_frictionless_schema(table_schema)
-    updates = {}
+    key = primary_key(table_schema)
+    columns = {}
     for field in table_schema.get("fields", []):
-        constraints = field.get("constraints") or {}
-        update: dict[str, Any] = {"dtype": frame_dtype(field, frame), "coerce": False}
+        view = _FieldView(field["name"], field.get("type", "string"),
+                          dict(field.get("constraints") or {}),
+                          field.get("description", ""), field.get("title", ""))
+        column = FrictionlessFieldParser(view, key).to_pandera_column()
+        column["dtype"] = frame_dtype(field, frame)
+        column["coerce"] = False  # report wrong dtypes instead of silently converting
         if not keys:
             # Primary keys are checked as a whole (schema.primary_key); keep field constraints.
-            update["unique"] = bool(constraints.get("unique"))
-            update["nullable"] = not constraints.get("required", False)
-        updates[field["name"]] = update
-    schema = schema.update_columns(updates)
-    schema.coerce = False
-    if not keys:
-        schema.unique = None
-    return schema
+            column["unique"] = bool(view.constraints.get("unique"))
+            column["nullable"] = not view.constraints.get("required", False)
+        columns[field["name"]] = column
+    return deserialize_schema({
+        "columns": columns,
+        "index": None,
+        "checks": None,
+        "coerce": False,
+        "strict": True,
+        # as from_frictionless_schema: a composite key is unique as a whole
+        "unique": key if keys and len(key) > 1 else None,
+    })
 
 
 def derive(table_schema: dict[str, Any], *, frame: Frame = "typed",
            primary_keys: bool = True) -> pa.DataFrameSchema:
     """A pandera ``DataFrameSchema`` for one Table Schema.
 
-    Built by ``pandera.io.pandas_io.from_frictionless_schema`` (field types, required, unique,
-    enum, minimum/maximum, pattern, min/maxLength, primary key) with the dtypes adapted to the
-    frames this library produces. ``frame="text"`` keeps enum columns as text, so that a value
-    outside the enum fails ``isin`` instead of silently becoming missing in a categorical.
+    Built like ``pandera.io.pandas_io.from_frictionless_schema``, with its field parser (field
+    types, required, unique, enum, minimum/maximum, pattern, min/maxLength, primary key), and
+    with the dtypes adapted to the frames this library produces. ``frame="text"`` keeps enum
+    columns as text, so that a value outside the enum fails ``isin`` instead of silently
+    becoming missing in a categorical.
     ``primary_keys=False`` leaves primary-key uniqueness to the gate's own check.
     Foreign keys span tables and are not expressible in one pandera schema.
     """

@@ -1,13 +1,15 @@
-"""Checks: the descriptor layer (readable, valid Data Package metadata, core contract kept) and integrity."""
+"""Checks: the descriptor layer (valid metadata, core contract kept) and the integrity layer."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import weakref
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import declare, get, register
@@ -60,32 +62,80 @@ def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]
 
 
 @lru_cache(maxsize=16)
-def _metadata_notes(text: str, basepath: str) -> tuple[str, ...]:
-    """Frictionless' metadata errors for a descriptor (cached: validating it twice is wasted time)."""
+def _metadata_notes(text: str) -> tuple[str, ...]:
+    """Frictionless' metadata errors for a descriptor (cached: validating it twice is wasted time).
+
+    Transform and validate only, as ``Package.validate_descriptor`` does before it builds the
+    package objects, which the gate does not need.
+    """
     import json
 
     from frictionless import FrictionlessException, Package
+    from frictionless.metadata import ValidationContext
 
     descriptor = json.loads(text)
     try:
-        report = Package.validate_descriptor(descriptor, basepath=basepath)
-        errors = report.errors
-    except FrictionlessException as error:  # some invalid field types escape the report
+        Package.metadata_transform(descriptor)
+        errors = list(Package.metadata_validate(descriptor, context=ValidationContext()))
+    except FrictionlessException as error:  # e.g. an unknown field type is raised, not yielded
         errors = [error.error]
     return tuple(str(getattr(e, "message", e)) for e in errors)
+
+
+def _cache_file(text: str) -> Path | None:
+    """Where the metadata verdict for this exact descriptor and frictionless version is kept.
+
+    Frictionless costs more to import than the rest of the gate; its verdict depends only on
+    the descriptor text and its own version, so it is remembered in the user's cache folder
+    (never in the package). ``MSC_EXOS_POF_NO_CACHE=1`` turns this off.
+    """
+    if os.environ.get("MSC_EXOS_POF_NO_CACHE"):
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        frictionless_version = version("frictionless")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "msc-exos-pof"
+    key = hashlib.sha256(f"{frictionless_version}\x00{text}".encode()).hexdigest()[:40]
+    return root / f"metadata-{key}.json"
+
+
+def metadata_notes(descriptor: dict[str, Any]) -> tuple[str, ...]:
+    """Frictionless' metadata errors of ``descriptor`` (remembered across runs, see above)."""
+    import json
+
+    text = json.dumps(descriptor, sort_keys=True)
+    file = _cache_file(text)
+    if file is not None:
+        try:
+            cached = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(cached, list) and all(isinstance(n, str) for n in cached):
+                return tuple(cached)
+        except (OSError, ValueError):
+            pass
+    notes = _metadata_notes(text)
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            from ..package_io import write_json_atomic
+
+            write_json_atomic(file, list(notes))
+        except OSError:
+            pass  # a read-only home only costs time
+    return notes
 
 
 @register("descriptor.metadata", "error",
           "the descriptor is valid Data Package metadata (frictionless 5, metadata only)",
           "descriptor")
 def check_metadata(ctx: PackageContext) -> Iterator[Finding]:
-    import json
-
     check = get("descriptor.metadata")
     data, dropped = _strip_remote(ctx.descriptor)
     for note in dropped:
         yield check.finding(note, severity="warning")
-    for message in _metadata_notes(json.dumps(data, sort_keys=True), str(ctx.base)):
+    for message in metadata_notes(data):
         yield check.finding(
             f"the descriptor is not valid Data Package metadata: {message}; "
             "fix datapackage.json (see https://datapackage.org/standard/data-package/)"
@@ -202,7 +252,8 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
             yield check.finding(
                 f"resource '{name}': {item.descriptor.get('path')} has {actual[0]} bytes but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
-                "refresh bytes and hash with msc_exos_pof.package_io.rehash(<package>) if the change is intended",
+                "if the change is intended, refresh bytes and hash with "
+                "msc_exos_pof.package_io.rehash(<package>)",
                 resource=name, field="bytes")
 
 
@@ -225,7 +276,8 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             yield check.finding(
                 f"resource '{name}': {item.descriptor.get('path')} hashes to {actual[1]} but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
-                "refresh bytes and hash with msc_exos_pof.package_io.rehash(<package>) if the change is intended",
+                "if the change is intended, refresh bytes and hash with "
+                "msc_exos_pof.package_io.rehash(<package>)",
                 resource=name, field="hash")
 
 

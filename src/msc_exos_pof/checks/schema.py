@@ -1,4 +1,4 @@
-"""Checks: the schema layer (cell types and field constraints via pandera, primary and foreign keys)."""
+"""Checks: the schema layer (types and field constraints via pandera, primary and foreign keys)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checks: the table layer (each resource's file exists, is UTF-8, parses as CSV and fits its header)."""
+"""Checks: the table layer (each file exists, is UTF-8, parses as CSV and fits its header)."""
 
 from __future__ import annotations
 
