@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..report import Finding
 from . import REGISTRY, register
-from .consistency_differences import judgement, normalised, usable
+from .consistency_differences import join, judgement, normalised, usable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -95,9 +95,9 @@ def years_window(ctx: PackageContext) -> Iterator[Finding]:
                               | ((year > high) if high is not None else False))
     s = studies[outside.fillna(False).astype(bool)]
     window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
-    messages = ("study '" + s["study_id"] + "' is from " + s["year"].astype("string")
-                + f", outside the inclusion window {window} the methods state; expected a year "
-                "inside it: correct the year or the stated criteria")
+    messages = join("study '", s["study_id"], "' is from ", s["year"].astype("string"),
+                    f", outside the inclusion window {window} the methods state; expected a year "
+                    "inside it: correct the year or the stated criteria")
     yield from _findings("years.window", "studies", "year", s.index, messages)
 
 
@@ -248,11 +248,11 @@ def counts_source_agreement(ctx: PackageContext) -> Iterator[Finding]:
     merged = left.merge(per_source[["group", "key", "value"]], left_on="_code",
                         right_on="group", how="inner")
     merged = merged[(merged["value"] != merged["stated_study_count"]).fillna(False)]
-    messages = ("msc_sources '" + merged["_code"] + "' states "
-                + merged["stated_study_count"].astype("string") + " studies but stated_counts '"
-                + merged["key"] + "' states " + merged["value"].astype("string")
-                + "; expected both transcriptions of the review to agree: correct the one that"
-                " differs from the review")
+    messages = join("msc_sources '", merged["_code"], "' states ",
+                    merged["stated_study_count"].astype("string"), " studies but stated_counts '",
+                    merged["key"], "' states ", merged["value"].astype("string"),
+                    "; expected both transcriptions of the review to agree: correct the one that"
+                    " differs from the review")
     yield from _findings("counts.source_agreement", "msc_sources", "stated_study_count",
                          merged["_row"], messages)
 
@@ -283,10 +283,10 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
     if m is None:
         return
     m = m[(m["year"] != m["year_ref"]).fillna(False)]
-    messages = ("study '" + m["study_id"] + "' has year " + m["year"].astype("string")
-                + " but its reference entry " + m["reference_number"].astype("string")
-                + " gives " + m["year_ref"].astype("string")
-                + "; expected the same year: correct the study's year or its reference_number")
+    messages = join("study '", m["study_id"], "' has year ", m["year"].astype("string"),
+                    " but its reference entry ", m["reference_number"].astype("string"),
+                    " gives ", m["year_ref"].astype("string"),
+                    "; expected the same year: correct the study's year or its reference_number")
     yield from _findings("years.reference", "studies", "year", m.index, messages)
 
 
@@ -307,10 +307,10 @@ def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
     family = reference_family_name(m["authors_ref"])
     bad = (m["first_author"] != family).fillna(False).astype(bool)
     m, family = m[bad], family[bad]
-    messages = ("study '" + m["study_id"] + "' has first_author '" + m["first_author"]
-                + "' but its reference entry " + m["reference_number"].astype("string")
-                + " starts with '" + family + "'; expected the reference's first author: "
-                "correct first_author or reference_number")
+    messages = join("study '", m["study_id"], "' has first_author '", m["first_author"],
+                    "' but its reference entry ", m["reference_number"].astype("string"),
+                    " starts with '", family, "'; expected the reference's first author: "
+                    "correct first_author or reference_number")
     yield from _findings("studies.first_author_reference", "studies", "first_author", m.index,
                          messages)
 
@@ -322,10 +322,10 @@ def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
     if m is None:
         return
     m = m[(normalised(m["title"]) != normalised(m["title_ref"])).fillna(False)]
-    messages = ("study '" + m["study_id"] + "' has title '" + m["title"]
-                + "' but its reference entry " + m["reference_number"].astype("string")
-                + " has title '" + m["title_ref"] + "'; expected the same title: correct the "
-                "transcription or reference_number")
+    messages = join("study '", m["study_id"], "' has title '", m["title"],
+                    "' but its reference entry ", m["reference_number"].astype("string"),
+                    " has title '", m["title_ref"], "'; expected the same title: correct the "
+                    "transcription or reference_number")
     yield from _findings("studies.title_reference", "studies", "title", m.index, messages)
 
 
@@ -339,12 +339,12 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
     evidence = studies["eligibility_evidence"].notna()
     s = studies[concern != evidence]
     has_concern = concern[concern != evidence]
-    messages = ("study '" + s["study_id"] + "' "
-                + has_concern.map({True: "has an eligibility_concern but no eligibility_evidence;"
-                                   " expected the verbatim part of the title that raises it",
-                                   False: "has eligibility_evidence but no eligibility_concern;"
-                                   " expected the concern it supports, or no evidence"})
-                .astype(object))
+    messages = join("study '", s["study_id"], "' ",
+                    has_concern.map({True: "has an eligibility_concern but no eligibility_evidence;"
+                                       " expected the verbatim part of the title that raises it",
+                                       False: "has eligibility_evidence but no eligibility_concern;"
+                                       " expected the concern it supports, or no evidence"})
+                    .astype(object))
     yield from _findings("studies.eligibility_evidence", "studies", "eligibility_evidence",
                          s.index, messages)
 
@@ -373,11 +373,11 @@ def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
     s = studies.assign(_entry=entry).dropna(subset=["_entry"])
     repeated = s[s["_entry"].duplicated(keep="first")]
     first = s.drop_duplicates("_entry").set_index("_entry")["study_id"]
-    messages = ("study '" + repeated["study_id"] + "' cites reference "
-                + repeated["reference_number"].astype("string") + ", the same entry as study '"
-                + repeated["_entry"].map(first) + "' (reference "
-                + repeated["_entry"].astype("string") + "); expected each study once: remove "
-                "the duplicate row or correct reference_number")
+    messages = join("study '", repeated["study_id"], "' cites reference ",
+                    repeated["reference_number"].astype("string"), ", the same entry as study '",
+                    repeated["_entry"].map(first), "' (reference ",
+                    repeated["_entry"].astype("string"), "); expected each study once: remove "
+                    "the duplicate row or correct reference_number")
     yield from _findings("duplicates.study_reference", "studies", "reference_number",
                          repeated.index, messages)
 
@@ -391,9 +391,9 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
     s = studies.assign(_title=normalised(studies["title"])).dropna(subset=["_title"])
     repeated = s[s["_title"].duplicated(keep="first")]
     first = s.drop_duplicates("_title").set_index("_title")["study_id"]
-    messages = ("study '" + repeated["study_id"] + "' has the same title as study '"
-                + repeated["_title"].map(first) + "'; expected each study once: remove the "
-                "duplicate row")
+    messages = join("study '", repeated["study_id"], "' has the same title as study '",
+                    repeated["_title"].map(first), "'; expected each study once: remove the "
+                    "duplicate row")
     yield from _findings("duplicates.study_title", "studies", "title", repeated.index, messages)
 
 
@@ -410,11 +410,11 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     first = r.drop_duplicates("_title").set_index("_title")
     expected = r["_title"].map(first["_entry"])
     bad = r[(r["_entry"] != expected).fillna(False).astype(bool)]
-    messages = ("reference " + bad["reference_number"].astype("string")
-                + " has the same title as reference "
-                + bad["_title"].map(first["reference_number"]).astype("string")
-                + " but duplicate_of does not link them; expected a repeated entry to name the "
-                "one it repeats: set duplicate_of (and add an errata row)")
+    messages = join("reference ", bad["reference_number"].astype("string"),
+                    " has the same title as reference ",
+                    bad["_title"].map(first["reference_number"]).astype("string"),
+                    " but duplicate_of does not link them; expected a repeated entry to name the "
+                    "one it repeats: set duplicate_of (and add an errata row)")
     yield from _findings("duplicates.reference_unlinked", "references", "duplicate_of",
                          bad.index, messages)
 
@@ -433,9 +433,9 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
     bad = r[(own | chained).fillna(False).astype(bool)]
     why = own[bad.index].map({True: "points to itself",
                               False: "points to an entry that is itself a duplicate"})
-    messages = ("reference " + bad["reference_number"].astype("string") + " has duplicate_of "
-                + bad["duplicate_of"].astype("string") + ", which " + why.astype(object)
-                + "; expected the number of the original entry: point it there")
+    messages = join("reference ", bad["reference_number"].astype("string"), " has duplicate_of ",
+                    bad["duplicate_of"].astype("string"), ", which ", why.astype(object),
+                    "; expected the number of the original entry: point it there")
     yield from _findings("duplicates.reference_chain", "references", "duplicate_of", bad.index,
                          messages)
 
@@ -450,6 +450,6 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
     if not (usable(studies, "study_id") and usable(links, "study_id")):
         return
     s = studies[~studies["study_id"].isin(links["study_id"].dropna()) & studies["study_id"].notna()]
-    messages = ("study '" + s["study_id"] + "' has no row in study_mechanisms; expected at "
-                "least one mechanism: add the mechanisms its effect cell reports")
+    messages = join("study '", s["study_id"], "' has no row in study_mechanisms; expected at "
+                    "least one mechanism: add the mechanisms its effect cell reports")
     yield from _findings("links.mechanism_coverage", "studies", "study_id", s.index, messages)

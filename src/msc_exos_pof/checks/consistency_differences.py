@@ -54,13 +54,30 @@ def quoted(series: pd.Series) -> pd.Series:
     return ("'" + value + "'").fillna("(empty)").astype(object)
 
 
-def make_differences(check: str | None, resource: str, field: str, record: pd.Series,
-                     published: pd.Series, curated: pd.Series, detail: pd.Series
-                     ) -> pd.DataFrame:
-    """A differences frame for rows of ``resource`` (all series share the resource's index)."""
+def join(*parts: str | pd.Series) -> pd.Series:
+    """Concatenate text and columns (any dtype, missing shown as "(missing)") row-wise."""
     import pandas as pd
 
-    return pd.DataFrame({
+    index = next(part.index for part in parts if isinstance(part, pd.Series))
+    out = pd.Series("", index=index, dtype="string")
+    for part in parts:
+        if isinstance(part, pd.Series):
+            part = part.astype("string").fillna("(missing)")
+        out = out + part
+    return out.astype(object)
+
+
+def make_differences(check: str | None, resource: str, field: str, record: pd.Series,
+                     published: pd.Series, curated: pd.Series, detail: pd.Series,
+                     undetermined: pd.Series | None = None) -> pd.DataFrame:
+    """A differences frame for rows of ``resource`` (all series share the resource's index).
+
+    ``undetermined``: records whose comparison could not be made (a compared cell is missing,
+    which the schema layer reports); an erratum about them is neither known nor stale.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame({
         "check": check,
         "resource": resource,
         "record": text(record),
@@ -70,6 +87,9 @@ def make_differences(check: str | None, resource: str, field: str, record: pd.Se
         "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
         "detail": detail.astype(object),
     }, columns=DIFF_COLUMNS)
+    out.attrs["undetermined"] = (set() if undetermined is None
+                                 else set(text(undetermined.dropna())))
+    return out
 
 
 def _flag(mask: pd.Series) -> pd.Series:
@@ -87,10 +107,11 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
     year = studies["year"].astype("string")
     bad = _flag(printed.notna() & year.notna() & (printed != year))
     s = studies[bad]
-    detail = ("the label '" + s["label_published"] + "' gives year " + printed[bad]
-              + " but the curated year is " + year[bad])
+    detail = join("the label '", s["label_published"], "' gives year ", printed[bad],
+                  " but the curated year is ", year[bad])
+    undetermined = studies.loc[_flag(printed.isna() | year.isna()), "study_id"]
     return make_differences("years.label", "studies", "year", s["study_id"], printed[bad],
-                            year[bad], detail)
+                            year[bad], detail, undetermined)
 
 
 def _tokens(series: pd.Series, position: str) -> pd.DataFrame:
@@ -121,10 +142,11 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     found = studies.index.isin(runs["i"].unique())
     bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
     s = studies[bad]
-    detail = ("the first author '" + s["first_author"] + "' is not a name in the label '"
-              + s["label_published"] + "'")
+    detail = join("the first author '", s["first_author"], "' is not a name in the label '",
+                  s["label_published"], "'")
+    undetermined = studies.loc[_flag(studies["first_author"].isna() | authors.isna()), "study_id"]
     return make_differences("studies.first_author_label", "studies", "first_author",
-                            s["study_id"], authors[bad], s["first_author"], detail)
+                            s["study_id"], authors[bad], s["first_author"], detail, undetermined)
 
 
 def species(ctx: PackageContext) -> pd.DataFrame | None:
@@ -144,11 +166,12 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     curated = studies["species"].astype("string").fillna("")
     bad = _flag(known & (named != curated))
     s = studies[bad]
-    detail = ("Table 2 prints '" + s["animal_model_published"] + "', which names species "
-              + quoted(named[bad].replace("", None)) + ", but the curated species is "
-              + quoted(s["species"]))
+    detail = join("Table 2 prints '", s["animal_model_published"], "', which names species ",
+                  quoted(named[bad].replace("", None)), ", but the curated species is ",
+                  quoted(s["species"]))
+    undetermined = studies.loc[~_flag(known), "study_id"]
     return make_differences("studies.species", "studies", "species", s["study_id"],
-                            printed[bad], s["species"], detail)
+                            printed[bad], s["species"], detail, undetermined)
 
 
 def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
@@ -159,10 +182,11 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
     curated = studies["msc_source"].astype("string").fillna("")
     bad = _flag(published != curated)
     s = studies[bad]
-    detail = ("Table 2 prints MSC source " + quoted(s["msc_source_published"])
-              + " but the curated msc_source is " + quoted(s["msc_source"]))
+    detail = join("Table 2 prints MSC source ", quoted(s["msc_source_published"]),
+                  " but the curated msc_source is ", quoted(s["msc_source"]))
+    undetermined = studies.loc[studies["msc_source_published"].isna(), "study_id"]
     return make_differences("studies.msc_source", "studies", "msc_source", s["study_id"],
-                            s["msc_source_published"], s["msc_source"], detail)
+                            s["msc_source_published"], s["msc_source"], detail, undetermined)
 
 
 #: quantity of stated_counts -> the check that compares it with the rows.
@@ -195,12 +219,12 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
     group = counts["group"].astype("string")
     section = counts["section"].astype("string")
     derived = pd.Series(pd.NA, index=counts.index, dtype="Int64")
-    derived[quantity == "databases_searched"] = len(searches)
-    derived[quantity == "included_studies"] = len(studies)
+    derived[_flag(quantity == "databases_searched")] = len(searches)
+    derived[_flag(quantity == "included_studies")] = len(studies)
     years = studies["year"].dropna()
     if len(years):
-        derived[(quantity == "year_min") & (section != "methods")] = int(years.min())
-        derived[(quantity == "year_max") & (section != "methods")] = int(years.max())
+        derived[_flag((quantity == "year_min") & (section != "methods"))] = int(years.min())
+        derived[_flag((quantity == "year_max") & (section != "methods"))] = int(years.max())
     for name, column in (("studies_per_design", "design"), ("studies_per_source", "msc_source")):
         per_group = studies[column].astype("string").value_counts()
         rows = _flag((quantity == name) & group.notna())
@@ -209,11 +233,14 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
                        & counts["value"].notna())
     bad = _flag(considered & (counts["value"] != derived))
     c = counts[bad]
-    what = quantity[bad].str.replace("_", " ") + (" for " + group[bad]).fillna("")
-    detail = ("the review states " + what + " = " + c["value"].astype("string") + " ("
-              + section[bad] + ") but the rows give " + derived[bad].astype("string"))
+    what = join(quantity[bad].str.replace("_", " "), (" for " + group[bad]).fillna(""))
+    detail = join("the review states ", what, " = ", c["value"], " (", section[bad],
+                  ") but the rows give ", derived[bad])
+    per_group = quantity.isin(["studies_per_design", "studies_per_source"])
+    undetermined = counts.loc[_flag(counts["value"].isna() | counts["derivable"].isna()
+                                    | quantity.isna() | (per_group & group.isna())), "key"]
     out = make_differences(None, "stated_counts", "value", c["key"], c["value"], derived[bad],
-                           detail)
+                           detail, undetermined)
     out["check"] = quantity[bad].map(COUNT_CHECKS).astype(object).to_numpy()
     return out
 
@@ -230,11 +257,12 @@ def source_table(ctx: PackageContext) -> pd.DataFrame | None:
     derived = code.map(per_source).fillna(0).astype("Int64")
     bad = _flag(sources["stated_study_count"].notna() & (sources["stated_study_count"] != derived))
     s = sources[bad]
-    detail = ("the review states " + s["stated_study_count"].astype("string") + " studies on "
-              + code[bad] + " but " + derived[bad].astype("string")
-              + " rows of studies have that msc_source")
+    detail = join("the review states ", s["stated_study_count"], " studies on ", code[bad],
+                  " but ", derived[bad], " rows of studies have that msc_source")
+    undetermined = code[sources["stated_study_count"].isna()]
     return make_differences("counts.source_table", "msc_sources", "stated_study_count",
-                            code[bad], s["stated_study_count"], derived[bad], detail)
+                            code[bad], s["stated_study_count"], derived[bad], detail,
+                            undetermined)
 
 
 def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
@@ -245,8 +273,8 @@ def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
     if not usable(references, "reference_number", "duplicate_of"):
         return None
     r = references[references["duplicate_of"].notna()]
-    detail = ("reference " + r["reference_number"].astype("string") + " is curated as a duplicate"
-              " of reference " + r["duplicate_of"].astype("string"))
+    detail = join("reference ", r["reference_number"], " is curated as a duplicate of reference ",
+                  r["duplicate_of"])
     # No consistency check owns these: only errata.unexplained reports an undocumented one.
     return make_differences(None, "references", "duplicate_of", r["reference_number"],
                             pd.Series(pd.NA, index=r.index, dtype="string"), r["duplicate_of"],
@@ -290,11 +318,13 @@ def _judge(ctx: PackageContext) -> Judgement | None:
         return None
     evaluated = set()
     parts = []
+    undetermined = []
     for scope, producer in PRODUCERS.items():
         found = producer(ctx)
         if found is not None:
             evaluated.add(scope)
             parts.append(found)
+            undetermined += [(*scope, record) for record in found.attrs["undetermined"]]
     differences = (pd.concat(parts, ignore_index=True) if parts
                    else pd.DataFrame(columns=DIFF_COLUMNS))
 
@@ -332,6 +362,11 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
     status = pd.Series("stale", index=e.index, dtype=object)
     status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
+    unknown = pd.DataFrame(undetermined, columns=["resource", "field", "record"]).assign(u=True)
+    open_question = e[["resource", "field", "record"]].merge(
+        unknown.drop_duplicates(["resource", "field", "record"]),
+        on=["resource", "field", "record"], how="left")["u"].notna().to_numpy()
+    status[open_question] = "unjudged"  # a compared cell is missing: schema.* reports it
     status[narrative_unknown & ~matched] = "unjudged"
     status[narrative & ~matched] = "narrative"
     status[matched] = "known"
