@@ -47,6 +47,9 @@ def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]
         profile = owner.get("profile")
         if isinstance(profile, str) and profile not in _STANDARD_PROFILES:
             owner.pop("profile")
+            if owner is not data and data.get("profile") == "tabular-data-package":
+                # a custom profile of a tabular package is taken to extend the tabular one
+                owner["profile"] = "tabular-data-resource"
             dropped.append(f"{label} declares the custom profile {profile!r}, which is not "
                            "fetched; only the standard profiles are checked")
         for key in ("schema", "dialect"):

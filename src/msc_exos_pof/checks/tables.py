@@ -146,14 +146,19 @@ def check_encoding(ctx: PackageContext) -> Iterator[Finding]:
 @register("table.parse", "error",
           "each resource's file parses as CSV: quotes closed, no blank or ragged rows", "table")
 def check_parse(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _loader_errors(ctx, "table.parse")
+    check = get("table.parse")
     for name in ctx.files:
-        if name in ctx.table_errors:
-            continue
+        ctx.raw(name)
+        error = ctx.table_errors.get(name)
+        if error is not None and error.check != "table.parse":
+            continue  # missing or not UTF-8: reported by its own check
         found = structure(ctx, name)
-        for row, problem in found.problems if found is not None else []:
-            yield get("table.parse").finding(f"resource '{name}': {problem}",
-                                             resource=name, row=row)
+        if found is not None and found.problems:
+            # The scan names exact data rows; pandas' messages count physical lines.
+            for row, problem in found.problems:
+                yield check.finding(f"resource '{name}': {problem}", resource=name, row=row)
+        elif error is not None:
+            yield check.finding(error.message, resource=name, row=error.row, field=error.field)
 
 
 @register("table.header", "error",

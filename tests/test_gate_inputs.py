@@ -1,0 +1,248 @@
+"""Descriptor, integrity and table checks: each fires on a copy broken in exactly its way."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import read_rows, write_rows
+
+import msc_exos_pof
+from msc_exos_pof.checks.tables import scan
+from msc_exos_pof.package_io import rehash
+
+MY_LAYERS = ("descriptor.", "integrity.", "table.", "schema.")
+
+
+def _descriptor(folder: Path) -> dict:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _save(folder: Path, descriptor: dict) -> None:
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def _change_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        descriptor = _descriptor(folder)
+        change(descriptor)
+        _save(folder, descriptor)
+    return apply
+
+
+def _resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def _set_path(name: str, value: str) -> Callable[[Path], None]:
+    return _change_descriptor(lambda d: _resource(d, name).__setitem__("path", value))
+
+
+def _write_csv(name: str, data: bytes, update_hash: bool = True) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        (folder / "data" / f"{name}.csv").write_bytes(data)
+        if update_hash:
+            rehash(folder)
+    return apply
+
+
+def _csv_bytes(name: str) -> bytes:
+    return (msc_exos_pof.package_dir() / "data" / f"{name}.csv").read_bytes()
+
+
+def _drop_column(name: str, column: str, also_schema: bool = False) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        rows = read_rows(folder, name)
+        header = [c for c in rows[0] if c != column]
+        write_rows(folder, name, [{c: r[c] for c in header} for r in rows], header)
+        if also_schema:
+            descriptor = _descriptor(folder)
+            schema = _resource(descriptor, name)["schema"]
+            schema["fields"] = [f for f in schema["fields"] if f["name"] != column]
+            _save(folder, descriptor)
+    return apply
+
+
+def _rename_column(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        rows = read_rows(folder, name)
+        header = [new if c == old else c for c in rows[0]]
+        write_rows(folder, name, [{new if k == old else k: v for k, v in r.items()} for r in rows],
+                   header)
+    return apply
+
+
+def _tamper(folder: Path) -> None:
+    """Change one character of a CSV without refreshing its hash (same size)."""
+    file = folder / "data" / "studies.csv"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("Reduce gcs", "Reduce GCs", 1), encoding="utf-8")
+
+
+BREAKAGES: dict[str, tuple[Callable[[Path], None], str, int]] = {
+    "missing descriptor": (lambda f: (f / "datapackage.json").unlink(),
+                           "descriptor.missing", 2),
+    "descriptor not JSON": (lambda f: (f / "datapackage.json").write_text("{not json"),
+                            "descriptor.json", 2),
+    "descriptor without resources": (lambda f: (f / "datapackage.json").write_text("[]"),
+                                     "descriptor.json", 2),
+    "descriptor not UTF-8": (
+        lambda f: (f / "datapackage.json").write_bytes(
+            (f / "datapackage.json").read_bytes().replace(b"curated data", b"curat\xe9 data", 1)),
+        "descriptor.encoding", 2),
+    "path traversal": (_set_path("studies", "../x.csv"), "descriptor.unsafe_path", 2),
+    "absolute path": (_set_path("studies", "/etc/passwd"), "descriptor.unsafe_path", 2),
+    "URL path": (_set_path("studies", "https://example.org/studies.csv"),
+                 "descriptor.unsafe_path", 2),
+    "primary key names no field": (
+        _change_descriptor(lambda d: _resource(d, "errata")["schema"].__setitem__(
+            "primaryKey", ["no_such_field"])), "descriptor.metadata", 1),
+    "unknown field type": (
+        _change_descriptor(lambda d: _resource(d, "errata")["schema"]["fields"][0].__setitem__(
+            "type", "strng")), "descriptor.metadata", 1),
+    "version not semver": (_change_descriptor(lambda d: d.__setitem__("version", "1.0")),
+                           "descriptor.model", 1),
+    "no licenses": (_change_descriptor(lambda d: d.__setitem__("licenses", [])),
+                    "descriptor.model", 1),
+    "source without DOI": (_change_descriptor(lambda d: d.__setitem__(
+        "sources", [{"title": "somewhere", "path": "https://example.org"}])),
+        "descriptor.model", 1),
+    "core field removed": (_drop_column("animal_models", "note", also_schema=True),
+                           "descriptor.resources", 1),
+    "core field retyped": (_change_descriptor(
+        lambda d: _resource(d, "animal_models")["schema"]["fields"][2].__setitem__(
+            "type", "any")), "descriptor.resources", 1),
+    "declared bytes wrong": (_change_descriptor(lambda d: _resource(d, "studies").__setitem__(
+        "bytes", 1)), "integrity.bytes", 1),
+    "declared hash wrong": (_change_descriptor(lambda d: _resource(d, "studies").__setitem__(
+        "hash", "sha256:" + "0" * 64)), "integrity.hash", 1),
+    "tampered bytes": (_tamper, "integrity.hash", 1),
+    "no hash declared": (_change_descriptor(lambda d: [_resource(d, "studies").pop(k)
+                                                        for k in ("hash", "bytes")]),
+                         "integrity.unhashed", 0),
+    "missing file": (lambda f: (f / "data" / "errata.csv").unlink(), "table.missing_file", 1),
+    "CSV not UTF-8": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Caf\xe9,rat,\n"),
+                      "table.encoding", 1),
+    "unclosed quote": (_write_csv("animal_models", _csv_bytes("animal_models")
+                                  + b'"Unclosed,rat,\nPig,rat,\n'), "table.parse", 1),
+    "ragged row": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Pig,rat,x,y\n"),
+                   "table.parse", 1),
+    "short row": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Pig\n"),
+                  "table.parse", 1),
+    "blank line": (_write_csv("animal_models", _csv_bytes("animal_models").replace(
+        b"\n", b"\n\n", 2)), "table.parse", 1),
+    "empty file": (_write_csv("animal_models", b""), "table.parse", 1),
+    "removed column": (_drop_column("studies", "curation_note"), "table.header", 1),
+    "renamed column": (_rename_column("studies", "curation_note", "notes"), "table.header", 1),
+    "extra column": (lambda f: write_rows(f, "animal_models", [
+        {**r, "extra": "x"} for r in read_rows(f, "animal_models")]), "table.header", 1),
+    "header-only CSV": (_write_csv("animal_models", b"animal_model_published,species,note\n"),
+                        "table.empty", 1),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES))
+def test_each_breakage_fires_its_check_and_sets_the_exit_code(package_copy: Path,
+                                                              breakage: str) -> None:
+    change, check_id, exit_code = BREAKAGES[breakage]
+    change(package_copy)
+    report = msc_exos_pof.validate(package_copy)
+    assert check_id in report.fired(), [f.message for f in report.findings if f.severity != "warning"]
+    assert report.exit_code == exit_code
+    finding = report.by_check(check_id)[0]
+    assert finding.message and "Traceback" not in finding.message
+
+
+def test_shipped_package_has_no_finding_from_the_input_layers() -> None:
+    report = msc_exos_pof.validate()
+    mine = [f for f in report.findings if f.check.startswith(MY_LAYERS)]
+    assert mine == []
+    assert report.exit_code == 0
+
+
+def test_every_input_check_id_has_a_breakage() -> None:
+    from msc_exos_pof.checks import all_checks
+
+    covered = {check_id for _, check_id, _ in BREAKAGES.values()}
+    ids = {c.id for c in all_checks() if c.layer in ("descriptor", "integrity", "table")}
+    assert ids <= covered
+
+
+def test_table_findings_name_resource_and_row(package_copy: Path) -> None:
+    _write_csv("animal_models", _csv_bytes("animal_models") + b"Pig,rat,x,y\n")(package_copy)
+    finding = msc_exos_pof.validate(package_copy).by_check("table.parse")[0]
+    assert (finding.resource, finding.row) == ("animal_models", 6)
+
+
+def test_unclosed_quote_is_located_at_its_row() -> None:
+    found = scan(b'a,b\n1,2\n3,"open\n4,5\n')
+    assert [row for row, _ in found.problems] == [2]
+
+
+def test_quoted_newlines_and_commas_are_not_ragged() -> None:
+    assert scan(b'a,b\r\n1,"x,\r\ny"\r\n2,"say ""hi"""\r\n').problems == []
+
+
+def test_renamed_column_message_suggests_the_rename(package_copy: Path) -> None:
+    _rename_column("studies", "curation_note", "notes")(package_copy)
+    messages = [f.message for f in msc_exos_pof.validate(package_copy).by_check("table.header")]
+    assert any("'notes' in its place" in m for m in messages)
+
+
+def test_url_resource_is_never_fetched(package_copy: Path, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the gate tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    _set_path("studies", "https://example.org/studies.csv")(package_copy)
+    assert msc_exos_pof.validate(package_copy).fired() == {"descriptor.unsafe_path"}
+
+
+def test_custom_profile_url_is_not_fetched(package_copy: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the gate tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setenv("MSC_EXOS_POF_NO_CACHE", "1")
+    _change_descriptor(lambda d: _resource(d, "studies").__setitem__(
+        "profile", "https://example.invalid/profile.json"))(package_copy)
+    findings = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
+    assert [f.severity for f in findings] == ["warning"]
+
+
+def test_validation_never_writes_to_the_package(package_copy: Path) -> None:
+    _tamper(package_copy)
+    before = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+    msc_exos_pof.validate(package_copy)
+    after = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_metadata_verdict_cache_is_outside_the_package(package_copy: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("MSC_EXOS_POF_NO_CACHE", raising=False)
+    _change_descriptor(lambda d: d.__setitem__("version", 5))(package_copy)
+    first = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
+    assert list((tmp_path / "cache" / "msc-exos-pof").glob("metadata-*.json"))
+    again = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
+    assert first == again and first
+
+
+def test_extension_resources_and_fields_are_allowed(package_copy: Path) -> None:
+    shutil.copy(package_copy / "data" / "animal_models.csv", package_copy / "data" / "extra.csv")
+    descriptor = _descriptor(package_copy)
+    extra = json.loads(json.dumps(_resource(descriptor, "animal_models")))
+    extra.update(name="extra", path="data/extra.csv")
+    descriptor["resources"].append(extra)
+    _save(package_copy, descriptor)
+    rehash(package_copy)
+    assert "descriptor.resources" not in msc_exos_pof.validate(package_copy).fired()
