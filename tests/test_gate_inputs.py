@@ -151,7 +151,8 @@ def test_each_breakage_fires_its_check_and_sets_the_exit_code(package_copy: Path
     change, check_id, exit_code = BREAKAGES[breakage]
     change(package_copy)
     report = msc_exos_pof.validate(package_copy)
-    assert check_id in report.fired(), [f.message for f in report.findings if f.severity != "warning"]
+    errors = [f.message for f in report.findings if f.severity != "warning"]
+    assert check_id in report.fired(), errors
     assert report.exit_code == exit_code
     finding = report.by_check(check_id)[0]
     assert finding.message and "Traceback" not in finding.message

@@ -104,7 +104,7 @@ def validate(path: Path | None, fmt: str, output: Path | None, select: str | Non
         _import_pandera_without_hypothesis()
 
         report = run_gate(path, select=selected, ignore=ignored)
-        stream = click.get_text_stream("stdout")
+        stream = sys.stdout
         text = render(report, fmt, colour=output is None and use_colour(stream))
         if output is None:
             click.echo(text, nl=False)
