@@ -1,0 +1,807 @@
+"""A catalogue of mutations: each breaks a valid package folder in one way a named check catches.
+
+A mutation is ``apply(folder, rnd) -> tuple[str, ...] | None``: it edits the package in
+``folder`` (``rnd`` is a ``random.Random``) and returns the check ids that must fire when they
+depend on what it picked (``None``: the mutation's ``catches``). Mutations refresh bytes and
+hashes after editing, except the ones that break integrity or the descriptor on purpose, so that
+only the intended checks fire. ``also`` lists ids (or id prefixes) that may fire as a
+consequence without being a false alarm (e.g. dropping a study also changes the counts).
+A mutation that cannot apply to a package (no errata to remove...) raises ``Inapplicable``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..package_io import rehash
+
+Apply = Callable[[Path, random.Random], "tuple[str, ...] | None"]
+
+
+class Inapplicable(Exception):
+    """The package lacks what the mutation needs (e.g. it has no errata row to remove)."""
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    apply: Apply
+    catches: tuple[str, ...]
+    also: tuple[str, ...] = ()
+    doc: str = ""
+
+    def __call__(self, folder: Path, rnd: random.Random) -> tuple[str, ...]:
+        picked = self.apply(Path(folder), rnd)
+        return tuple(picked) if picked is not None else self.catches
+
+
+MUTATIONS: dict[str, Mutation] = {}
+
+
+def mutation(name: str, catches: tuple[str, ...] = (), also: tuple[str, ...] = ()
+             ) -> Callable[[Apply], Apply]:
+    def decorate(function: Apply) -> Apply:
+        MUTATIONS[name] = Mutation(name, function, catches, also,
+                                   (function.__doc__ or "").strip().splitlines()[0])
+        return function
+
+    return decorate
+
+
+def mutation_ids() -> set[str]:
+    """Every check id some mutation is declared to catch (dynamic picks included)."""
+    ids: set[str] = set()
+    for item in MUTATIONS.values():
+        ids.update(item.catches)
+    ids.update(id for ids_ in _DYNAMIC.values() for id in ids_)
+    return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: read and write one resource as text, pick rows, edit the descriptor.
+
+
+def read(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / "data" / f"{name}.csv", dtype=str, keep_default_na=False,
+                       na_filter=False)
+
+
+def write(folder: Path, name: str, frame: pd.DataFrame, update_hash: bool = True) -> None:
+    with open(folder / "data" / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+        frame.to_csv(handle, index=False, lineterminator="\n")
+    if update_hash:
+        rehash(folder)
+
+
+def descriptor(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def save_descriptor(folder: Path, data: dict[str, Any]) -> None:
+    (folder / "datapackage.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def pick(rnd: random.Random, frame: pd.DataFrame, mask: Any = None) -> int:
+    """A random row label of ``frame`` (where ``mask``); ``Inapplicable`` if there is none."""
+    rows = list(frame.index if mask is None else frame.index[mask])
+    if not rows:
+        raise Inapplicable("no row fits")
+    return rnd.choice(rows)
+
+
+def unexplained_studies(folder: Path, studies: pd.DataFrame) -> Any:
+    """Mask of studies that no errata row mentions (editing them cannot make an erratum stale)."""
+    errata = read(folder, "errata")
+    return ~studies["study_id"].isin(errata["record"])
+
+
+def bump(value: str, rnd: random.Random, low: int = 0) -> str:
+    number = int(value)
+    deltas = [d for d in (-3, -2, -1, 1, 2, 5) if number + d >= low]
+    return str(number + rnd.choice(deltas))
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts
+
+
+_PRISMA = {
+    "database_results": ("prisma.database_total", "prisma.identified_total"),
+    "citations_results": ("prisma.identified_total",),
+    "identified_total": ("prisma.identified_total", "prisma.duplicates"),
+    "duplicates": ("prisma.duplicates",),
+    "records_screened": ("prisma.duplicates", "prisma.screened"),
+    "records_excluded": ("prisma.screened",),
+    "reports_assessed": ("prisma.screened", "prisma.included"),
+    "reports_excluded": ("prisma.included",),
+    "new_studies": ("prisma.included", "prisma.included_rows"),
+}
+_STATED = {
+    "databases_searched": ("counts.databases", "errata.unexplained"),
+    "included_studies": ("counts.included", "errata.unexplained"),
+    "year_min": ("years.window", "errata.unexplained"),
+    "year_max": ("years.window", "errata.unexplained"),
+    "studies_per_design": ("counts.per_design", "errata.unexplained"),
+    "studies_per_source": ("counts.per_source", "counts.source_agreement", "errata.unexplained"),
+}
+_ERRATA_KINDS = {
+    "label_year_mismatch": ("years.label", "errata.unexplained"),
+    "label_author_typo": ("studies.first_author_label", "errata.unexplained"),
+    "cell_contradicts_title": ("errata.unexplained",),
+    "duplicate_reference": ("errata.unexplained",),
+    "stated_count_unsupported": ("errata.unexplained",),
+    "narrative_contradiction": (),
+}
+_ERRATA_FIELDS = {
+    ("studies", "species"): ("studies.species", "errata.unexplained"),
+    ("studies", "msc_source"): ("studies.msc_source", "errata.unexplained"),
+    ("stated_counts", "value"): ("counts.per_source", "errata.unexplained"),
+    ("msc_sources", "stated_study_count"): ("counts.source_table", "errata.unexplained"),
+}
+_DYNAMIC = {"prisma": {i for ids in _PRISMA.values() for i in ids},
+            "stated": {i for ids in _STATED.values() for i in ids},
+            "errata": {i for ids in _ERRATA_KINDS.values() for i in ids}
+            | {i for ids in _ERRATA_FIELDS.values() for i in ids}}
+
+
+@mutation("prisma_count", also=("counts.source_total",))
+def prisma_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Change one PRISMA count so that the flow arithmetic no longer holds."""
+    flow = read(folder, "prisma_flow")
+    row = pick(rnd, flow)
+    flow.loc[row, "count"] = bump(flow.loc[row, "count"], rnd)
+    write(folder, "prisma_flow", flow)
+    return _PRISMA[flow.loc[row, "node"]]
+
+
+@mutation("database_records", catches=("prisma.database_total",))
+def database_records(folder: Path, rnd: random.Random) -> None:
+    """Change the records one database returned (Table 1 no longer sums to the PRISMA total)."""
+    search = read(folder, "search_strategies")
+    row = pick(rnd, search)
+    search.loc[row, "records"] = bump(search.loc[row, "records"], rnd)
+    write(folder, "search_strategies", search)
+
+
+@mutation("stated_count", also=("errata.stale", "counts.source_table"))
+def stated_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Change a derivable count stated in the narrative so the rows no longer support it."""
+    counts = read(folder, "stated_counts")
+    row = pick(rnd, counts, (counts["derivable"] == "true")
+               & counts["quantity"].isin(list(_STATED)))
+    quantity = counts.loc[row, "quantity"]
+    counts.loc[row, "value"] = bump(counts.loc[row, "value"], rnd,
+                                    low=1900 if quantity.startswith("year") else 0)
+    write(folder, "stated_counts", counts)
+    return _STATED[quantity]
+
+
+@mutation("stated_study_count",
+          catches=("counts.source_table", "counts.source_total", "counts.source_agreement",
+                   "errata.unexplained"),
+          also=("errata.stale",))
+def stated_study_count(folder: Path, rnd: random.Random) -> None:
+    """Change the study count msc_sources states for one source."""
+    sources = read(folder, "msc_sources")
+    row = pick(rnd, sources)
+    sources.loc[row, "stated_study_count"] = bump(sources.loc[row, "stated_study_count"], rnd)
+    write(folder, "msc_sources", sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+@mutation("study_dropped", catches=("prisma.included_rows", "counts.included"),
+          also=("counts", "years.window", "errata.unexplained", "errata.stale"))
+def study_dropped(folder: Path, rnd: random.Random) -> None:
+    """Drop one study (and its mechanism links): the counts no longer match the rows."""
+    studies = read(folder, "studies")
+    if len(studies) < 2:
+        raise Inapplicable("dropping the only study leaves a header-only table")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    links = read(folder, "study_mechanisms")
+    write(folder, "study_mechanisms", links[links["study_id"] != studies.loc[row, "study_id"]],
+          update_hash=False)
+    write(folder, "studies", studies.drop(index=row))
+
+
+@mutation("study_duplicated", catches=("schema.primary_key", "duplicates.study_title"),
+          also=("schema.unique", "duplicates", "prisma.included_rows", "counts", "errata",
+                "years.window", "studies"))
+def study_duplicated(folder: Path, rnd: random.Random) -> None:
+    """Repeat one study row."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies)
+    write(folder, "studies", pd.concat([studies, studies.loc[[row]]], ignore_index=True))
+
+
+@mutation("mechanism_duplicated", catches=("schema.primary_key",))
+def mechanism_duplicated(folder: Path, rnd: random.Random) -> None:
+    """Repeat one study_mechanisms row (composite primary key study_id + mechanism)."""
+    links = read(folder, "study_mechanisms")
+    row = pick(rnd, links)
+    write(folder, "study_mechanisms", pd.concat([links, links.loc[[row]]], ignore_index=True))
+
+
+@mutation("primary_key_duplicated", catches=("schema.primary_key", "schema.unique"))
+def primary_key_duplicated(folder: Path, rnd: random.Random) -> None:
+    """Give a background reference entry the number of another one."""
+    references = read(folder, "references")
+    background = references[~references["reference_number"].isin(
+        read(folder, "studies")["reference_number"]) & (references["duplicate_of"] == "")
+        & ~references["reference_number"].isin(references["duplicate_of"])]
+    if len(background) < 2:
+        raise Inapplicable("needs two background references")
+    first, second = rnd.sample(list(background.index), 2)
+    references.loc[first, "reference_number"] = references.loc[second, "reference_number"]
+    write(folder, "references", references)
+
+
+@mutation("prisma_node_missing", catches=("prisma.nodes",), also=("prisma", "schema.required"))
+def prisma_node_missing(folder: Path, rnd: random.Random) -> None:
+    """Drop one node of the PRISMA flow."""
+    flow = read(folder, "prisma_flow")
+    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow)))
+
+
+@mutation("mechanism_coverage", catches=("links.mechanism_coverage",))
+def mechanism_coverage(folder: Path, rnd: random.Random) -> None:
+    """Remove every mechanism link of one study (a warning: the study is not described)."""
+    links = read(folder, "study_mechanisms")
+    study = links.loc[pick(rnd, links), "study_id"]
+    write(folder, "study_mechanisms", links[links["study_id"] != study])
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys, vocabularies, types, constraints
+
+
+@mutation("foreign_key_mechanism", catches=("schema.foreign_key",))
+def foreign_key_mechanism(folder: Path, rnd: random.Random) -> None:
+    """Point a mechanism link at a study that does not exist."""
+    links = read(folder, "study_mechanisms")
+    row = pick(rnd, links)
+    covered = links["study_id"].value_counts()
+    if covered[links.loc[row, "study_id"]] == 1:
+        # Keep the study covered so that only the foreign key check speaks.
+        links = pd.concat([links, links.loc[[row]]], ignore_index=True)
+    links.loc[row, "study_id"] = "nobody-zz-2020"
+    write(folder, "study_mechanisms", links)
+
+
+@mutation("foreign_key_reference", catches=("schema.foreign_key",),
+          also=("studies", "years.reference", "duplicates"))
+def foreign_key_reference(folder: Path, rnd: random.Random) -> None:
+    """Point a study at a reference number the reference list does not have."""
+    studies = read(folder, "studies")
+    references = read(folder, "references")
+    row = pick(rnd, studies)
+    studies.loc[row, "reference_number"] = str(
+        references["reference_number"].astype(int).max() + 1000)
+    write(folder, "studies", studies)
+
+
+@mutation("foreign_key_animal_model", catches=("schema.foreign_key",),
+          also=("studies.species", "errata"))
+def foreign_key_animal_model(folder: Path, rnd: random.Random) -> None:
+    """Print an animal model in a study that the animal_models vocabulary lacks."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    studies.loc[row, "animal_model_published"] = "Zebrafish"
+    write(folder, "studies", studies)
+
+
+_ENUMS = (("study_mechanisms", "mechanism", "telepathy"), ("studies", "design", "in_silico"),
+          ("stated_counts", "section", "preface"), ("prisma_flow", "basis", "guessed"),
+          ("errata", "kind", "whim"), ("studies", "effector_type", "magic"),
+          ("msc_sources", "origin", "lunar"))
+
+
+@mutation("enum_value", catches=("schema.enum",),
+          also=("schema.required", "schema.primary_key", "counts", "errata", "prisma"))
+def enum_value(folder: Path, rnd: random.Random) -> None:
+    """Write a value outside a field's enum vocabulary."""
+    choices = [c for c in _ENUMS if len(read(folder, c[0]))]
+    name, column, value = rnd.choice(choices)
+    frame = read(folder, name)
+    frame.loc[pick(rnd, frame), column] = value
+    write(folder, name, frame)
+
+
+_INTEGERS = (("search_strategies", "table_row"), ("prisma_flow", "step"),
+             ("studies", "table_row"))
+
+
+@mutation("type_corruption", catches=("schema.type",), also=("schema.required",))
+def type_corruption(folder: Path, rnd: random.Random) -> None:
+    """Write text into an integer column."""
+    name, column = rnd.choice(_INTEGERS)
+    frame = read(folder, name)
+    frame.loc[pick(rnd, frame), column] = rnd.choice(["twelve", "1.5", "3a", "N/A"])
+    write(folder, name, frame)
+
+
+@mutation("required_blank", catches=("schema.required",))
+def required_blank(folder: Path, rnd: random.Random) -> None:
+    """Empty a required cell that no cross-table rule reads."""
+    name, column = rnd.choice((("msc_sources", "tissue"), ("search_strategies", "filter"),
+                               ("prisma_flow", "label"), ("msc_sources", "origin_evidence")))
+    frame = read(folder, name)
+    frame.loc[pick(rnd, frame), column] = ""
+    write(folder, name, frame)
+
+
+@mutation("pattern_broken", catches=("schema.pattern",))
+def pattern_broken(folder: Path, rnd: random.Random) -> None:
+    """Give a stated count a key that breaks the key pattern."""
+    counts = read(folder, "stated_counts")
+    row = pick(rnd, counts, counts["derivable"] == "false")
+    counts.loc[row, "key"] = counts.loc[row, "key"].replace("_", "-") + "-2"
+    write(folder, "stated_counts", counts)
+
+
+@mutation("range_violation", catches=("schema.range",))
+def range_violation(folder: Path, rnd: random.Random) -> None:
+    """Date a background reference entry before the schema's minimum year."""
+    references = read(folder, "references")
+    mask = ~references["reference_number"].isin(read(folder, "studies")["reference_number"]) \
+        & ~references["reference_number"].isin(references["duplicate_of"]) \
+        & (references["duplicate_of"] == "")
+    references.loc[pick(rnd, references, mask), "year"] = rnd.choice(["1800", "2200", "0"])
+    write(folder, "references", references)
+
+
+@mutation("length_constraint", catches=("schema.length",))
+def length_constraint(folder: Path, rnd: random.Random) -> None:
+    """Tighten a field's maxLength in the descriptor below the data's lengths."""
+    data = descriptor(folder)
+    for resource in data["resources"]:
+        if resource["name"] == "search_strategies":
+            for item in resource["schema"]["fields"]:
+                if item["name"] == "query":
+                    item.setdefault("constraints", {})["maxLength"] = 5
+    save_descriptor(folder, data)
+    rehash(folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Years, labels, references, duplicates
+
+
+@mutation("year_outside_window", catches=("years.window", "errata.unexplained"))
+def year_outside_window(folder: Path, rnd: random.Random) -> None:
+    """Move a study (label, reference and all) past the stated publication window."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    old = studies.loc[row, "year"]
+    new = str(studies["year"].astype(int).max() + rnd.randint(1, 3))
+    studies.loc[row, "year"] = new
+    studies.loc[row, "label_published"] = studies.loc[row, "label_published"][:-4] + new
+    references = read(folder, "references")
+    number = studies.loc[row, "reference_number"]
+    references.loc[references["reference_number"] == number, "year"] = new
+    assert references.loc[references["reference_number"] == number, "year"].ne(old).all()
+    write(folder, "references", references, update_hash=False)
+    write(folder, "studies", studies)
+
+
+@mutation("label_year_typo", catches=("years.label", "errata.unexplained"))
+def label_year_typo(folder: Path, rnd: random.Random) -> None:
+    """Change the year printed in a study's label, without an errata row."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    label = studies.loc[row, "label_published"]
+    studies.loc[row, "label_published"] = label[:-4] + str(int(label[-4:]) + rnd.choice([-1, 1]))
+    write(folder, "studies", studies)
+
+
+@mutation("label_author_typo", catches=("studies.first_author_label", "errata.unexplained"))
+def label_author_typo(folder: Path, rnd: random.Random) -> None:
+    """Misspell the family name in a study's label, without an errata row."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    family = studies.loc[row, "first_author"]
+    label = studies.loc[row, "label_published"]
+    studies.loc[row, "label_published"] = label.replace(family, family + "x", 1)
+    write(folder, "studies", studies)
+
+
+@mutation("species_unexplained", catches=("studies.species", "errata.unexplained"))
+def species_unexplained(folder: Path, rnd: random.Random) -> None:
+    """Curate a species that contradicts the printed animal model, without an errata row."""
+    studies = read(folder, "studies")
+    mask = unexplained_studies(folder, studies) & studies["species"].isin(["rat", "mouse"])
+    row = pick(rnd, studies, mask)
+    studies.loc[row, "species"] = "rabbit"
+    write(folder, "studies", studies)
+
+
+@mutation("msc_source_unexplained", catches=("studies.msc_source", "errata.unexplained"),
+          also=("counts.per_source", "counts.source_table", "errata.stale"))
+def msc_source_unexplained(folder: Path, rnd: random.Random) -> None:
+    """Curate an MSC source other than the printed one, without an errata row."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    published = studies.loc[row, "msc_source_published"]
+    studies.loc[row, "msc_source"] = "AFSC" if published != "AFSC" else "MenSC"
+    write(folder, "studies", studies)
+
+
+@mutation("eligibility_mismatch", catches=("studies.eligibility_evidence",))
+def eligibility_mismatch(folder: Path, rnd: random.Random) -> None:
+    """Give a study eligibility evidence without a concern, or a concern without evidence."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies)
+    if studies.loc[row, "eligibility_concern"]:
+        studies.loc[row, "eligibility_evidence"] = ""
+    else:
+        studies.loc[row, "eligibility_evidence"] = studies.loc[row, "title"][:20]
+    write(folder, "studies", studies)
+
+
+def _study_reference(folder: Path, rnd: random.Random) -> tuple[pd.DataFrame, Any]:
+    studies = read(folder, "studies")
+    references = read(folder, "references")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    target = references["reference_number"] == studies.loc[row, "reference_number"]
+    # A duplicate entry of this reference would then disagree with it: leave those alone.
+    if references["duplicate_of"].eq(studies.loc[row, "reference_number"]).any():
+        raise Inapplicable("the reference has a duplicate entry")
+    return references, target
+
+
+@mutation("reference_year", catches=("years.reference",))
+def reference_year(folder: Path, rnd: random.Random) -> None:
+    """Date a study's reference entry a year off the study's year."""
+    references, target = _study_reference(folder, rnd)
+    references.loc[target, "year"] = (references.loc[target, "year"].astype(int) + 1).astype(str)
+    write(folder, "references", references)
+
+
+@mutation("reference_author", catches=("studies.first_author_reference",))
+def reference_author(folder: Path, rnd: random.Random) -> None:
+    """Give a study's reference entry another first author."""
+    references, target = _study_reference(folder, rnd)
+    references.loc[target, "authors"] = "Quill Z, " + references.loc[target, "authors"]
+    write(folder, "references", references)
+
+
+@mutation("reference_title", catches=("studies.title_reference",))
+def reference_title(folder: Path, rnd: random.Random) -> None:
+    """Give a study's reference entry another title."""
+    references, target = _study_reference(folder, rnd)
+    references.loc[target, "title"] = "An entirely different title " + str(rnd.randint(1, 99))
+    write(folder, "references", references)
+
+
+@mutation("duplicate_study_title", catches=("duplicates.study_title", "schema.unique"),
+          also=("studies.title_reference", "duplicates.reference_unlinked"))
+def duplicate_study_title(folder: Path, rnd: random.Random) -> None:
+    """Give one study the title of another."""
+    studies = read(folder, "studies")
+    if len(studies) < 2:
+        raise Inapplicable("needs two studies")
+    first, second = rnd.sample(list(studies.index), 2)
+    studies.loc[first, "title"] = studies.loc[second, "title"]
+    write(folder, "studies", studies)
+
+
+@mutation("shared_reference", catches=("duplicates.study_reference", "schema.unique"),
+          also=("studies", "years.reference"))
+def shared_reference(folder: Path, rnd: random.Random) -> None:
+    """Point two studies at the same reference entry."""
+    studies = read(folder, "studies")
+    if len(studies) < 2:
+        raise Inapplicable("needs two studies")
+    first, second = rnd.sample(list(studies.index), 2)
+    studies.loc[first, "reference_number"] = studies.loc[second, "reference_number"]
+    write(folder, "studies", studies)
+
+
+@mutation("reference_unlinked", catches=("duplicates.reference_unlinked",))
+def reference_unlinked(folder: Path, rnd: random.Random) -> None:
+    """Add a reference entry that repeats another without saying so (duplicate_of empty)."""
+    references = read(folder, "references")
+    row = pick(rnd, references, references["duplicate_of"] == "")
+    copy = references.loc[[row]].copy()
+    copy["reference_number"] = str(references["reference_number"].astype(int).max() + 1)
+    write(folder, "references", pd.concat([references, copy], ignore_index=True))
+
+
+@mutation("reference_chain", catches=("duplicates.reference_chain",),
+          also=("errata.unexplained", "errata.stale", "errata.known"))
+def reference_chain(folder: Path, rnd: random.Random) -> None:
+    """Make a reference entry a duplicate of itself (with an erratum saying so)."""
+    references = read(folder, "references")
+    mask = (references["duplicate_of"] == "") & ~references["reference_number"].isin(
+        references["duplicate_of"])
+    row = pick(rnd, references, mask)
+    number = references.loc[row, "reference_number"]
+    references.loc[row, "duplicate_of"] = number
+    errata = read(folder, "errata")
+    errata = pd.concat([errata, pd.DataFrame([{
+        "erratum_id": f"references/{number}/duplicate_of", "resource": "references",
+        "record": number, "field": "duplicate_of", "published_value": "",
+        "curated_value": number, "kind": "duplicate_reference", "evidence": "x", "note": "x",
+    }])], ignore_index=True)
+    write(folder, "errata", errata, update_hash=False)
+    write(folder, "references", references)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errata
+
+
+def _errata(folder: Path) -> pd.DataFrame:
+    errata = read(folder, "errata")
+    if errata.empty:
+        raise Inapplicable("the package has no errata")
+    return errata
+
+
+@mutation("errata_removed", also=("counts", "errata.stale", "table.empty"))
+def errata_removed(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Remove one errata row: its difference is now unexplained."""
+    errata = _errata(folder)
+    row = pick(rnd, errata)
+    key = (errata.loc[row, "resource"], errata.loc[row, "field"])
+    write(folder, "errata", errata.drop(index=row))
+    return _ERRATA_FIELDS.get(key) or _ERRATA_KINDS[errata.loc[row, "kind"]]
+
+
+@mutation("errata_added", catches=("errata.stale",))
+def errata_added(folder: Path, rnd: random.Random) -> None:
+    """Add an errata row for a difference that does not exist."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    sid, year = studies.loc[row, "study_id"], studies.loc[row, "year"]
+    errata = read(folder, "errata")
+    errata = pd.concat([errata, pd.DataFrame([{
+        "erratum_id": f"studies/{sid}/year", "resource": "studies", "record": sid,
+        "field": "year", "published_value": str(int(year) - 5), "curated_value": year,
+        "kind": "label_year_mismatch", "evidence": "x", "note": "An invented difference.",
+    }])], ignore_index=True)
+    write(folder, "errata", errata)
+
+
+@mutation("errata_id", catches=("errata.id",),
+          also=("errata.stale", "errata.unexplained", "errata.target"))
+def errata_id(folder: Path, rnd: random.Random) -> None:
+    """Make an erratum_id disagree with its resource/record/field columns."""
+    errata = _errata(folder)
+    row = pick(rnd, errata)
+    resource, record, name = errata.loc[row, ["resource", "record", "field"]]
+    errata.loc[row, "erratum_id"] = f"{resource}/{record}x/{name}"
+    write(folder, "errata", errata)
+
+
+@mutation("errata_target", catches=("errata.target",), also=("errata.stale",))
+def errata_target(folder: Path, rnd: random.Random) -> None:
+    """Add an errata row for a record that does not exist."""
+    errata = read(folder, "errata")
+    target = rnd.choice((("studies", "nobody-zz-2020", "year"),
+                         ("studies", read(folder, "studies").loc[0, "study_id"], "colour"),
+                         ("msc_sources", "iPSC", "stated_study_count")))
+    resource, record, name = target
+    errata = pd.concat([errata, pd.DataFrame([{
+        "erratum_id": f"{resource}/{record}/{name}", "resource": resource, "record": record,
+        "field": name, "published_value": "1", "curated_value": "2",
+        "kind": "label_year_mismatch", "evidence": "x", "note": "A row about nothing.",
+    }])], ignore_index=True)
+    write(folder, "errata", errata)
+
+
+@mutation("explained_difference", catches=("errata.known",))
+def explained_difference(folder: Path, rnd: random.Random) -> None:
+    """Introduce a label year typo together with its errata row (valid: a known erratum)."""
+    studies = read(folder, "studies")
+    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    sid, year = studies.loc[row, "study_id"], studies.loc[row, "year"]
+    wrong = str(int(year) - 1)
+    studies.loc[row, "label_published"] = studies.loc[row, "label_published"][:-4] + wrong
+    errata = read(folder, "errata")
+    errata = pd.concat([errata, pd.DataFrame([{
+        "erratum_id": f"studies/{sid}/year", "resource": "studies", "record": sid,
+        "field": "year", "published_value": wrong, "curated_value": year,
+        "kind": "label_year_mismatch", "evidence": "x", "note": "The label is a year off.",
+    }])], ignore_index=True)
+    write(folder, "errata", errata, update_hash=False)
+    write(folder, "studies", studies)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table structure and bytes
+
+_RESOURCES = ("search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
+              "studies", "study_mechanisms", "stated_counts", "errata")
+
+
+def _csv(folder: Path, rnd: random.Random, non_empty: bool = True) -> Path:
+    names = [n for n in _RESOURCES if not non_empty or len(read(folder, n))]
+    return folder / "data" / f"{rnd.choice(names)}.csv"
+
+
+@mutation("column_removed", catches=("table.header",),
+          also=("schema.foreign_key", "schema.primary_key"))
+def column_removed(folder: Path, rnd: random.Random) -> None:
+    """Remove one column from a CSV (the Table Schema still declares it)."""
+    name = rnd.choice(_RESOURCES)
+    frame = read(folder, name)
+    write(folder, name, frame.drop(columns=rnd.choice(list(frame.columns))))
+
+
+@mutation("column_renamed", catches=("table.header",))
+def column_renamed(folder: Path, rnd: random.Random) -> None:
+    """Rename one column of a CSV."""
+    name = rnd.choice(_RESOURCES)
+    frame = read(folder, name)
+    column = rnd.choice(list(frame.columns))
+    write(folder, name, frame.rename(columns={column: column + "_renamed"}))
+
+
+@mutation("column_added", catches=("table.header",))
+def column_added(folder: Path, rnd: random.Random) -> None:
+    """Add a column the Table Schema does not declare."""
+    name = rnd.choice(_RESOURCES)
+    frame = read(folder, name)
+    frame.insert(rnd.randint(0, len(frame.columns)), "undeclared", "x")
+    write(folder, name, frame)
+
+
+@mutation("non_utf8", catches=("table.encoding",))
+def non_utf8(folder: Path, rnd: random.Random) -> None:
+    """Put bytes that are not UTF-8 into a CSV."""
+    file = _csv(folder, rnd)
+    data = file.read_bytes()
+    start = data.index(b"\n") + 1
+    at = rnd.randint(start, len(data) - 1)
+    file.write_bytes(data[:at] + rnd.choice([b"\xff", b"\xe9", b"\xc3\x28", b"\x80"]) + data[at:])
+    rehash(folder)
+
+
+@mutation("broken_quoting", catches=("table.parse",))
+def broken_quoting(folder: Path, rnd: random.Random) -> None:
+    """Leave a quote unclosed in a CSV (the parser would swallow the rest of the file)."""
+    file = _csv(folder, rnd)
+    lines = file.read_text(encoding="utf-8").split("\n")
+    at = rnd.randint(1, max(1, len(lines) - 2))
+    lines[at] = '"' + lines[at]
+    file.write_text("\n".join(lines), encoding="utf-8")
+    rehash(folder)
+
+
+@mutation("ragged_row", catches=("table.parse",))
+def ragged_row(folder: Path, rnd: random.Random) -> None:
+    """Give one CSV row more fields than the header."""
+    file = _csv(folder, rnd)
+    lines = file.read_text(encoding="utf-8").split("\n")
+    at = rnd.randint(1, max(1, len(lines) - 2))
+    lines[at] = lines[at] + ",extra,cells"
+    file.write_text("\n".join(lines), encoding="utf-8")
+    rehash(folder)
+
+
+@mutation("table_empty", catches=("table.empty",), also=("links.mechanism_coverage",))
+def table_empty(folder: Path, rnd: random.Random) -> None:
+    """Keep only the header of the study_mechanisms CSV."""
+    links = read(folder, "study_mechanisms")
+    write(folder, "study_mechanisms", links.iloc[0:0])
+
+
+@mutation("missing_file", catches=("table.missing_file",),
+          also=("integrity", "schema.foreign_key"))
+def missing_file(folder: Path, rnd: random.Random) -> None:
+    """Delete a resource's file (the descriptor still lists it)."""
+    _csv(folder, rnd, non_empty=False).unlink()
+
+
+@mutation("hash_tamper", catches=("integrity.hash",))
+def hash_tamper(folder: Path, rnd: random.Random) -> None:
+    """Edit a CSV without refreshing the descriptor's hash (same size: only the hash differs)."""
+    file = folder / "data" / "references.csv"
+    data = bytearray(file.read_bytes())
+    letters = [i for i in range(data.index(b"\n") + 1, len(data)) if 97 <= data[i] <= 122]
+    at = rnd.choice(letters)
+    data[at] = data[at] - 32 if data[at] != 113 else 114  # upper-case one letter
+    file.write_bytes(bytes(data))
+
+
+@mutation("size_tamper", catches=("integrity.bytes", "integrity.hash"))
+def size_tamper(folder: Path, rnd: random.Random) -> None:
+    """Lengthen a free-text cell without refreshing bytes and hash."""
+    references = read(folder, "references")
+    row = pick(rnd, references)
+    references.loc[row, "journal"] += rnd.choice(["s", " (Print)", "."])
+    write(folder, "references", references, update_hash=False)
+
+
+@mutation("integrity_unhashed", catches=("integrity.unhashed",))
+def integrity_unhashed(folder: Path, rnd: random.Random) -> None:
+    """Drop a resource's declared bytes and hash (a warning: nothing to verify against)."""
+    data = descriptor(folder)
+    resource = rnd.choice(data["resources"])
+    resource.pop("hash", None)
+    resource.pop("bytes", None)
+    save_descriptor(folder, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Descriptor
+
+
+@mutation("unsafe_path", catches=("descriptor.unsafe_path",))
+def unsafe_path(folder: Path, rnd: random.Random) -> None:
+    """Point a resource outside the package: '..', an absolute path or a URL (never fetched)."""
+    data = descriptor(folder)
+    resource = rnd.choice(data["resources"])
+    resource["path"] = rnd.choice(["../outside.csv", "data/../../outside.csv", "/etc/passwd",
+                                   "https://example.invalid/studies.csv", "~/studies.csv"])
+    save_descriptor(folder, data)
+
+
+@mutation("descriptor_json", catches=("descriptor.json",))
+def descriptor_json(folder: Path, rnd: random.Random) -> None:
+    """Truncate the descriptor so it is no longer JSON."""
+    file = folder / "datapackage.json"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text[: rnd.randint(1, len(text) - 2)], encoding="utf-8")
+
+
+@mutation("descriptor_encoding", catches=("descriptor.encoding",))
+def descriptor_encoding(folder: Path, rnd: random.Random) -> None:
+    """Save the descriptor with a byte that is not UTF-8."""
+    file = folder / "datapackage.json"
+    data = file.read_bytes()
+    at = data.index(b'"title"')
+    file.write_bytes(data[:at + 9] + b"\xe9" + data[at + 9:])
+
+
+@mutation("descriptor_missing", catches=("descriptor.missing",))
+def descriptor_missing(folder: Path, rnd: random.Random) -> None:
+    """Delete datapackage.json."""
+    (folder / "datapackage.json").unlink()
+
+
+@mutation("descriptor_metadata", catches=("descriptor.metadata",), also=("descriptor.model",))
+def descriptor_metadata(folder: Path, rnd: random.Random) -> None:
+    """Break the Data Package metadata (a license that is not an object, a bad package name)."""
+    data = descriptor(folder)
+    choice = rnd.randint(0, 1)
+    if choice == 0:
+        data["licenses"] = "CC-BY-4.0"
+    else:
+        data["name"] = "Not A Valid Name!"
+    save_descriptor(folder, data)
+
+
+@mutation("descriptor_model", catches=("descriptor.model",), also=("descriptor.metadata",))
+def descriptor_model(folder: Path, rnd: random.Random) -> None:
+    """Give the package a version that is not semantic versioning."""
+    data = descriptor(folder)
+    data["version"] = rnd.choice(["first", "1.0", "v1", ""])
+    save_descriptor(folder, data)
+
+
+_OPTIONAL = (("animal_models", "note"), ("studies", "curation_note"),
+             ("prisma_flow", "derivation"), ("references", "pages"), ("msc_sources", "tissue"))
+
+
+@mutation("descriptor_resources", catches=("descriptor.resources",))
+def descriptor_resources(folder: Path, rnd: random.Random) -> None:
+    """Drop a core field from a resource's schema and its CSV column (a copy must keep them)."""
+    name, column = rnd.choice(_OPTIONAL)
+    data = descriptor(folder)
+    for resource in data["resources"]:
+        if resource["name"] == name:
+            fields = resource["schema"]["fields"]
+            resource["schema"]["fields"] = [f for f in fields if f["name"] != column]
+    save_descriptor(folder, data)
+    write(folder, name, read(folder, name).drop(columns=column))

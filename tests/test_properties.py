@@ -1,0 +1,177 @@
+"""Properties of the gate: consistent packages pass, every mutation is caught, every check fires."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import msc_exos_pof
+from msc_exos_pof.checks import all_checks, get
+from msc_exos_pof.report import Report
+from msc_exos_pof.testing import MUTATIONS, Inapplicable, Mutation, consistent_packages
+from msc_exos_pof.testing import mutation_ids as catalogue_ids
+
+#: Check ids no mutation of a synthetic package can fire, each with the reason.
+EXEMPT = {
+    "release.changelog": "fires only for the repository's own package (tests of the release "
+                         "helper cover it)",
+}
+#: PackageError ids: the package cannot be read at all (exit code 2).
+UNREADABLE = {"descriptor.missing", "descriptor.json", "descriptor.encoding",
+              "descriptor.unsafe_path"}
+
+# One mutation test per catalogue entry runs few examples; `--hypothesis-profile=thorough`
+# scales them with the profile (500 -> 20 per mutation).
+PER_MUTATION = max(1, settings().max_examples // 25)
+
+
+def _matches(check: str, patterns: tuple[str, ...] | set[str]) -> bool:
+    return any(check == p or check.startswith(p + ".") for p in patterns)
+
+
+def _validate(package, **options) -> tuple[Path, Report, tempfile.TemporaryDirectory]:
+    holder = tempfile.TemporaryDirectory()
+    folder = package.write(Path(holder.name) / "pkg")
+    return folder, msc_exos_pof.validate(folder, summary=False, **options), holder
+
+
+def _expected_exit(ids: tuple[str, ...]) -> int:
+    if any(id in UNREADABLE for id in ids):
+        return 2
+    return 1 if any(get(id).severity == "error" for id in ids) else 0
+
+
+@given(consistent_packages())
+def test_every_consistent_package_passes_the_gate_with_one_known_erratum_per_errata_row(
+        package) -> None:
+    _, report, holder = _validate(package)
+    with holder:
+        errors = [f for f in report.findings if f.severity == "error"]
+        assert errors == [], errors[:5]
+        assert report.exit_code == 0
+        known = report.by_check("errata.known")
+        assert len(known) == package.errata
+        assert {f.erratum for f in known} == set(package.tables["errata"]["erratum_id"])
+
+
+def _assert_caught(mutation: Mutation, package, seed: int) -> None:
+    with tempfile.TemporaryDirectory() as holder:
+        folder = package.write(Path(holder) / "pkg")
+        try:
+            expected = mutation(folder, random.Random(seed))
+        except Inapplicable:
+            assume(False)
+        report = msc_exos_pof.validate(folder, summary=False)
+    fired = report.fired()
+    missing = [id for id in expected if id not in fired]
+    assert not missing, (
+        f"mutation {mutation.name!r} ({mutation.doc}) was not caught by {missing}; "
+        f"findings: {[(f.check, f.message) for f in report.findings][:8]}")
+    assert report.exit_code == _expected_exit(expected)
+    allowed = set(expected) | set(mutation.also)
+    stray = sorted({f.check for f in report.findings
+                    if f.severity == "error" and not _matches(f.check, allowed)})
+    assert not stray, (
+        f"mutation {mutation.name!r} also fired {stray}: "
+        f"{[(f.check, f.message) for f in report.findings if f.check in stray][:5]}")
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+@settings(max_examples=PER_MUTATION)
+@given(package=consistent_packages(min_studies=2, max_studies=12, min_errata=1),
+       seed=st.integers(0, 2**32 - 1))
+def test_each_mutation_of_a_consistent_package_is_caught_by_its_check(
+        name: str, package, seed: int) -> None:
+    _assert_caught(MUTATIONS[name], package, seed)
+
+
+@given(mutation=st.sampled_from(sorted(MUTATIONS)),
+       package=consistent_packages(min_studies=1, max_studies=40, max_errata=6),
+       seed=st.integers(0, 2**32 - 1))
+def test_any_mutation_of_any_consistent_package_is_caught(mutation: str, package,
+                                                          seed: int) -> None:
+    _assert_caught(MUTATIONS[mutation], package, seed)
+
+
+def test_every_registered_check_is_fired_by_some_mutation() -> None:
+    registered = {check.id for check in all_checks()}
+    uncovered = sorted(registered - catalogue_ids() - set(EXEMPT))
+    assert not uncovered, f"no mutation fires {uncovered}: add one to msc_exos_pof.testing"
+    unknown = sorted(catalogue_ids() - registered)
+    assert not unknown, f"mutations expect ids the registry does not have: {unknown}"
+
+
+def test_exemptions_name_registered_checks_only() -> None:
+    registered = {check.id for check in all_checks()}
+    assert set(EXEMPT) <= registered
+
+
+def test_the_catalogue_has_at_least_twenty_kinds_each_documented() -> None:
+    assert len(MUTATIONS) >= 20
+    assert all(m.doc for m in MUTATIONS.values())
+
+
+@given(consistent_packages(max_studies=10))
+def test_synthetic_packages_reuse_the_shipped_table_schemas(package) -> None:
+    from msc_exos_pof.testing import shipped_schemas_are_reused
+
+    assert shipped_schemas_are_reused(package)
+
+
+# ---------------------------------------------------------------------------------------------
+# msc-exos-pof synth
+
+
+def _synth(*args: str):
+    from msc_exos_pof.cli import main
+
+    return CliRunner().invoke(main, ["synth", *args], catch_exceptions=False)
+
+
+def test_synth_writes_a_package_that_passes_the_gate(tmp_path: Path) -> None:
+    result = _synth("--studies", "3000", "--seed", "7", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    report = msc_exos_pof.validate(tmp_path / "out", summary=False)
+    assert [f for f in report.findings if f.severity == "error"] == []
+    assert len(msc_exos_pof.load("studies", str(tmp_path / "out"))) == 3000
+    assert report.by_check("errata.known")
+
+
+def test_synth_is_deterministic_for_a_seed_and_streams_in_chunks(tmp_path: Path) -> None:
+    from msc_exos_pof.synth import synth
+
+    synth(tmp_path / "a", 250, seed=3, chunk=64)
+    synth(tmp_path / "b", 250, seed=3, chunk=64)
+    synth(tmp_path / "c", 250, seed=4, chunk=64)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+               for f in files)
+    assert (tmp_path / "a" / "data" / "studies.csv").read_bytes() != (
+        tmp_path / "c" / "data" / "studies.csv").read_bytes()
+    report = msc_exos_pof.validate(tmp_path / "a", summary=False)
+    assert [f for f in report.findings if f.severity == "error"] == []
+
+
+def test_synth_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    refused = _synth("--studies", "5", str(out))
+    assert refused.exit_code == 2
+    assert "not empty" in refused.output and "--force" in refused.output
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    forced = _synth("--studies", "5", "--force", str(out))
+    assert forced.exit_code == 0, forced.output
+    assert not (out / "keep.txt").exists()
+    assert (out / "datapackage.json").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left behind
+
+
+def test_synth_rejects_fewer_than_one_study(tmp_path: Path) -> None:
+    assert _synth("--studies", "0", str(tmp_path / "out")).exit_code == 2
