@@ -247,3 +247,8 @@ def test_extension_resources_and_fields_are_allowed(package_copy: Path) -> None:
     _save(package_copy, descriptor)
     rehash(package_copy)
     assert "descriptor.resources" not in msc_exos_pof.validate(package_copy).fired()
+
+
+def test_an_empty_errata_table_is_legitimate(package_copy: Path) -> None:
+    _write_csv("errata", _csv_bytes("errata").split(b"\n", 1)[0] + b"\n")(package_copy)
+    assert "table.empty" not in msc_exos_pof.validate(package_copy).fired()

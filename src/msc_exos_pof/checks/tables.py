@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding
 
 
+#: Resources whose empty table is legitimate data: a review without contradictions has no errata.
+MAY_BE_EMPTY = frozenset({"errata"})
+
 #: At most this many rows are listed per resource and problem; the rest are counted.
 MAX_ROWS = 20
 
@@ -203,7 +206,7 @@ def check_empty(ctx: PackageContext) -> Iterator[Finding]:
     check = get("table.empty")
     for name in ctx.files:
         raw = ctx.raw(name)
-        if raw is not None and len(raw) == 0:
+        if raw is not None and len(raw) == 0 and name not in MAY_BE_EMPTY:
             yield check.finding(
                 f"resource '{name}': {ctx.files[name].descriptor.get('path')} has a header but "
                 "no data rows; restore its rows", resource=name)
