@@ -234,7 +234,15 @@ def read_raw_table(item: ResourceFile) -> pd.DataFrame:
 
 
 def _row_from_message(message: str) -> int | None:
-    match = re.search(r"(?:line|row) (\d+)", message)
+    """Data row (header = 0) named in a pandas parser message.
+
+    "Expected N fields in line L" counts file lines from 1 with the header as line 1;
+    "EOF inside string starting at row R" already counts data rows.
+    """
+    match = re.search(r"line (\d+)", message)
+    if match:
+        return int(match.group(1)) - 1
+    match = re.search(r"row (\d+)", message)
     return int(match.group(1)) if match else None
 
 
@@ -284,7 +292,7 @@ def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
                 na_action="ignore",
             ).astype("boolean")
         elif isinstance(dtype, pd.CategoricalDtype):
-            columns[name] = text.astype("object").astype(dtype)
+            columns[name] = text.where(text.isin(dtype.categories)).astype("object").astype(dtype)
         else:
             columns[name] = text
     extra = [name for name in raw.columns if name not in columns]
