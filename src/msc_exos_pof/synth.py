@@ -585,6 +585,10 @@ def synth(out_dir: str | os.PathLike[str], studies: int, seed: int = 0, force: b
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        # mkdtemp makes a private (0700) folder; the package should get the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o777 & ~umask)
         rows = write_synthetic(temporary, studies, seed=seed, chunk=chunk)
         if out.is_dir():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
