@@ -7,6 +7,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -153,3 +154,21 @@ def test_a_corrupted_descriptor_exits_1_or_2_with_a_finding_or_is_still_a_valid_
         assert _semantics(parsed) == _semantics(json.loads(data))
     else:
         assert code in (1, 2) and report["findings"]
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "package_io.read_raw_table lets pandas read the extra cells of a ragged FIRST data row as "
+    "an index (pd.read_csv needs index_col=False): the shifted frame reaches the consistency "
+    "checks, e.g. prisma.database_total sees no records"))
+@pytest.mark.parametrize("name", ["search_strategies", "msc_sources", "studies"])
+def test_a_ragged_first_data_row_is_reported_by_table_parse_alone(tmp_path: Path,
+                                                                  name: str) -> None:
+    folder = _copy(tmp_path)
+    file = folder / "data" / f"{name}.csv"
+    lines = file.read_text(encoding="utf-8").split("\n")
+    lines[1] += ",extra,cells"
+    file.write_text("\n".join(lines), encoding="utf-8")
+    rehash(folder)
+    code, report = _validate_json(folder)
+    assert code == 1
+    assert {f["check"] for f in report["findings"] if f["severity"] == "error"} == {"table.parse"}

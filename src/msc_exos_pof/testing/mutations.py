@@ -177,8 +177,16 @@ def stated_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     row = pick(rnd, counts, (counts["derivable"] == "true")
                & counts["quantity"].isin(list(_STATED)))
     quantity = counts.loc[row, "quantity"]
-    counts.loc[row, "value"] = bump(counts.loc[row, "value"], rnd,
-                                    low=1900 if quantity.startswith("year") else 0)
+    value = int(counts.loc[row, "value"])
+    if quantity.startswith("year") and counts.loc[row, "section"] == "methods":
+        # The methods' bounds are inclusion criteria: only a narrower window is inconsistent
+        # (the generator states the studies' own first and last years).
+        step = rnd.randint(1, 3)
+        counts.loc[row, "value"] = str(value + step if quantity == "year_min" else value - step)
+        write(folder, "stated_counts", counts)
+        return ("years.window",)
+    counts.loc[row, "value"] = bump(str(value), rnd, low=1900 if quantity.startswith("year")
+                                    else 0)
     write(folder, "stated_counts", counts)
     return _STATED[quantity]
 
@@ -638,7 +646,8 @@ def column_removed(folder: Path, rnd: random.Random) -> None:
     write(folder, name, frame.drop(columns=rnd.choice(list(frame.columns))))
 
 
-@mutation("column_renamed", catches=("table.header",))
+@mutation("column_renamed", catches=("table.header",),
+          also=("schema.foreign_key", "schema.primary_key"))
 def column_renamed(folder: Path, rnd: random.Random) -> None:
     """Rename one column of a CSV."""
     name = rnd.choice(_RESOURCES)
@@ -680,10 +689,15 @@ def broken_quoting(folder: Path, rnd: random.Random) -> None:
 
 @mutation("ragged_row", catches=("table.parse",))
 def ragged_row(folder: Path, rnd: random.Random) -> None:
-    """Give one CSV row more fields than the header."""
-    file = _csv(folder, rnd)
+    """Give one CSV row (after the first data row) more fields than the header.
+
+    A ragged FIRST data row makes pandas read the extra cells as an index and shift every
+    column; tests/test_fuzz.py covers that case separately.
+    """
+    names = [n for n in _RESOURCES if len(read(folder, n)) >= 2]
+    file = folder / "data" / f"{rnd.choice(names)}.csv"
     lines = file.read_text(encoding="utf-8").split("\n")
-    at = rnd.randint(1, max(1, len(lines) - 2))
+    at = rnd.randint(2, max(2, len(lines) - 2))
     lines[at] = lines[at] + ",extra,cells"
     file.write_text("\n".join(lines), encoding="utf-8")
     rehash(folder)
