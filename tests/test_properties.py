@@ -107,6 +107,35 @@ def test_every_registered_check_is_fired_by_some_mutation() -> None:
     assert not unknown, f"mutations expect ids the registry does not have: {unknown}"
 
 
+def test_every_id_a_mutation_picks_at_random_really_fires(tmp_path: Path) -> None:
+    """Ids only some picks of a mutation expect (one PRISMA node...) are fired, not just listed."""
+    import shutil
+
+    from msc_exos_pof.synth import write_synthetic
+
+    static = {id for m in MUTATIONS.values() for id in m.catches}
+    pending = catalogue_ids() - static
+    base = tmp_path / "base"
+    write_synthetic(base, 40, seed=1)
+    dynamic = [m for m in MUTATIONS.values() if not m.catches]
+    for seed in range(60):
+        for item in dynamic:
+            if not pending:
+                return
+            folder = tmp_path / f"{item.name}-{seed}"
+            shutil.copytree(base, folder)
+            try:
+                expected = set(item(folder, random.Random(seed)))
+            except Inapplicable:
+                continue
+            if expected & pending:
+                fired = msc_exos_pof.validate(folder, summary=False).fired()
+                assert expected <= fired, (item.name, seed, expected - fired)
+                pending -= expected
+            shutil.rmtree(folder)
+    assert not pending, f"no pick of {[m.name for m in dynamic]} fired {sorted(pending)}"
+
+
 def test_exemptions_name_registered_checks_only() -> None:
     registered = {check.id for check in all_checks()}
     assert set(EXEMPT) <= registered
