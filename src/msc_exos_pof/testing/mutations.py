@@ -580,6 +580,17 @@ def errata_added(folder: Path, rnd: random.Random) -> None:
     write(folder, "errata", errata)
 
 
+@mutation("errata_value_changed", catches=("errata.stale", "errata.unexplained"),
+          also=("counts", "years", "studies", "duplicates"))
+def errata_value_changed(folder: Path, rnd: random.Random) -> None:
+    """Change the published value an errata row records: it no longer matches the data."""
+    errata = _errata(folder)
+    row = pick(rnd, errata, errata["kind"] != "narrative_contradiction")
+    value = errata.loc[row, "published_value"]
+    errata.loc[row, "published_value"] = (value + "9") if value else "9"
+    write(folder, "errata", errata)
+
+
 @mutation("errata_id", catches=("errata.id",),
           also=("errata.stale", "errata.unexplained", "errata.target"))
 def errata_id(folder: Path, rnd: random.Random) -> None:
