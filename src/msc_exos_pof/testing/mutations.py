@@ -264,6 +264,8 @@ def prisma_node_missing(folder: Path, rnd: random.Random) -> None:
 def mechanism_coverage(folder: Path, rnd: random.Random) -> None:
     """Remove every mechanism link of one study (a warning: the study is not described)."""
     links = read(folder, "study_mechanisms")
+    if links["study_id"].nunique() < 2:
+        raise Inapplicable("the table would be left header-only (table.empty)")
     study = links.loc[pick(rnd, links), "study_id"]
     write(folder, "study_mechanisms", links[links["study_id"] != study])
 
