@@ -739,12 +739,13 @@ def missing_file(folder: Path, rnd: random.Random) -> None:
 @mutation("hash_tamper", catches=("integrity.hash",))
 def hash_tamper(folder: Path, rnd: random.Random) -> None:
     """Edit a CSV without refreshing the descriptor's hash (same size: only the hash differs)."""
-    file = folder / "data" / "references.csv"
-    data = bytearray(file.read_bytes())
-    letters = [i for i in range(data.index(b"\n") + 1, len(data)) if 97 <= data[i] <= 122]
-    at = rnd.choice(letters)
-    data[at] = data[at] - 32 if data[at] != 113 else 114  # upper-case one letter
-    file.write_bytes(bytes(data))
+    references = read(folder, "references")
+    row = pick(rnd, references, references["journal"].str.contains("[a-z]", regex=True))
+    journal = references.loc[row, "journal"]
+    at = rnd.choice([i for i, c in enumerate(journal) if "a" <= c <= "z"])
+    # Upper-case one letter of a cell no check reads: only the hash can tell.
+    references.loc[row, "journal"] = journal[:at] + journal[at].upper() + journal[at + 1:]
+    write(folder, "references", references, update_hash=False)
 
 
 @mutation("size_tamper", catches=("integrity.bytes", "integrity.hash"))
