@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from msc_exos_pof.package_io import rehash, shipped_package_dir
+
 # Profiles for property-based tests: `pytest --hypothesis-profile=thorough` runs many more examples.
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -19,12 +21,14 @@ settings.register_profile(
     "thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    "ci",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
 )
 settings.load_profile("default")
 
-from msc_exos_pof.package_io import rehash, shipped_package_dir
 
 SOURCE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "source" / "000_a4970f2b6624f28e.txt"
 
@@ -42,9 +46,14 @@ def read_rows(folder: Path, resource: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def write_rows(folder: Path, resource: str, rows: list[dict[str, str]],
-               fieldnames: list[str] | None = None, update_hash: bool = True) -> None:
-    """Write rows back as CSV and, by default, refresh bytes/hash so only the intended check fires."""
+def write_rows(
+    folder: Path,
+    resource: str,
+    rows: list[dict[str, str]],
+    fieldnames: list[str] | None = None,
+    update_hash: bool = True,
+) -> None:
+    """Write rows back as CSV; refresh bytes/hash (default) so only the intended check fires."""
     fieldnames = fieldnames or (list(rows[0]) if rows else read_header(folder, resource))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
@@ -60,8 +69,11 @@ def read_header(folder: Path, resource: str) -> list[str]:
         return next(csv.reader(handle))
 
 
-def edit_rows(folder: Path, resource: str,
-              change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]) -> None:
+def edit_rows(
+    folder: Path,
+    resource: str,
+    change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None],
+) -> None:
     """Apply ``change`` to the resource's rows (in place or by returning new rows) and save."""
     rows = read_rows(folder, resource)
     header = read_header(folder, resource)

@@ -8,7 +8,11 @@ import msc_exos_pof
 def test_five_databases_were_searched() -> None:
     strategies = msc_exos_pof.load("search_strategies")
     assert list(strategies["database"]) == [
-        "PubMed", "Embase", "Web Of Science", "Ovid Database", "Cochrane Library"
+        "PubMed",
+        "Embase",
+        "Web Of Science",
+        "Ovid Database",
+        "Cochrane Library",
     ]
     stated = msc_exos_pof.load("stated_counts").set_index("key")
     assert stated.loc["databases_searched.abstract", "value"] == len(strategies) == 5
@@ -16,7 +20,9 @@ def test_five_databases_were_searched() -> None:
 
 def test_table_1_records_sum_to_the_stated_database_total() -> None:
     flow = msc_exos_pof.load("prisma_flow").set_index("node")["count"]
-    assert msc_exos_pof.load("search_strategies")["records"].sum() == flow["database_results"] == 283
+    assert (
+        msc_exos_pof.load("search_strategies")["records"].sum() == flow["database_results"] == 283
+    )
 
 
 def test_prisma_flow_arithmetic_holds() -> None:
@@ -62,4 +68,5 @@ def test_reference_list_has_75_entries_two_of_them_duplicates() -> None:
     references = msc_exos_pof.load("references")
     assert len(references) == 75
     duplicates = references.dropna(subset=["duplicate_of"])
-    assert dict(zip(duplicates["reference_number"], duplicates["duplicate_of"])) == {54: 29, 74: 45}
+    links = zip(duplicates["reference_number"], duplicates["duplicate_of"], strict=True)
+    assert dict(links) == {54: 29, 74: 45}

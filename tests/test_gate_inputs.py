@@ -12,8 +12,8 @@ import pytest
 from conftest import read_rows, write_rows
 
 import msc_exos_pof
-from msc_exos_pof.checks.tables import scan
 from msc_exos_pof.package_io import rehash
+from msc_exos_pof.package_io import scan_csv as scan
 
 MY_LAYERS = ("descriptor.", "integrity.", "table.", "schema.")
 

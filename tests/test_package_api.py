@@ -1,4 +1,4 @@
-"""The library's loading API: typed frames, resource names, the frictionless Package, cheap import."""
+"""The loading API: typed frames, resource names, the frictionless Package, a cheap import."""
 
 from __future__ import annotations
 
@@ -29,15 +29,24 @@ def test_import_does_not_import_pandas_pandera_or_frictionless() -> None:
 
 def test_resource_names_follow_the_descriptor() -> None:
     assert msc_exos_pof.resource_names() == [
-        "search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
-        "studies", "study_mechanisms", "stated_counts", "errata",
+        "search_strategies",
+        "prisma_flow",
+        "msc_sources",
+        "animal_models",
+        "references",
+        "studies",
+        "study_mechanisms",
+        "stated_counts",
+        "errata",
     ]
 
 
 @pytest.mark.parametrize("name", msc_exos_pof.resource_names())
 def test_load_types_every_column_from_its_table_schema(name: str) -> None:
     frame = msc_exos_pof.load(name)
-    fields = {f["name"]: f for f in msc_exos_pof.package().get_resource(name).schema.to_dict()["fields"]}
+    fields = {
+        f["name"]: f for f in msc_exos_pof.package().get_resource(name).schema.to_dict()["fields"]
+    }
     assert list(frame.columns) == list(fields)
     for column, field in fields.items():
         dtype = frame[column].dtype
@@ -78,5 +87,6 @@ def test_every_resource_declares_keys_licences_and_integrity() -> None:
 def test_data_dictionary_is_up_to_date() -> None:
     current = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert current == data_dictionary(), (
-        "docs/data-dictionary.md is stale: run `msc-exos-pof dictionary --output docs/data-dictionary.md`"
+        "docs/data-dictionary.md is stale: run "
+        "`msc-exos-pof dictionary --output docs/data-dictionary.md`"
     )

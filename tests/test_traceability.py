@@ -57,7 +57,9 @@ VERBATIM = [
 
 
 @pytest.mark.parametrize(("resource", "column"), VERBATIM, ids=[f"{r}.{c}" for r, c in VERBATIM])
-def test_every_transcribed_cell_occurs_in_the_review(source: str, resource: str, column: str) -> None:
+def test_every_transcribed_cell_occurs_in_the_review(
+    source: str, resource: str, column: str
+) -> None:
     cells = msc_exos_pof.load(resource)[column].dropna().astype(str)
     missing = [cell for cell in cells.unique() if normalise(cell) not in source]
     assert not missing, f"{resource}.{column}: not found in the review: {missing}"

@@ -1,6 +1,7 @@
 """Command line: parse arguments, call one library function, render, pick the exit code.
 
-Commands live in one module per topic (``cli_gate``, ``cli_release``, ``cli_testing``, ``cli_docs``).
+Commands live in one module per topic: ``cli_gate``, ``cli_release``, ``cli_testing``,
+``cli_docs``.
 """
 
 from __future__ import annotations

@@ -10,8 +10,12 @@ import click
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the Markdown here (atomically) instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the Markdown here (atomically) instead of standard output.",
+)
 def dictionary(path: Path | None, output: Path | None) -> None:
     """Print the data dictionary of PATH (default: the shipped package), generated from its
     Table Schemas."""

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .package_io import (
+    CsvStructure,
     ResourceFile,
     TableError,
     descriptor_path,
     read_descriptor,
-    read_raw_table,
+    read_table,
     resource_files,
     typed_frame,
 )
@@ -36,6 +37,7 @@ class PackageContext:
         self.descriptor: dict[str, Any] = read_descriptor(path)
         self.files: dict[str, ResourceFile] = {item.name: item for item in resource_files(path)}
         self.table_errors: dict[str, TableError] = {}
+        self.structures: dict[str, CsvStructure] = {}
         self._raw: dict[str, pd.DataFrame | None] = {}
         self._typed: dict[str, pd.DataFrame | None] = {}
 
@@ -59,9 +61,11 @@ class PackageContext:
                 self._raw[name] = None
             else:
                 try:
-                    self._raw[name] = read_raw_table(item)
+                    self._raw[name], self.structures[name] = read_table(item)
                 except TableError as error:
                     self.table_errors[name] = error
+                    if error.structure is not None:
+                        self.structures[name] = error.structure
                     self._raw[name] = None
         return self._raw[name]
 

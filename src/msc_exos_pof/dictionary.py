@@ -17,8 +17,12 @@ def _constraints(field: dict[str, Any]) -> str:
         parts.append("unique")
     if "enum" in constraints:
         parts.append("one of " + ", ".join(f"`{value}`" for value in constraints["enum"]))
-    for key, label in (("minimum", "≥"), ("maximum", "≤"), ("minLength", "length ≥"),
-                       ("maxLength", "length ≤")):
+    for key, label in (
+        ("minimum", "≥"),
+        ("maximum", "≤"),
+        ("minLength", "length ≥"),
+        ("maxLength", "length ≤"),
+    ):
         if key in constraints:
             parts.append(f"{label} {constraints[key]}")
     if "pattern" in constraints:
@@ -37,7 +41,8 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
         f"# Data dictionary: {descriptor.get('title', descriptor.get('name', ''))}",
         "",
         f"Package `{descriptor.get('name')}` version {descriptor.get('version')}. "
-        "Generated from `datapackage/datapackage.json` by `msc-exos-pof dictionary`; do not edit by hand.",
+        "Generated from `datapackage/datapackage.json` by `msc-exos-pof dictionary`; "
+        "do not edit by hand.",
         "",
         "Loading a resource: `msc_exos_pof.load(name)` returns a pandas DataFrame; enums load as "
         "categoricals, integers as nullable `Int64`, text as `string`, booleans as `boolean`.",
@@ -45,8 +50,12 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
     ]
     for resource in descriptor["resources"]:
         schema = resource.get("schema", {})
-        lines += [f"## `{resource['name']}`: {resource.get('title', '')}", "",
-                  resource.get("description", ""), ""]
+        lines += [
+            f"## `{resource['name']}`: {resource.get('title', '')}",
+            "",
+            resource.get("description", ""),
+            "",
+        ]
         key = schema.get("primaryKey")
         if key:
             key_text = ", ".join(f"`{k}`" for k in ([key] if isinstance(key, str) else key))
@@ -54,14 +63,16 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
         for foreign in schema.get("foreignKeys", []):
             fields = foreign["fields"]
             target = foreign["reference"]
-            fields_text = ", ".join(f"`{f}`" for f in ([fields] if isinstance(fields, str) else fields))
+            fields_text = ", ".join(
+                f"`{f}`" for f in ([fields] if isinstance(fields, str) else fields)
+            )
             target_fields = target["fields"]
             target_text = ", ".join(
-                f"`{f}`" for f in ([target_fields] if isinstance(target_fields, str) else target_fields)
+                f"`{f}`"
+                for f in ([target_fields] if isinstance(target_fields, str) else target_fields)
             )
-            lines.append(
-                f"Foreign key: {fields_text} → `{target['resource'] or resource['name']}` ({target_text})."
-            )
+            target_name = target["resource"] or resource["name"]
+            lines.append(f"Foreign key: {fields_text} → `{target_name}` ({target_text}).")
         lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
         for field in schema.get("fields", []):
             lines.append(

@@ -5,12 +5,15 @@ Named ``package_io`` because a submodule called ``package`` would shadow ``msc_e
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,8 +34,9 @@ class PackageError(Exception):
     ``check`` is the stable id of the finding this error becomes in a report.
     """
 
-    def __init__(self, check: str, message: str, resource: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, check: str, message: str, resource: str | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.check = check
         self.message = message
@@ -43,14 +47,22 @@ class PackageError(Exception):
 class TableError(Exception):
     """One resource's file cannot be read as a table (bad encoding, broken CSV, missing file)."""
 
-    def __init__(self, check: str, message: str, resource: str, row: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        check: str,
+        message: str,
+        resource: str,
+        row: int | None = None,
+        field: str | None = None,
+        structure: CsvStructure | None = None,
+    ) -> None:
         super().__init__(message)
         self.check = check
         self.message = message
         self.resource = resource
         self.row = row
         self.field = field
+        self.structure = structure
 
 
 def shipped_package_dir() -> Path:
@@ -195,42 +207,171 @@ def file_digest(file: Path) -> tuple[int, str]:
     return size, f"sha256:{digest.hexdigest()}"
 
 
-def read_raw_table(item: ResourceFile) -> pd.DataFrame:
-    """The CSV as text columns, exactly as written ("" for empty cells); ``TableError`` if unreadable."""
+#: At most this many rows are listed per resource and problem; the rest are counted.
+MAX_ROWS = 20
+
+
+@dataclass
+class CsvStructure:
+    """What a byte-level scan of a CSV file found: its header and problems (row, message)."""
+
+    header: list[str] = dataclass_field(default_factory=list)
+    problems: list[tuple[int | None, str]] = dataclass_field(default_factory=list)
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.problems)
+
+
+def _rows_text(rows: Any) -> str:
+    listed = ", ".join(str(int(r)) for r in rows[:MAX_ROWS])
+    more = len(rows) - MAX_ROWS
+    return listed + (f" and {more} more" if more > 0 else "")
+
+
+def scan_csv(data: bytes) -> CsvStructure:
+    """Scan CSV bytes for what pandas' parser may silently absorb, vectorised with numpy.
+
+    RFC 4180 quotes come in pairs (``""`` escapes one), so a running count of quote bytes tells
+    which newlines and commas lie outside quoted fields: those end records and separate fields.
+    An odd total is an unclosed quote; a record with another number of fields than the header
+    is ragged (pandas pads short rows and may turn a long first row into an index).
+    """
+    import numpy as np
+
+    out = CsvStructure()
+    if not data:
+        return out
+    arr = np.frombuffer(data, dtype=np.uint8)
+    inside = (np.cumsum(arr == ord('"')) & 1).astype(bool)
+    ends = (arr == ord("\n")) & ~inside
+    commas = (arr == ord(",")) & ~inside
+    end_positions = np.flatnonzero(ends)
+    first = data[: end_positions[0]] if len(end_positions) else data
+    out.header = next(csv.reader(io.StringIO(first.decode("utf-8", "replace").rstrip("\r"))), [])
+    if inside[-1]:
+        out.problems.append(
+            (
+                len(end_positions),
+                f"row {len(end_positions)} opens a quoted field that is never closed (the quote "
+                'runs to the end of the file); close the quote or escape it as ""',
+            )
+        )
+    # Record number of every byte: how many record ends come strictly before it.
+    record = np.cumsum(ends) - ends
+    trailing = len(end_positions) == 0 or end_positions[-1] != len(arr) - 1
+    count = len(end_positions) + int(trailing)
+    fields = np.bincount(record[commas], minlength=count)[:count] + 1
+    starts = np.concatenate(([0], end_positions + 1))[:count]
+    stops = np.concatenate((end_positions, [len(arr)]))[:count]
+    lengths = stops - starts
+    # A record of nothing (or only "\r") is a blank line, which pandas skips without a word.
+    last_byte = arr[np.maximum(stops - 1, 0)]
+    blank = (lengths == 0) | ((lengths == 1) & (last_byte == ord("\r")))
+    blank_rows = np.flatnonzero(blank[1:]) + 1
+    if len(blank_rows):
+        out.problems.append(
+            (
+                int(blank_rows[0]),
+                f"row(s) {_rows_text(blank_rows)} are blank; "
+                "remove blank lines (they shift every later row number)",
+            )
+        )
+    expected = int(fields[0])
+    ragged = np.flatnonzero((fields != expected) & ~blank)
+    ragged = ragged[ragged > 0]
+    if inside[-1]:
+        ragged = ragged[ragged < len(end_positions)]  # the unclosed record is reported above
+    if len(ragged):
+        shown = "; ".join(f"row {int(r)} has {int(fields[r])}" for r in ragged[:MAX_ROWS])
+        more = len(ragged) - MAX_ROWS
+        out.problems.append(
+            (
+                int(ragged[0]),
+                (
+                    f"rows do not have {expected} fields like the header: {shown}"
+                    + (f" (and {more} more rows)" if more > 0 else "")
+                    + "; quote cells that contain commas and give every row one cell per column"
+                ),
+            )
+        )
+    return out
+
+
+def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
+    """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable.
+
+    The file is read once. A scan finds what pandas' parser would silently absorb (an unclosed
+    quote swallowing the rest of the file, blank or ragged rows), so a broken table is refused
+    here instead of reaching later checks as a shifted or truncated frame.
+    """
     import pandas as pd
 
+    path = item.descriptor.get("path")
     try:
-        with open(item.file, encoding="utf-8", newline="") as handle:
-            frame = pd.read_csv(
-                handle, dtype=str, keep_default_na=False, na_filter=False, engine="c"
-            )
+        data = item.file.read_bytes()
     except FileNotFoundError:
         raise TableError(
+            "table.missing_file", f"resource '{item.name}': file {path} does not exist", item.name
+        ) from None
+    except OSError as error:
+        raise TableError(
             "table.missing_file",
-            f"resource '{item.name}': file {item.descriptor.get('path')} does not exist",
+            f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
+    try:
+        data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise TableError(
             "table.encoding",
-            f"resource '{item.name}': {item.descriptor.get('path')} is not UTF-8 "
-            f"(byte offset {error.start}); save it as UTF-8",
+            f"resource '{item.name}': {path} is not UTF-8 (byte offset {error.start}); "
+            "save it as UTF-8",
             item.name,
         ) from None
+    found = scan_csv(data)
+    if found.broken:
+        row, message = found.problems[0]
+        raise TableError(
+            "table.parse",
+            f"resource '{item.name}': {message}",
+            item.name,
+            row=row,
+            structure=found,
+        )
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="c",
+            index_col=False,
+            encoding="utf-8",
+        )
     except pd.errors.EmptyDataError:
         raise TableError(
-            "table.parse", f"resource '{item.name}': the file is empty (no header row)", item.name
+            "table.parse",
+            f"resource '{item.name}': the file is empty (no header row)",
+            item.name,
+            structure=found,
         ) from None
-    except (pd.errors.ParserError, ValueError, OSError) as error:
-        message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-        row = _row_from_message(message)
+    except (pd.errors.ParserError, ValueError) as error:
+        text = str(error).strip()
+        message = text.splitlines()[-1] if text else type(error).__name__
         raise TableError(
             "table.parse",
             f"resource '{item.name}': the CSV cannot be parsed: {message}",
             item.name,
-            row=row,
+            row=_row_from_message(message),
+            structure=found,
         ) from None
-    return frame
+    return frame, found
+
+
+def read_raw_table(item: ResourceFile) -> pd.DataFrame:
+    """The CSV as text columns, exactly as written; ``TableError`` if unreadable."""
+    return read_table(item)[0]
 
 
 def _row_from_message(message: str) -> int | None:

@@ -21,8 +21,11 @@ def dataset_summary(context: PackageContext) -> dict[str, Any]:
         summary["resources"][name] = None if frame is None else len(frame)
     studies = context.frame("studies")
     if studies is not None:
-        for column, key in (("msc_source", "studies_per_source"), ("design", "studies_per_design"),
-                            ("species", "studies_per_species")):
+        for column, key in (
+            ("msc_source", "studies_per_source"),
+            ("design", "studies_per_design"),
+            ("species", "studies_per_species"),
+        ):
             if column in studies:
                 counts = studies[column].astype("object").fillna("(none)").value_counts()
                 summary[key] = {str(k): int(v) for k, v in counts.sort_index().items()}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..package_io import CsvStructure
 from . import get, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,107 +16,15 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Resources whose empty table is legitimate data: a review without contradictions has no errata.
 MAY_BE_EMPTY = frozenset({"errata"})
 
-#: At most this many rows are listed per resource and problem; the rest are counted.
-MAX_ROWS = 20
-
-
-@dataclass
-class Structure:
-    """What a byte-level scan of a CSV file found (quotes, record and field counts)."""
-
-    header: list[str] = field(default_factory=list)
-    problems: list[tuple[int | None, str]] = field(default_factory=list)
-
-    @property
-    def broken(self) -> bool:
-        return bool(self.problems)
-
-
-_SCANS: weakref.WeakKeyDictionary[Any, dict[str, Structure | None]] = weakref.WeakKeyDictionary()
-
-
-def _rows_text(rows: Any) -> str:
-    listed = ", ".join(str(int(r)) for r in rows[:MAX_ROWS])
-    more = len(rows) - MAX_ROWS
-    return listed + (f" and {more} more" if more > 0 else "")
-
-
-def scan(data: bytes) -> Structure:
-    """Scan CSV bytes for what pandas' parser may silently absorb, vectorised with numpy.
-
-    RFC 4180 quotes come in pairs (``""`` escapes one), so a running count of quote bytes tells
-    which newlines and commas lie outside quoted fields: those end records and separate fields.
-    An odd total is an unclosed quote; a record with another number of fields than the header
-    is ragged (pandas pads short rows and may turn a long first row into an index).
-    """
-    import numpy as np
-
-    out = Structure()
-    if not data:
-        return out
-    arr = np.frombuffer(data, dtype=np.uint8)
-    inside = (np.cumsum(arr == ord('"')) & 1).astype(bool)
-    ends = (arr == ord("\n")) & ~inside
-    commas = (arr == ord(",")) & ~inside
-    end_positions = np.flatnonzero(ends)
-    first = data[: end_positions[0]] if len(end_positions) else data
-    out.header = next(csv.reader(io.StringIO(first.decode("utf-8", "replace").rstrip("\r"))), [])
-    if inside[-1]:
-        out.problems.append((
-            len(end_positions),
-            f"row {len(end_positions)} opens a quoted field that is never closed (the quote "
-            "runs to the end of the file); close the quote or escape it as \"\"",
-        ))
-    # Record number of every byte: how many record ends come strictly before it.
-    record = np.cumsum(ends) - ends
-    trailing = len(end_positions) == 0 or end_positions[-1] != len(arr) - 1
-    count = len(end_positions) + int(trailing)
-    fields = np.bincount(record[commas], minlength=count)[:count] + 1
-    starts = np.concatenate(([0], end_positions + 1))[:count]
-    stops = np.concatenate((end_positions, [len(arr)]))[:count]
-    lengths = stops - starts
-    # A record of nothing (or only "\r") is a blank line, which pandas skips without a word.
-    last_byte = arr[np.maximum(stops - 1, 0)]
-    blank = (lengths == 0) | ((lengths == 1) & (last_byte == ord("\r")))
-    blank_rows = np.flatnonzero(blank[1:]) + 1
-    if len(blank_rows):
-        out.problems.append((int(blank_rows[0]), f"row(s) {_rows_text(blank_rows)} are blank; "
-                             "remove blank lines (they shift every later row number)"))
-    expected = int(fields[0])
-    ragged = np.flatnonzero((fields != expected) & ~blank)
-    ragged = ragged[ragged > 0]
-    if inside[-1]:
-        ragged = ragged[ragged < len(end_positions)]  # the unclosed record is reported above
-    if len(ragged):
-        shown = "; ".join(f"row {int(r)} has {int(fields[r])}" for r in ragged[:MAX_ROWS])
-        more = len(ragged) - MAX_ROWS
-        out.problems.append((int(ragged[0]), (
-            f"rows do not have {expected} fields like the header: {shown}"
-            + (f" (and {more} more rows)" if more > 0 else "")
-            + "; quote cells that contain commas and give every row one cell per column")))
-    return out
-
-
-def structure(ctx: PackageContext, name: str) -> Structure | None:
-    """The scan of resource ``name`` (``None`` when its file cannot be read), once per context."""
-    cache = _SCANS.setdefault(ctx, {})
-    if name not in cache:
-        try:
-            data = ctx.files[name].file.read_bytes()
-            data.decode("utf-8")
-        except (OSError, UnicodeDecodeError, KeyError):
-            cache[name] = None
-        else:
-            cache[name] = scan(data)
-    return cache[name]
+def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
+    """The byte-level scan of resource ``name`` (``None`` when its file cannot be read)."""
+    ctx.raw(name)
+    return ctx.structures.get(name)
 
 
 def usable(ctx: PackageContext, name: str) -> bool:
     """Whether later layers can trust resource ``name``'s frame (it parsed without problems)."""
-    if ctx.raw(name) is None:
-        return False
-    found = structure(ctx, name)
-    return found is not None and not found.broken
+    return ctx.raw(name) is not None
 
 
 def _loader_errors(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
