@@ -118,7 +118,7 @@ def _s(values: Any) -> np.ndarray:
 
 @dataclass
 class Tables:
-    """Rows of the per-study resources for one chunk, plus counts the summary tables need."""
+    """Rows of the per-study resources (studies, references, mechanism links) for one chunk."""
 
     studies: pd.DataFrame
     references: pd.DataFrame
