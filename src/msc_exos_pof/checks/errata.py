@@ -35,7 +35,7 @@ def errata_known(ctx: PackageContext) -> Iterator[Finding]:
             f"erratum {item.erratum_id} ({item.kind}): {source} {_shown(item.published)} -> "
             f"curated {_shown(item.curated)}; a documented difference between the review and "
             "the data, nothing to fix", resource="errata", row=int(item.row),
-            field=item.field, erratum=item.erratum_id)
+            erratum=item.erratum_id)
 
 
 @register("errata.unexplained", "error",
