@@ -208,3 +208,21 @@ def test_checks_skip_silently_when_a_column_is_missing(package_copy: Path) -> No
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert "years.label" not in report.fired()
     assert "years.reference" not in report.fired()
+
+
+@pytest.mark.parametrize("break_it, check, resource, row", [
+    (lambda p: study(p, "yang-g-2024", "label_published", "Ge Yang et al. 2023"), "years.label",
+     "studies", 6),
+    (lambda p: reference(p, "29", "duplicate_of", "29"), "duplicates.reference_chain",
+     "references", 29),
+    (lambda p: node(p, "records_excluded", "110"), "prisma.screened", "prisma_flow", 7),
+    (lambda p: stated(p, "studies_per_design.in_vivo", "14"), "counts.per_design",
+     "stated_counts", 13),
+])
+def test_findings_point_at_the_one_based_data_row_of_the_record(
+        package_copy: Path, break_it: Callable[[Path], None], check: str, resource: str,
+        row: int) -> None:
+    break_it(package_copy)
+    finding = validate(package_copy, select=[check], summary=False).by_check(check)[0]
+    assert (finding.resource, finding.row) == (resource, row)
+    assert "expected" in finding.message

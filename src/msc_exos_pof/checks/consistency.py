@@ -147,12 +147,13 @@ def _arithmetic(check_id: str, ctx: PackageContext, terms: tuple[tuple[int, str]
     value = sum(sign * counts[node] for sign, node in terms) + (extra[1] if extra else 0)
     if value == counts[total]:
         return
-    formula = " ".join(("+ " if sign > 0 else "- ") + f"{node} ({counts[node]})"
-                       for sign, node in terms)[2:]
-    if extra:
-        formula = f"{extra[0]} ({extra[1]})" + (f" + {formula}" if terms else "")
+    if terms:
+        formula = " ".join(("+ " if sign > 0 else "- ") + f"{node} ({counts[node]})"
+                           for sign, node in terms)[2:] + f" = {value}"
+    else:
+        formula = f"{extra[0] if extra else 0} {value}"
     yield REGISTRY[check_id].finding(
-        f"prisma_flow: {total} is {counts[total]} but {formula} = {value}; expected them to be "
+        f"prisma_flow: {total} is {counts[total]} but {formula}; expected them to be "
         f"equal: correct the count that was mistyped", resource="prisma_flow", row=rows[total],
         field="count")
 
@@ -165,7 +166,7 @@ def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
         return
     total = int(searches["records"].fillna(0).sum())
     yield from _arithmetic("prisma.database_total", ctx, (), "database_results",
-                           ("the records of search_strategies", total))
+                           ("the records of search_strategies add up to", total))
 
 
 @register("prisma.identified_total", "error",
@@ -205,7 +206,7 @@ def prisma_included_rows(ctx: PackageContext) -> Iterator[Finding]:
     if studies is None:
         return
     yield from _arithmetic("prisma.included_rows", ctx, (), "new_studies",
-                           ("the rows of studies", len(studies)))
+                           ("the number of studies rows is", len(studies)))
 
 
 # --- stated counts that must agree with each other -----------------------------------------
