@@ -41,7 +41,9 @@ def rehash(path: Path | None, check: bool) -> None:
     """Write each resource's bytes and sha256 hash into PATH's datapackage.json.
 
     PATH is a datapackage.json or its folder (default: the shipped package of a checkout).
-    Run it after editing any CSV; CI runs it with --check.
+    Run it after editing any CSV; CI runs it with --check. Exit 0 when up to date (or
+    updated), 1 when --check finds stale resources or a file cannot be hashed, 2 when the
+    package cannot be read.
     """
     from .package_io import PackageError, descriptor_path
     from .package_io import rehash as write_hashes
@@ -50,7 +52,8 @@ def rehash(path: Path | None, check: bool) -> None:
         file = descriptor_path(path)
         stale = stale_hashes(path)
     except PackageError as error:
-        raise click.ClickException(error.message) from None
+        click.echo(f"Error: {error.message}", err=True)
+        raise SystemExit(2) from None
     if check:
         if not stale:
             click.echo(f"{file}: every resource's bytes and hash are up to date")
