@@ -24,6 +24,7 @@ lint: $(BIN)/msc-exos-pof
 
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
+	$(BIN)/python -m msc_exos_pof.checks_doc docs/checks.md
 
 rehash: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof rehash
