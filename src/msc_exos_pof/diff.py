@@ -248,8 +248,6 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
 
 def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -> ResourceDiff:
     """Rows added, removed and changed, by ``key`` (one outer merge; no loop over rows)."""
-    import pandas as pd
-
     result = ResourceDiff(name, key)
     common = [c for c in new.columns if c in old.columns and c not in key]
     notes = []
@@ -266,21 +264,18 @@ def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -
     result.added = _keys(merged[merged["_merge"] == "right_only"], key)
     both = merged[merged["_merge"] == "both"]
     if common and len(both):
-        before = both[[c + "\x00old" for c in common]].set_axis(common, axis=1)
-        after = both[[c + "\x00new" for c in common]].set_axis(common, axis=1)
-        differs = before.ne(after)
-        cells = differs.stack()
-        cells = cells[cells]
-        if len(cells):
-            rows = cells.index.get_level_values(0)
-            columns = cells.index.get_level_values(1)
-            keys = pd.MultiIndex.from_frame(both.loc[rows, key].astype(str)).tolist()
-            olds = before.stack().loc[cells.index].tolist()
-            news = after.stack().loc[cells.index].tolist()
-            result.changed = [
-                CellChange(tuple(k) if isinstance(k, tuple) else (k,), c, o, n)
-                for k, c, o, n in zip(keys, columns, olds, news, strict=True)
-            ]
+        import numpy as np
+
+        before = both[[c + "\x00old" for c in common]].to_numpy(dtype=object)
+        after = both[[c + "\x00new" for c in common]].to_numpy(dtype=object)
+        rows, columns = np.nonzero(before != after)
+        keys = both[key].astype(str).to_numpy(dtype=object)[rows]
+        names = np.asarray(common, dtype=object)[columns]
+        result.changed = [
+            CellChange(tuple(k), c, o, n)
+            for k, c, o, n in zip(keys.tolist(), names.tolist(), before[rows, columns].tolist(),
+                                  after[rows, columns].tolist(), strict=True)
+        ]
     result.note = "; ".join(notes) or None
     return result
 
