@@ -60,8 +60,9 @@ def rehash(path: Path | None, check: bool) -> None:
             return
         for name, why in stale:
             click.echo(f"stale: {name}: {why}")
-        click.echo(f"{file}: {len(stale)} resource(s) have stale bytes/hash; run "
-                   f"`msc-exos-pof rehash {path or ''}`".rstrip() + " to update them", err=True)
+        command = f"msc-exos-pof rehash {path}" if path is not None else "msc-exos-pof rehash"
+        click.echo(f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
+                   "to update them", err=True)
         raise SystemExit(1)
     if path is None and _installed_copy(file.parent):
         raise click.UsageError(
