@@ -249,3 +249,16 @@ def test_the_release_modules_import_no_heavy_library() -> None:
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,
                          text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+# --- the release guide ---------------------------------------------------------------------------
+
+def test_every_command_the_release_guide_names_exists() -> None:
+    text = (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
+    # Commands are what the guide shows as code: inline code spans and fenced shell blocks.
+    code = re.findall(r"`([^`\n]+)`", text) + re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
+    named = {name for snippet in code
+             for name in re.findall(r"(?:^|\s)msc-exos-pof ([a-z][\w-]*)", snippet, re.MULTILINE)}
+    assert {"rehash", "dictionary", "diff", "validate", "cite"} <= named
+    unknown = named - set(main.commands)
+    assert not unknown, f"docs/releasing.md names commands the CLI does not have: {unknown}"
