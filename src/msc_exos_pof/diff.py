@@ -157,7 +157,8 @@ def suggest_version(version: str | None, bump: Bump) -> str | None:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    # An empty cell is shown as "" so that "-> x" never hides what it replaced.
+    text = value if isinstance(value, str) and value else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
