@@ -24,7 +24,7 @@ lint: $(BIN)/msc-exos-pof
 
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
-	$(BIN)/python -m msc_exos_pof.checks_doc docs/checks.md
+	$(BIN)/msc-exos-pof checks --format markdown --output docs/checks.md
 
 rehash: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof rehash

@@ -10,7 +10,7 @@ from test_consistency_checks import FAMILIES, drop_rows, fired, set_cell, study
 
 from msc_exos_pof import validate
 from msc_exos_pof.checks import all_checks
-from msc_exos_pof.checks_doc import checks_markdown, main, write_checks_markdown
+from msc_exos_pof.checks_doc import checks_markdown
 
 CHECKS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
 
@@ -84,16 +84,21 @@ def test_checks_page_lists_every_registered_check() -> None:
 
 
 def test_checks_page_in_docs_is_not_stale() -> None:
-    assert CHECKS_PAGE.is_file(), "run: python -m msc_exos_pof.checks_doc docs/checks.md"
+    assert CHECKS_PAGE.is_file(), "run: msc-exos-pof checks --format markdown -o docs/checks.md"
     assert CHECKS_PAGE.read_text(encoding="utf-8") == checks_markdown(), (
-        "docs/checks.md is stale: regenerate it with python -m msc_exos_pof.checks_doc "
-        "docs/checks.md")
+        "docs/checks.md is stale: regenerate it with "
+        "msc-exos-pof checks --format markdown --output docs/checks.md")
 
 
-def test_checks_page_is_written_atomically_and_printed(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    target = write_checks_markdown(tmp_path / "out" / "checks.md")
+def test_checks_page_is_written_atomically_and_printed(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from msc_exos_pof.cli import main
+
+    target = tmp_path / "out" / "checks.md"
+    written = CliRunner().invoke(main, ["checks", "--format", "markdown", "--output", str(target)])
+    assert written.exit_code == 0, written.output
     assert target.read_text(encoding="utf-8") == checks_markdown()
     assert [p.name for p in target.parent.iterdir()] == ["checks.md"]
-    assert main([]) == 0
-    assert capsys.readouterr().out == checks_markdown()
+    printed = CliRunner().invoke(main, ["checks", "--format", "markdown"])
+    assert printed.output == checks_markdown()

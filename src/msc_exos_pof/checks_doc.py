@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from pathlib import Path
-
 _LAYER_TEXT = {
     "descriptor": "Can the descriptor be read, and is it valid Data Package metadata?",
     "integrity": "Do the files match the sizes and hashes the descriptor declares?",
@@ -30,8 +25,8 @@ def checks_markdown() -> str:
     lines = [
         "# Checks of the data-quality gate",
         "",
-        "Generated from the check registry by `python -m msc_exos_pof.checks_doc docs/checks.md`;"
-        " do not edit by hand.",
+        "Generated from the check registry by "
+        "`msc-exos-pof checks --format markdown --output docs/checks.md`; do not edit by hand.",
         "",
         "Every finding of `msc-exos-pof validate` names one of these ids. Errors make the "
         "package invalid (exit code 1); warnings are reported but do not. Ids marked *loader* "
@@ -59,32 +54,3 @@ def checks_markdown() -> str:
                          f"{_cell(check.description)} |")
         lines.append("")
     return "\n".join(lines)
-
-
-def write_checks_markdown(output: str | os.PathLike[str]) -> Path:
-    """Write ``checks_markdown()`` to ``output`` atomically (a temporary file, then a rename)."""
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(checks_markdown())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m msc_exos_pof.checks_doc [OUTPUT]``: print the page, or write it to OUTPUT."""
-    args = sys.argv[1:] if argv is None else argv
-    if args:
-        write_checks_markdown(args[0])
-    else:
-        sys.stdout.write(checks_markdown())
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -29,14 +29,9 @@ def dictionary(path: Path | None, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    import os
-    import tempfile
+    from .package_io import write_text_atomic
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(temporary, output)
+    write_text_atomic(output, text)
 
 
 @click.command()

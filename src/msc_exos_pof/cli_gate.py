@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -13,21 +12,6 @@ FORMATS = ("text", "json", "junit", "github")
 
 def _patterns(value: str | None) -> list[str]:
     return [p.strip() for p in (value or "").split(",") if p.strip()]
-
-
-def _write_atomic(file: Path, text: str) -> None:
-    """Write ``text`` next to ``file`` and move it into place in one step."""
-    import tempfile
-
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _inside(file: Path, folder: Path) -> bool:
@@ -109,7 +93,9 @@ def validate(path: Path | None, fmt: str, output: Path | None, select: str | Non
         if output is None:
             click.echo(text, nl=False)
         else:
-            _write_atomic(output, text)
+            from .package_io import write_text_atomic
+
+            write_text_atomic(output, text)
             click.echo(f"{'valid' if report.valid else 'invalid'}: report written to {output}",
                        err=True)
     except click.ClickException:
@@ -125,15 +111,31 @@ def validate(path: Path | None, fmt: str, output: Path | None, select: str | Non
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="A table or JSON.")
-def checks(fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text",
+              show_default=True, help="A table, JSON, or the Markdown page docs/checks.md.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the list to this file (atomically) instead of standard output.")
+def checks(fmt: str, output: Path | None) -> None:
     """List every check of the gate: id, layer, severity and what it guards against."""
     import json
 
     from .checks import all_checks
 
+    if output is not None:
+        from .checks_doc import checks_markdown
+        from .package_io import write_text_atomic
+
+        if fmt != "markdown":
+            raise click.BadParameter("--output writes the Markdown page: add --format markdown",
+                                     param_hint="--output")
+        write_text_atomic(output, checks_markdown())
+        return
     items = all_checks()
+    if fmt == "markdown":
+        from .checks_doc import checks_markdown
+
+        click.echo(checks_markdown(), nl=False)
+        return
     if fmt == "json":
         click.echo(json.dumps([{"id": c.id, "layer": c.layer, "severity": c.severity,
                                 "description": c.description} for c in items], indent=2))

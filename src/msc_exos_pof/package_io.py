@@ -459,8 +459,17 @@ def frictionless_package(path: str | os.PathLike[str] | None = None) -> Package:
 
 
 def write_json_atomic(file: Path, data: Any) -> None:
-    """Write ``data`` as pretty JSON next to ``file`` and move it into place in one step."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Write ``data`` as pretty JSON to ``file`` atomically."""
+    write_text_atomic(file, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text_atomic(file: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``file``, then move it into place in one step.
+
+    Readers never see a half-written file, and a failure leaves the old file as it was.
+    """
+    file = Path(file)
+    file.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -469,6 +478,7 @@ def write_json_atomic(file: Path, data: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return file
 
 
 def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
