@@ -252,3 +252,43 @@ def test_extension_resources_and_fields_are_allowed(package_copy: Path) -> None:
 def test_an_empty_errata_table_is_legitimate(package_copy: Path) -> None:
     _write_csv("errata", _csv_bytes("errata").split(b"\n", 1)[0] + b"\n")(package_copy)
     assert "table.empty" not in msc_exos_pof.validate(package_copy).fired()
+
+
+def _edit_schema(folder: Path, resource: str, change: Callable[[dict], None]) -> None:
+    file = folder / "datapackage.json"
+    descriptor = json.loads(file.read_text(encoding="utf-8"))
+    change(next(r for r in descriptor["resources"] if r["name"] == resource)["schema"])
+    file.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _field(schema: dict, name: str) -> dict:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+LOOSENINGS = {
+    "a required rule dropped": ("studies", lambda s: _field(s, "study_id")["constraints"].pop(
+        "required")),
+    "a pattern changed": ("studies", lambda s: _field(s, "study_id")["constraints"].update(
+        pattern=".*")),
+    "an enum value dropped": ("studies", lambda s: _field(s, "design")["constraints"]["enum"].pop()),
+    "the constraints key misspelt": ("references", lambda s: _field(s, "year").update(
+        constrains=_field(s, "year").pop("constraints"))),
+    "the primary key changed": ("studies", lambda s: s.update(primaryKey="title")),
+    "a foreign key dropped": ("studies", lambda s: s["foreignKeys"].pop(0)),
+}
+
+
+@pytest.mark.parametrize("how", LOOSENINGS)
+def test_a_copy_that_loosens_a_core_rule_fails_descriptor_resources(package_copy: Path,
+                                                                    how: str) -> None:
+    resource, change = LOOSENINGS[how]
+    _edit_schema(package_copy, resource, change)
+    report = msc_exos_pof.validate(package_copy)
+    assert report.by_check("descriptor.resources"), how
+    assert report.exit_code == 1
+
+
+def test_a_copy_may_extend_a_core_vocabulary(package_copy: Path) -> None:
+    _edit_schema(package_copy, "studies",
+                 lambda s: _field(s, "msc_source")["constraints"]["enum"].append("EnMSC"))
+    assert not msc_exos_pof.validate(package_copy).by_check("descriptor.resources")

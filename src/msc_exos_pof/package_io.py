@@ -196,15 +196,18 @@ def resource_file(name: str, path: str | os.PathLike[str] | None = None) -> Reso
     raise KeyError(f"no resource named {name!r}; the package has: {known}")
 
 
-def file_digest(file: Path) -> tuple[int, str]:
-    """Size in bytes and ``sha256:<hex>`` of a file, read in chunks."""
-    digest = hashlib.sha256()
+def file_digest(file: Path, algorithm: str = "sha256") -> tuple[int, str]:
+    """Size in bytes and ``<algorithm>:<hex>`` of a file, read in chunks.
+
+    ``ValueError`` for an algorithm hashlib does not know; ``OSError`` if unreadable.
+    """
+    digest = hashlib.new(algorithm)
     size = 0
     with open(file, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-    return size, f"sha256:{digest.hexdigest()}"
+    return size, f"{algorithm}:{digest.hexdigest()}"
 
 
 #: At most this many rows are listed per resource and problem; the rest are counted.

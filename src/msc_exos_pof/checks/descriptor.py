@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import declare, get, register
+from ..package_io import file_digest
+from . import Check, declare, get, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import PackageContext
@@ -175,7 +176,8 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
 
 
 @register("descriptor.resources", "error",
-          "every core resource and core field of the shipped package is present, with its type",
+          "every core resource, field, rule and key of the shipped schema is kept (a copy may "
+          "add resources, fields, rules and enum values)",
           "descriptor")
 def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     from ..package_io import PackageError, read_descriptor
@@ -207,6 +209,46 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
                     f"core field '{field['name']}' of resource '{name}' has type "
                     f"{mine.get('type', 'string')!r}, expected {field.get('type', 'string')!r} "
                     "as in the shipped schema", resource=name, field=field["name"])
+            else:
+                yield from _loosened_constraints(check, name, field, mine)
+        yield from _loosened_keys(check, name, resource.get("schema", {}), ctx.schema(name))
+
+
+def _loosened_constraints(check: Check, resource: str, core: dict[str, Any],
+                          mine: dict[str, Any]) -> Iterator[Finding]:
+    """A copy may extend a core field's vocabulary (``enum``) but not drop or change its rules."""
+    theirs = mine.get("constraints") if isinstance(mine.get("constraints"), dict) else {}
+    for key, value in (core.get("constraints") or {}).items():
+        if key == "enum":
+            extra = [v for v in value if v not in (theirs.get("enum") or value)]
+            if "enum" in theirs and not extra:
+                continue
+            problem = "drops the enum" if "enum" not in theirs else f"drops {extra} from its enum"
+        elif theirs.get(key) == value:
+            continue
+        else:
+            problem = (f"drops its {key!r} constraint" if key not in theirs
+                       else f"changes {key!r} from {value!r} to {theirs[key]!r}")
+        yield check.finding(
+            f"core field '{core['name']}' of resource '{resource}' {problem}; a copy may add "
+            "rules and enum values but must keep the shipped ones", resource=resource,
+            field=core["name"])
+
+
+def _loosened_keys(check: Check, resource: str, core: dict[str, Any],
+                   mine: dict[str, Any]) -> Iterator[Finding]:
+    """A copy keeps the core primary key and every core foreign key."""
+    if mine.get("primaryKey") != core.get("primaryKey"):
+        yield check.finding(
+            f"resource '{resource}' has primary key {mine.get('primaryKey')!r}, expected "
+            f"{core.get('primaryKey')!r} as in the shipped schema", resource=resource)
+    theirs = mine.get("foreignKeys") if isinstance(mine.get("foreignKeys"), list) else []
+    for foreign in core.get("foreignKeys", []):
+        if foreign not in theirs:
+            yield check.finding(
+                f"resource '{resource}' lacks the core foreign key {foreign['fields']!r} -> "
+                f"{foreign['reference']['resource'] or resource}; keep it", resource=resource,
+                field=str(foreign["fields"]))
 
 
 # --- integrity: declared bytes/hash against the files -------------------------------------------
@@ -220,15 +262,8 @@ def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] |
     cache = _DIGESTS.setdefault(ctx, {})
     key = f"{name}\x00{algorithm}"
     if key not in cache:
-        file = ctx.files[name].file
         try:
-            digest = hashlib.new(algorithm)
-            size = 0
-            with open(file, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-                    size += len(chunk)
-            cache[key] = (size, f"{algorithm}:{digest.hexdigest()}")
+            cache[key] = file_digest(ctx.files[name].file, algorithm)
         except (OSError, ValueError):
             cache[key] = None  # missing file: reported by table.missing_file
     return cache[key]
