@@ -270,7 +270,8 @@ LOOSENINGS = {
         "required")),
     "a pattern changed": ("studies", lambda s: _field(s, "study_id")["constraints"].update(
         pattern=".*")),
-    "an enum value dropped": ("studies", lambda s: _field(s, "design")["constraints"]["enum"].pop()),
+    "an enum value dropped": ("studies", lambda s: _field(s, "design")["constraints"][
+        "enum"].pop()),
     "the constraints key misspelt": ("references", lambda s: _field(s, "year").update(
         constrains=_field(s, "year").pop("constraints"))),
     "the primary key changed": ("studies", lambda s: s.update(primaryKey="title")),
