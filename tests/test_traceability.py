@@ -137,3 +137,14 @@ def test_published_values_of_errata_are_kept_in_the_data() -> None:
             assert str(stated.loc[row.record, "value"]) == row.published_value
         elif row.resource == "msc_sources":
             assert str(sources.loc[row.record, row.field]) == row.published_value
+
+
+def test_the_citation_of_the_review_uses_only_what_the_review_prints(source: str) -> None:
+    from msc_exos_pof.citation import REVIEW
+
+    assert REVIEW["title"] in source
+    assert f"Afr J Reprod Health 2026; {REVIEW['volume']} [{REVIEW['issue']}]:124-138" in source
+    assert REVIEW["journal"] == "Afr J Reprod Health"
+    assert f"DOI: {REVIEW['doi']}" in source
+    for family, given in REVIEW["authors"]:
+        assert f"{given} {family}" in source

@@ -20,7 +20,7 @@ REVIEW: dict[str, Any] = {
         "The therapeutic potential of exosomes derived from mesenchymal stem cells for "
         "premature ovarian failure: A systematic review"
     ),
-    "journal": "African Journal of Reproductive Health",
+    "journal": "Afr J Reprod Health",  # as printed on the review
     "journal_abbreviation": "Afr J Reprod Health",
     "year": 2026,
     "volume": "30",
