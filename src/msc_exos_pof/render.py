@@ -59,8 +59,11 @@ def text(report: Report, colour: bool = False) -> str:
                            ("studies_per_species", "studies per species"),
                            ("errata", "errata by kind")):
             if summary.get(key):
+                stated = summary.get(f"stated_{key}") or {}
                 lines.append(f"  {label}: " + ", ".join(
-                    f"{k} {v}" for k, v in summary[key].items()))
+                    f"{k} {v}" + (f" (review states {stated[k]})"
+                                  if k in stated and stated[k] != v else "")
+                    for k, v in summary[key].items()))
         if "eligibility_concerns" in summary:
             lines.append(f"  studies with an eligibility concern: "
                          f"{summary['eligibility_concerns']}")
