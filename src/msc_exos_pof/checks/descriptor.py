@@ -291,7 +291,7 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
                 f"resource '{name}': {item.descriptor.get('path')} has {actual[0]} bytes but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
-                "msc_exos_pof.package_io.rehash(<package>)",
+                "`msc-exos-pof rehash <package>`",
                 resource=name, field="bytes")
 
 
@@ -315,7 +315,7 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
                 f"resource '{name}': {item.descriptor.get('path')} hashes to {actual[1]} but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
-                "msc_exos_pof.package_io.rehash(<package>)",
+                "`msc-exos-pof rehash <package>`",
                 resource=name, field="hash")
 
 
@@ -329,5 +329,5 @@ def check_unhashed(ctx: PackageContext) -> Iterator[Finding]:
         if missing:
             yield check.finding(
                 f"resource '{name}' declares no {' or '.join(missing)}, so changes to its file "
-                "cannot be detected; record them with msc_exos_pof.package_io.rehash(<package>)",
+                "cannot be detected; record them with `msc-exos-pof rehash <package>`",
                 resource=name, field=missing[0])

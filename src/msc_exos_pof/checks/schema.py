@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import get, register
-from .tables import usable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,7 +67,7 @@ def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
     from ..schemas import CHECK_IDS, derive, failure_cases, text_frame
 
     raw, typed = ctx.raw(name), ctx.frame(name)
-    if raw is None or typed is None or not usable(ctx, name):
+    if raw is None or typed is None:
         return []
     table_schema = ctx.schema(name)
     fields = ctx.fields(name)
@@ -127,7 +126,7 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
     for name in ctx.files:
         frame = ctx.frame(name)
         keys = primary_key(ctx.schema(name))
-        if frame is None or not keys or not usable(ctx, name):
+        if frame is None or not keys:
             continue
         if any(k not in frame.columns for k in keys):
             continue  # the header check names the missing column
@@ -175,7 +174,7 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
     for name in ctx.files:
         foreign_keys = ctx.schema(name).get("foreignKeys") or []
         frame = ctx.frame(name)
-        if frame is None or not usable(ctx, name):
+        if frame is None:
             continue
         for fk in foreign_keys:
             if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
@@ -191,7 +190,7 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
                     resource=name, field=fields[0] if fields else None)
                 continue
             parent = ctx.frame(target)
-            if parent is None or not usable(ctx, target):
+            if parent is None:
                 continue  # unreadable: reported by the table layer
             absent = [f for f in fields if f not in frame.columns] + [
                 f for f in target_fields if f not in parent.columns]

@@ -22,11 +22,6 @@ def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
     return ctx.structures.get(name)
 
 
-def usable(ctx: PackageContext, name: str) -> bool:
-    """Whether later layers can trust resource ``name``'s frame (it parsed without problems)."""
-    return ctx.raw(name) is not None
-
-
 def _loader_errors(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
     """The loader's ``TableError``s of one kind, as findings."""
     check = get(check_id)
