@@ -220,6 +220,8 @@ class CsvStructure:
 
     header: list[str] = dataclass_field(default_factory=list)
     problems: list[tuple[int | None, str]] = dataclass_field(default_factory=list)
+    #: (bytes, "sha256:<hex>") of the file as read, for the integrity checks.
+    digest: tuple[int, str] | None = None
 
     @property
     def broken(self) -> bool:
@@ -246,7 +248,9 @@ def scan_csv(data: bytes) -> CsvStructure:
     if not data:
         return out
     arr = np.frombuffer(data, dtype=np.uint8)
-    inside = (np.cumsum(arr == ord('"')) & 1).astype(bool)
+    # Parity is all that matters, so a uint8 running sum (wrapping at 256) keeps memory at one
+    # byte per byte of the file instead of eight.
+    inside = (np.cumsum(arr == ord('"'), dtype=np.uint8) & 1).astype(bool)
     ends = (arr == ord("\n")) & ~inside
     commas = (arr == ord(",")) & ~inside
     end_positions = np.flatnonzero(ends)
@@ -261,7 +265,7 @@ def scan_csv(data: bytes) -> CsvStructure:
             )
         )
     # Record number of every byte: how many record ends come strictly before it.
-    record = np.cumsum(ends) - ends
+    record = np.cumsum(ends, dtype=np.int64 if len(arr) >= 2**31 else np.int32) - ends
     trailing = len(end_positions) == 0 or end_positions[-1] != len(arr) - 1
     count = len(end_positions) + int(trailing)
     fields = np.bincount(record[commas], minlength=count)[:count] + 1
@@ -301,14 +305,67 @@ def scan_csv(data: bytes) -> CsvStructure:
     return out
 
 
+def _header(data: bytes) -> list[str]:
+    """The first record's cells (the header), parsed by the csv module from a prefix."""
+    prefix = data[: 1 << 20].decode("utf-8", "replace")
+    return next(csv.reader(io.StringIO(prefix)), [])
+
+
+def _suspicious(data: bytes) -> bool:
+    """Cheap byte tests for what Arrow's parser would silently absorb.
+
+    An odd number of quote bytes is an unclosed quote (Arrow swallows the rest of the file into
+    one cell); a blank line becomes a row of empty cells in Arrow but is skipped by most readers.
+    Both tests may also fire for legitimate data (a blank line inside a quoted cell): then the
+    exact numpy scan decides.
+    """
+    return ((data.count(b'"') & 1) == 1 or b"\n\n" in data or b"\n\r\n" in data
+            or data[:1] in (b"\n", b"\r"))
+
+
+def _arrow_table(data: bytes, columns: int) -> Any:
+    """Parse CSV bytes with Arrow's multithreaded reader, every column as text.
+
+    The header is read as data row 0, so that duplicate names survive and Arrow checks its UTF-8
+    too; every column is typed as text so that nothing is inferred.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            column_types={f"f{i}": pa.string() for i in range(columns)},
+        ),
+    )
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names for a frame: a repeated name gets ``.1``, ``.2``... like pandas' reader."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count}")
+    return out
+
+
 def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable.
 
-    The file is read once. A scan finds what pandas' parser would silently absorb (an unclosed
-    quote swallowing the rest of the file, blank or ragged rows), so a broken table is refused
-    here instead of reaching later checks as a shifted or truncated frame.
+    The file is read once: its bytes are hashed in a second thread (``CsvStructure.digest``, for
+    the integrity checks) while Arrow's multithreaded reader parses them. What a CSV reader
+    would silently absorb (an unclosed quote swallowing the rest of the file, blank or ragged
+    rows) is refused here, so a broken table never reaches later checks as a shifted or
+    truncated frame: cheap byte tests and Arrow's own errors send a suspicious file to the exact
+    numpy scan, which names the rows.
     """
-    import pandas as pd
+    import threading
 
     path = item.descriptor.get("path")
     try:
@@ -323,71 +380,81 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
             f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
+    digest = hashlib.sha256()
+    hasher = threading.Thread(target=digest.update, args=(data,), daemon=True)
+    hasher.start()  # hashlib releases the GIL: hashing overlaps parsing
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise TableError(
-            "table.encoding",
-            f"resource '{item.name}': {path} is not UTF-8 (byte offset {error.start}); "
-            "save it as UTF-8",
-            item.name,
-        ) from None
-    found = scan_csv(data)
-    if found.broken:
-        row, message = found.problems[0]
-        raise TableError(
-            "table.parse",
-            f"resource '{item.name}': {message}",
-            item.name,
-            row=row,
-            structure=found,
-        )
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            engine="c",
-            index_col=False,
-            encoding="utf-8",
-        )
-    except pd.errors.EmptyDataError:
+        frame, found = _parse_table(item, data)
+    except TableError as error:
+        hasher.join()
+        if error.structure is not None:
+            error.structure.digest = (len(data), f"sha256:{digest.hexdigest()}")
+        raise
+    hasher.join()
+    found.digest = (len(data), f"sha256:{digest.hexdigest()}")
+    return frame, found
+
+
+def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStructure]:
+    path = item.descriptor.get("path")
+    if not data.strip(b"\r\n"):
         raise TableError(
             "table.parse",
             f"resource '{item.name}': the file is empty (no header row)",
             item.name,
-            structure=found,
-        ) from None
-    except (pd.errors.ParserError, ValueError) as error:
-        text = str(error).strip()
-        message = text.splitlines()[-1] if text else type(error).__name__
+            structure=CsvStructure(),
+        )
+    header = _header(data)
+    table = None
+    arrow_error = ""
+    if not _suspicious(data):
+        import pyarrow as pa
+
+        try:
+            table = _arrow_table(data, len(header))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            arrow_error = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if table is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TableError(
+                "table.encoding",
+                f"resource '{item.name}': {path} is not UTF-8 (byte offset {error.start}); "
+                "save it as UTF-8",
+                item.name,
+                structure=CsvStructure(header=header),
+            ) from None
+        found = scan_csv(data)
+        if found.broken:
+            row, message = found.problems[0]
+            raise TableError(
+                "table.parse", f"resource '{item.name}': {message}", item.name, row=row,
+                structure=found,
+            )
+        if arrow_error:
+            raise TableError(
+                "table.parse",
+                f"resource '{item.name}': the CSV cannot be parsed: {arrow_error}",
+                item.name,
+                structure=found,
+            )
+        table = _arrow_table(data, len(header))  # suspicious bytes, but the exact scan is clean
+    if table.num_rows == 0:
         raise TableError(
             "table.parse",
-            f"resource '{item.name}': the CSV cannot be parsed: {message}",
+            f"resource '{item.name}': the file is empty (no header row)",
             item.name,
-            row=_row_from_message(message),
-            structure=found,
-        ) from None
-    return frame, found
+            structure=CsvStructure(header=header),
+        )
+    names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
+    table = table.slice(1).rename_columns(_unique_names(names))
+    return table.to_pandas(), CsvStructure(header=names)
 
 
 def read_raw_table(item: ResourceFile) -> pd.DataFrame:
     """The CSV as text columns, exactly as written; ``TableError`` if unreadable."""
     return read_table(item)[0]
-
-
-def _row_from_message(message: str) -> int | None:
-    """Data row (header = 0) named in a pandas parser message.
-
-    "Expected N fields in line L" counts file lines from 1 with the header as line 1;
-    "EOF inside string starting at row R" already counts data rows.
-    """
-    match = re.search(r"line (\d+)", message)
-    if match:
-        return int(match.group(1)) - 1
-    match = re.search(r"row (\d+)", message)
-    return int(match.group(1)) if match else None
 
 
 def pandas_dtype(field: dict[str, Any]) -> Any:

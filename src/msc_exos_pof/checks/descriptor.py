@@ -259,6 +259,11 @@ _DIGESTS: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str] | None]] = (
 
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
+    if algorithm == "sha256":
+        ctx.raw(name)  # reading the table hashes the bytes it reads: no second pass
+        found = ctx.structures.get(name)
+        if found is not None and found.digest is not None:
+            return found.digest
     cache = _DIGESTS.setdefault(ctx, {})
     key = f"{name}\x00{algorithm}"
     if key not in cache:
