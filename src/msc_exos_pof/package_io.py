@@ -312,15 +312,24 @@ def _header(data: bytes) -> list[str]:
 
 
 def _suspicious(data: bytes) -> bool:
-    """Cheap byte tests for what Arrow's parser would silently absorb.
+    """A cheap byte test for an unclosed quote, which Arrow's parser would silently absorb.
 
-    An odd number of quote bytes is an unclosed quote (Arrow swallows the rest of the file into
-    one cell); a blank line becomes a row of empty cells in Arrow but is skipped by most readers.
-    Both tests may also fire for legitimate data (a blank line inside a quoted cell): then the
-    exact numpy scan decides.
+    An odd number of quote bytes is an unclosed quote: Arrow swallows the rest of the file into
+    one cell. (Blank lines, the other thing Arrow absorbs, show up after parsing as rows of
+    empty cells: see ``_blank_rows``.) The exact numpy scan then decides and names the rows.
     """
-    return ((data.count(b'"') & 1) == 1 or b"\n\n" in data or b"\n\r\n" in data
-            or data[:1] in (b"\n", b"\r"))
+    return (data.count(b'"') & 1) == 1 or data[:1] in (b"\n", b"\r")
+
+
+def _has_empty_rows(table: Any) -> bool:
+    """Whether any data row has only empty cells: a blank line as Arrow reads it (or ",,,")."""
+    import pyarrow.compute as pc
+
+    empty = None
+    for column in table.columns:
+        cell = pc.equal(pc.utf8_length(column), 0)
+        empty = cell if empty is None else pc.and_(empty, cell)
+    return empty is not None and bool(pc.any(empty.slice(1)).as_py())
 
 
 def _arrow_table(data: bytes, columns: int) -> Any:
@@ -334,7 +343,7 @@ def _arrow_table(data: bytes, columns: int) -> Any:
 
     return pacsv.read_csv(
         pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             strings_can_be_null=False,
@@ -414,6 +423,8 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
             table = _arrow_table(data, len(header))
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
             arrow_error = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if table is not None and _has_empty_rows(table):
+            table = None  # a blank line, or a row of empty cells: the exact scan tells which
     if table is None:
         try:
             data.decode("utf-8")
@@ -473,39 +484,80 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     }.get(kind, "string")
 
 
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
+_TRUE = ["true", "True", "TRUE", "1"]
+_FALSE = ["false", "False", "FALSE", "0"]
+
+
+def _arrow_column(column: pd.Series) -> Any:
+    """A raw text column as an Arrow array ("" -> null): zero-copy for Arrow-backed text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(column.astype("string"), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+
+
+def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
+    """Integers or numbers from text; cells that are not one become missing.
+
+    Arrow's cast parses a clean column in one C++ pass. It is all-or-nothing and also reads
+    hexadecimal, so any failure (or an "x") sends the column to pandas' ``to_numeric``, whose
+    rules ("1.0" is the integer 1, " 2" is 2) the gate has always applied.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = pa.int64() if dtype == "Int64" else pa.float64()
+    if not pc.any(pc.match_substring(text, "x", ignore_case=True)).as_py():
+        try:
+            values = pc.cast(text, target).to_pandas(types_mapper={
+                pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get)
+            return pd.Series(values.array, index=column.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    values = pd.to_numeric(column.astype("string").replace("", pd.NA), errors="coerce")
+    if dtype == "Int64":
+        values = values.where(values.notna() & (values % 1 == 0))
+    return values.astype(dtype)
 
 
 def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     """Convert a raw text frame to the dtypes of its Table Schema; bad cells become missing.
 
-    Cells that cannot be converted are reported by the schema checks, not here.
+    Cells that cannot be converted are reported by the schema checks, not here. Conversions run
+    in Arrow's kernels, column by column, linear in the rows.
     """
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     columns = {}
     for field in schema.get("fields", []):
         name = field["name"]
         if name not in raw.columns:
             continue
-        text = raw[name].astype("string").replace("", pd.NA)
+        text = _arrow_column(raw[name])
         dtype = pandas_dtype(field)
         if dtype == "Int64" or dtype == "Float64":
-            values = pd.to_numeric(text, errors="coerce")
-            if dtype == "Int64":
-                whole = values.notna() & (values % 1 == 0)
-                values = values.where(whole)
-            columns[name] = values.astype(dtype)
+            columns[name] = _numbers(text, dtype, raw[name])
         elif dtype == "boolean":
-            columns[name] = text.map(
-                lambda value: True if value in _TRUE else False if value in _FALSE else pd.NA,
-                na_action="ignore",
-            ).astype("boolean")
+            truth = pc.if_else(pc.is_in(text, value_set=pa.array(_TRUE)), True,
+                               pc.if_else(pc.is_in(text, value_set=pa.array(_FALSE)), False,
+                                          pa.scalar(None, pa.bool_())))
+            columns[name] = pd.Series(
+                truth.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).array,
+                index=raw.index)
         elif isinstance(dtype, pd.CategoricalDtype):
-            columns[name] = text.where(text.isin(dtype.categories)).astype("object").astype(dtype)
+            categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
+            codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
+            columns[name] = pd.Series(pd.Categorical.from_codes(
+                codes.to_numpy(zero_copy_only=False), dtype=dtype), index=raw.index)
         else:
-            columns[name] = text
+            columns[name] = pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow"))
     extra = [name for name in raw.columns if name not in columns]
     frame = pd.DataFrame(columns, index=raw.index)
     for name in extra:

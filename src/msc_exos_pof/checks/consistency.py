@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..report import Finding
+from ..vectorised import isin, repeated, replace_regex
 from . import REGISTRY, register
 from .consistency_differences import join, judgement, normalised, usable
 from .consistency_prisma import flow_counts
@@ -169,8 +170,8 @@ def _with_reference(ctx: PackageContext, study_column: str, reference_column: st
     right = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
     right = right[["reference_number", reference_column]].rename(
         columns={reference_column: f"{reference_column}_ref"})
-    return studies.reset_index().merge(right, on="reference_number", how="inner"
-                                       ).set_index("index")
+    left = studies[["study_id", "reference_number", study_column]]  # not all 18 columns
+    return left.reset_index().merge(right, on="reference_number", how="inner").set_index("index")
 
 
 @register("years.reference", "error", "a study's year equals its reference entry's year", LAYER)
@@ -188,9 +189,9 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
 
 def reference_family_name(authors: pd.Series) -> pd.Series:
     """Family name of a reference's first author ("van der Hoef C" -> "van der Hoef")."""
-    first = authors.astype("string").str.split(",", n=1).str[0].str.strip()
+    first = replace_regex(authors, r"^\s*([^,]*?)\s*(,.*)?$", r"\1")
     # Drop the trailing initials token ("M", "JD", "KDP") when there is one.
-    return first.str.replace(r"^(.*\S)\s+[A-Z][A-Z-]{0,4}$", r"\1", regex=True)
+    return replace_regex(first, r"^(.*\S)\s+[A-Z][A-Z-]{0,4}$", r"\1")
 
 
 @register("studies.first_author_reference", "error",
@@ -217,6 +218,8 @@ def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
     m = _with_reference(ctx, "title", "title")
     if m is None:
         return
+    # Identical text needs no normalising: compare the (usually few) other rows case-blind.
+    m = m[(m["title"] != m["title_ref"]).fillna(False).astype(bool)]
     m = m[(normalised(m["title"]) != normalised(m["title_ref"])).fillna(False)]
     messages = join("study '", m["study_id"], "' has title '", m["title"],
                     "' but its reference entry ", m["reference_number"].astype("string"),
@@ -284,13 +287,16 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "title"):
         return
-    s = studies.assign(_title=normalised(studies["title"])).dropna(subset=["_title"])
-    repeated = s[s["_title"].duplicated(keep="first")]
+    title = normalised(studies["title"])
+    many = repeated(title)  # one hashing pass; the pandas logic below sees only the repeats
+    s = studies[many].assign(_title=title[many]).dropna(subset=["_title"])
+    repeated_rows = s[s["_title"].duplicated(keep="first")]
     first = s.drop_duplicates("_title").set_index("_title")["study_id"]
-    messages = join("study '", repeated["study_id"], "' has the same title as study '",
-                    repeated["_title"].map(first), "'; expected each study once: remove the "
-                    "duplicate row")
-    yield from _findings("duplicates.study_title", "studies", "title", repeated.index, messages)
+    messages = join("study '", repeated_rows["study_id"], "' has the same title as study '",
+                    repeated_rows["_title"].map(first), "'; expected each study once: remove "
+                    "the duplicate row")
+    yield from _findings("duplicates.study_title", "studies", "title", repeated_rows.index,
+                         messages)
 
 
 @register("duplicates.reference_unlinked", "error",
@@ -300,8 +306,10 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     if not usable(references, "reference_number", "title", "duplicate_of"):
         return
     r = references.dropna(subset=["reference_number", "title"])
-    r = r.assign(_title=normalised(r["title"]),
-                 _entry=r["duplicate_of"].fillna(r["reference_number"]))
+    title = normalised(r["title"])
+    many = repeated(title)  # entries with a unique title need no link
+    r = r[many]
+    r = r.assign(_title=title[many], _entry=r["duplicate_of"].fillna(r["reference_number"]))
     # Entries of one title must all stand for one entry; flag those that differ from the first.
     first = r.drop_duplicates("_title").set_index("_title")
     expected = r["_title"].map(first["_entry"])
@@ -345,7 +353,8 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
     studies, links = frames
     if not (usable(studies, "study_id") and usable(links, "study_id")):
         return
-    s = studies[~studies["study_id"].isin(links["study_id"].dropna()) & studies["study_id"].notna()]
+    linked = isin(studies["study_id"], links["study_id"])
+    s = studies[~linked & studies["study_id"].notna().to_numpy()]
     messages = join("study '", s["study_id"], "' has no row in study_mechanisms; expected at "
                     "least one mechanism: add the mechanisms its effect cell reports")
     yield from _findings("links.mechanism_coverage", "studies", "study_id", s.index, messages)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..vectorised import isin, replace_regex
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -44,8 +46,9 @@ def text(series: pd.Series) -> pd.Series:
 
 def normalised(series: pd.Series) -> pd.Series:
     """Case- and whitespace-insensitive form of a text column, for comparing titles."""
-    return (series.astype("string").str.casefold()
-            .str.replace(r"\s+", " ", regex=True).str.strip())
+    from ..vectorised import normalised as _normalised
+
+    return _normalised(series)
 
 
 def quoted(series: pd.Series) -> pd.Series:
@@ -118,18 +121,17 @@ def _tokens(series: pd.Series, position: str) -> pd.DataFrame:
     """Long frame (i, token, position) of the tokens of each value, split on spaces and dots."""
     import pandas as pd
 
-    exploded = series.astype("string").str.split(r"[\s.]+", regex=True).explode()
-    exploded = exploded[exploded.notna() & (exploded != "")]
-    out = pd.DataFrame({"i": exploded.index, "token": exploded.astype(object).to_numpy()})
-    out[position] = out.groupby("i").cumcount()
-    return out
+    from ..vectorised import tokens
+
+    rows, token, rank = tokens(series, r"[\s.]+")
+    return pd.DataFrame({"i": series.index.to_numpy()[rows], "token": token, position: rank})
 
 
 def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "label_published", "first_author"):
         return None
-    authors = studies["label_published"].str.replace(r"\s*et al\.\s*\d{4}\s*$", "", regex=True)
+    authors = replace_regex(studies["label_published"], r"\s*et al\.\s*\d{4}\s*$", "")
     # first_author (possibly several tokens, "van der Hoef") must occur as a run of whole
     # tokens of the label's author part: match tokens, then count hits per candidate start.
     label_tokens = _tokens(authors, "pos")
@@ -397,11 +399,14 @@ def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series
                 k in raw.columns for k in keys):
             continue  # unreadable table or no key: the table/schema layers report it
         record = raw[keys[0]] if len(keys) == 1 else raw[keys].agg("/".join, axis=1)
-        known = rows["record"].isin(record)
+        known = pd.Series(isin(rows["record"], record), index=rows.index)
         missing = rows.index[(~known & ~bad_field).to_numpy()]
         problem[missing] = ("resource '" + resource + "' has no record '"
                             + rows.loc[missing, "record"] + "'")
-        by_record = raw.assign(_record=record).drop_duplicates("_record").set_index("_record")
+        # Only the records that errata name: a lookup table of a few rows, not of the whole table.
+        named = isin(record, rows["record"])
+        by_record = (raw[named].assign(_record=record[named]).drop_duplicates("_record")
+                     .set_index("_record"))
         for field, cells in rows[known & ~bad_field].groupby("field", sort=False):
             if field in by_record.columns:
                 current[cells.index] = cells["record"].map(by_record[field]).to_numpy()

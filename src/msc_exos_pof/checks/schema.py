@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..vectorised import isin
 from . import get, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,6 +161,8 @@ def _as_list(value: Any) -> list[str]:
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """One text key per row (missing when any part is missing), comparable across tables."""
     parts = [frame[c].astype("string") for c in columns]
+    if len(parts) == 1:
+        return parts[0]
     key = parts[0]
     for part in parts[1:]:
         key = key.str.cat(part, sep="\x1f")
@@ -203,8 +206,8 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
                 continue
             child = _keys(frame, fields)
             known = _keys(parent, target_fields).dropna()
-            dangling = child.notna() & ~child.isin(known)
-            for index in child.index[dangling.to_numpy()]:
+            dangling = child.notna().to_numpy() & ~isin(child, known)
+            for index in child.index[dangling]:
                 value = tuple(frame.loc[index, fields].tolist())
                 yield check.finding(
                     f"resource '{name}' row {index + 1} field '{fields[0]}': "
