@@ -13,6 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+    from pathlib import Path
+
+    import duckdb
     import pandas as pd
     from frictionless import Package
 
@@ -21,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "__version__",
     "cite",
+    "connect",
+    "export",
     "load",
     "package",
     "package_dir",
@@ -81,6 +87,33 @@ def cite(style: str = "text") -> str:
     from .citation import cite as _cite
 
     return _cite(style)
+
+
+def export(
+    to: str,
+    out: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Export the package to ``out`` as ``sqlite``, ``duckdb``, ``parquet``, ``xlsx`` or ``csv``.
+
+    Written atomically; refuses an existing ``out`` unless ``overwrite``. See
+    ``msc_exos_pof.export.export`` and docs/exports.md.
+    """
+    from .export import export as _export
+
+    return _export(to, out, path, overwrite=overwrite)
+
+
+def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Return an in-memory DuckDB connection with every table and view of the package.
+
+    Needs the ``export`` extra: ``pip install 'msc-exos-pof[export]'``.
+    """
+    from .export import connect as _connect
+
+    return _connect(path)
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,9 @@ def main() -> None:
 def _add_commands() -> None:
     import importlib
 
-    for module_name in ("cli_gate", "cli_release", "cli_testing", "cli_docs"):
+    for module_name in (
+        "cli_gate", "cli_release", "cli_testing", "cli_docs", "cli_figures", "cli_export"
+    ):
         try:
             module = importlib.import_module(f"msc_exos_pof.{module_name}")
         except ModuleNotFoundError as error:

@@ -108,3 +108,13 @@ def repeated(series: pd.Series) -> np.ndarray:
     out = np.zeros(len(codes), dtype=bool)
     out[present] = counts[codes[present]] > 1
     return out
+
+
+def extract(series: pd.Series, pattern: str) -> pd.Series:
+    """The first capture group of an RE2 ``pattern`` in each cell; missing where it does not
+    match (``Series.str.extract(pattern, expand=False)``, in Arrow)."""
+    import pyarrow.compute as pc
+
+    named = pattern.replace("(", "(?P<g>", 1)
+    found = pc.struct_field(pc.extract_regex(arrow_text(series), named), [0])
+    return _series(found, series.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..vectorised import isin, replace_regex
+from ..vectorised import extract, isin, replace_regex
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -106,7 +106,7 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "label_published", "year"):
         return None
-    printed = studies["label_published"].str.extract(r"(\d{4})\s*$", expand=False)
+    printed = extract(studies["label_published"], r"(\d{4})\s*$")
     year = studies["year"].astype("string")
     bad = _flag(printed.notna() & year.notna() & (printed != year))
     s = studies[bad]
@@ -132,16 +132,21 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     if not usable(studies, "study_id", "label_published", "first_author"):
         return None
     authors = replace_regex(studies["label_published"], r"\s*et al\.\s*\d{4}\s*$", "")
+    # Fast path: a one-word first author equal to the label's last word is found. Only the
+    # other rows (a misprint, a multi-word name) need the token-run matching below.
+    last_word = extract(authors, r"([^\s.]+)[\s.]*$")
+    plain = _flag(last_word == studies["first_author"]).to_numpy()
+    slow = studies.index[~plain]
     # first_author (possibly several tokens, "van der Hoef") must occur as a run of whole
     # tokens of the label's author part: match tokens, then count hits per candidate start.
-    label_tokens = _tokens(authors, "pos")
-    name_tokens = _tokens(studies["first_author"], "j")
+    label_tokens = _tokens(authors[~plain], "pos")
+    name_tokens = _tokens(studies.loc[slow, "first_author"], "j")
     wanted = name_tokens.groupby("i").size()
     hits = label_tokens.merge(name_tokens, on=["i", "token"])
     hits["start"] = hits["pos"] - hits["j"]
     runs = hits.groupby(["i", "start"]).size().reset_index(name="n")
     runs = runs[runs["n"].to_numpy() == wanted.reindex(runs["i"]).to_numpy()]
-    found = studies.index.isin(runs["i"].unique())
+    found = plain | studies.index.isin(runs["i"].unique())
     bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
     s = studies[bad]
     detail = join("the first author '", s["first_author"], "' is not a name in the label '",
