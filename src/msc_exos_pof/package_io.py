@@ -459,7 +459,9 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
             structure=CsvStructure(header=header),
         )
     names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
-    table = table.slice(1).rename_columns(_unique_names(names))
+    # One contiguous chunk per column, once: every later Arrow kernel and pandas view is then
+    # zero-copy, instead of each of them combining Arrow's per-block chunks again.
+    table = table.slice(1).rename_columns(_unique_names(names)).combine_chunks()
     return table.to_pandas(), CsvStructure(header=names)
 
 
@@ -488,7 +490,7 @@ _TRUE = ["true", "True", "TRUE", "1"]
 _FALSE = ["false", "False", "FALSE", "0"]
 
 
-def _arrow_column(column: pd.Series) -> Any:
+def arrow_column(column: pd.Series) -> Any:
     """A raw text column as an Arrow array ("" -> null): zero-copy for Arrow-backed text."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -497,7 +499,14 @@ def _arrow_column(column: pd.Series) -> Any:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     array = array.cast(pa.large_string())
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+    if array.null_count or array.offset:
+        return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+    # Zero-copy: the same offsets and characters, with a validity bitmap marking "" as missing
+    # (an if_else would copy every character of the column).
+    present = pc.not_equal(array, "")
+    return pa.LargeStringArray.from_buffers(
+        len(array), array.buffers()[1], array.buffers()[2], present.buffers()[1],
+        null_count=len(array) - pc.sum(present).as_py() if len(array) else 0)
 
 
 def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
@@ -540,7 +549,7 @@ def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
         name = field["name"]
         if name not in raw.columns:
             continue
-        text = _arrow_column(raw[name])
+        text = arrow_column(raw[name])
         dtype = pandas_dtype(field)
         if dtype == "Int64" or dtype == "Float64":
             columns[name] = _numbers(text, dtype, raw[name])

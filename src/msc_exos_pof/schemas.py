@@ -123,13 +123,16 @@ def text_frame(raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, A
     """The frame the gate validates: typed columns, but enum columns as text (see ``derive``)."""
     import pandas as pd
 
+    from .package_io import arrow_column
+
     columns = {}
     for field in table_schema.get("fields", []):
         name = field.get("name")
         if name not in typed.columns:
             continue
         if (field.get("constraints") or {}).get("enum") and field.get("type", "string") == "string":
-            columns[name] = raw[name].astype("string").replace("", pd.NA)
+            columns[name] = pd.Series(arrow_column(raw[name]), index=raw.index,
+                                      dtype=pd.StringDtype("pyarrow"))
         else:
             columns[name] = typed[name]
     return pd.DataFrame(columns, index=typed.index)
