@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-all lint docs rehash bench
+.PHONY: run test test-all lint docs site rehash bench
 
 $(BIN)/msc-exos-pof: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,15 @@ test-all: $(BIN)/msc-exos-pof
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 lint: $(BIN)/msc-exos-pof
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs/hooks
 
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
 	$(BIN)/msc-exos-pof checks --format markdown --output docs/checks.md
+
+# The documentation site, in build/site (`mkdocs serve` previews it while you edit).
+site: $(BIN)/msc-exos-pof
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 rehash: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof rehash

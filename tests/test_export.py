@@ -27,7 +27,7 @@ from msc_exos_pof.cli import main
 from msc_exos_pof.package_io import read_descriptor
 
 # The submodule, whatever ``msc_exos_pof.export`` (the function) is bound to.
-export_module = importlib.import_module("msc_exos_pof.export")
+export_module = importlib.import_module("msc_exos_pof.exports")
 
 FORMATS = export_module.FORMATS
 DATABASES = ("sqlite", "duckdb")
@@ -483,9 +483,12 @@ def test_out_inside_or_around_the_package_is_refused(package_copy: Path, where: 
     assert digest(package_copy.parent) == before
 
 
-def test_export_is_callable_after_its_module_is_imported(tmp_path: Path) -> None:
-    # Importing the submodule rebinds ``msc_exos_pof.export``; calling it must still export.
-    assert callable(msc_exos_pof.export)
+def test_export_stays_the_function_after_the_exports_module_is_imported(tmp_path: Path) -> None:
+    # The module is ``exports``, so importing it cannot rebind ``msc_exos_pof.export``.
+    import inspect
+
+    importlib.import_module("msc_exos_pof.exports")
+    assert inspect.isfunction(msc_exos_pof.export)
     assert msc_exos_pof.export("csv", tmp_path / "a") == tmp_path / "a"
     assert msc_exos_pof.export("csv", tmp_path / "b") == tmp_path / "b"
 
@@ -564,3 +567,9 @@ def test_cli_missing_extra_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     code, output = run("--to", "xlsx", str(tmp_path / "out.xlsx"))
     assert code == 2 and "pip install 'msc-exos-pof[export]'" in output
+
+
+def test_the_cli_offers_exactly_the_formats_the_library_writes() -> None:
+    from msc_exos_pof import cli_export
+
+    assert cli_export.FORMATS == export_module.FORMATS

@@ -99,9 +99,9 @@ def export(
     """Export the package to ``out`` as ``sqlite``, ``duckdb``, ``parquet``, ``xlsx`` or ``csv``.
 
     Written atomically; refuses an existing ``out`` unless ``overwrite``. See
-    ``msc_exos_pof.export.export`` and docs/exports.md.
+    ``msc_exos_pof.exports.export`` and docs/exports.md.
     """
-    from .export import export as _export
+    from .exports import export as _export
 
     return _export(to, out, path, overwrite=overwrite)
 
@@ -111,7 +111,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
 
     Needs the ``export`` extra: ``pip install 'msc-exos-pof[export]'``.
     """
-    from .export import connect as _connect
+    from .exports import connect as _connect
 
     return _connect(path)
 

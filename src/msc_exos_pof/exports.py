@@ -17,9 +17,7 @@ import importlib
 import json
 import os
 import shutil
-import sys
 import tempfile
-import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1081,24 +1079,3 @@ def export(to: str, out: str | os.PathLike[str], path: str | os.PathLike[str] | 
         WRITERS[to](path, built)
         _move_into_place(built, target, staging)
     return target
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as ``export()``.
-
-    ``msc_exos_pof.export`` is first the lazy function of ``__init__``; importing this submodule
-    (the CLI does, and so does that function) rebinds the package attribute to the module, as
-    Python's import system always does. The module therefore calls, documents and signs itself
-    as ``export``, so ``msc_exos_pof.export`` works the same whichever of the two it holds.
-    """
-
-    @property  # type: ignore[override]
-    def __doc__(self) -> str | None:  # help() and the API docs show export's
-        return export.__doc__
-
-    def __call__(self, to: str, out: str | os.PathLike[str],
-                 path: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
-        return export(to, out, path, overwrite=overwrite)
-
-
-sys.modules[__name__].__class__ = _CallableModule
