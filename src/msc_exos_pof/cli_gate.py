@@ -22,24 +22,6 @@ def _inside(file: Path, folder: Path) -> bool:
     return True
 
 
-def _import_pandera_without_hypothesis() -> None:
-    """Import pandera's pandas backend without its optional data-synthesis strategies.
-
-    pandera imports hypothesis (about 0.1 s) only to offer ``schema.example()``, which this
-    one-shot command never uses; hiding it keeps ``validate`` well under a second. Only done
-    when hypothesis is not imported yet (a test session keeps its strategies working).
-    """
-    if "hypothesis" in sys.modules:
-        return
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # makes `import` fail fast
-    try:
-        import pandera.backends.pandas.builtin_checks  # noqa: F401
-    except ImportError:  # pragma: no cover - pandera may need it one day: import normally
-        pass
-    finally:
-        del sys.modules["hypothesis"]
-
-
 def _known_patterns(patterns: list[str], option: str) -> None:
     """Refuse ids or prefixes that match no check: a typo would silently disable the gate."""
     from .checks import all_checks
@@ -84,8 +66,6 @@ def validate(path: Path | None, fmt: str, output: Path | None, select: str | Non
                     "to; write the report elsewhere", param_hint="--output")
         from .gate import validate as run_gate
         from .render import render, use_colour
-
-        _import_pandera_without_hypothesis()
 
         report = run_gate(path, select=selected, ignore=ignored)
         stream = sys.stdout

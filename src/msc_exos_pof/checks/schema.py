@@ -1,4 +1,4 @@
-"""Checks: the schema layer (types and field constraints via pandera, primary and foreign keys)."""
+"""Checks: the schema layer (types and field constraints, primary and foreign keys)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..vectorised import isin, repeated
 from . import get, register
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from ..context import PackageContext
@@ -65,49 +66,114 @@ def _type_failures(name: str, raw: pd.DataFrame, typed: pd.DataFrame,
     return out
 
 
-def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
-    """All type and constraint failures of one resource (pandera, lazily: every failure)."""
-    from ..schemas import CHECK_IDS, derive, failure_cases, text_frame
+def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
+                ) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
+    """(check id, rows that break it, the values to show) for each constraint of one field.
 
+    The rules are pandera's reading of Table Schema constraints (``FrictionlessFieldParser``:
+    ``required`` -> not nullable, ``enum`` -> isin, ``minimum``/``maximum`` -> in range,
+    ``pattern`` -> a full match, ``minLength``/``maxLength`` -> text length), run as Arrow
+    kernels: one vectorised pass per constraint, no pandas fallback loops and no pandera import
+    on the gate's path. ``tests/test_schema_checks.py`` proves both engines flag the same cells.
+    Empty cells only break ``required``; a malformed constraint is skipped here and reported by
+    ``descriptor.metadata``.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..package_io import arrow_column
+
+    c = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    kind = field.get("type", "string")
+    textual = kind == "string"
+    text = arrow_column(raw) if textual else None
+    # A text cell is present when written (a value outside an enum is an enum failure, not a
+    # missing one); a typed cell when it converted (unreadable cells are schema.type's).
+    present = (pc.is_valid(text).to_numpy(zero_copy_only=False) if textual
+               else typed.notna().to_numpy())
+    if c.get("required") is True:
+        yield "schema.required", ~present, raw
+    enum = c.get("enum")
+    if isinstance(enum, list) and enum:
+        if textual:
+            allowed = pa.array([str(v) for v in enum], pa.large_string())
+            inside = pc.or_(pc.is_null(text), pc.is_in(text, value_set=allowed))
+            yield "schema.enum", ~inside.to_numpy(zero_copy_only=False), raw
+        else:
+            yield "schema.enum", present & ~typed.isin(enum).to_numpy(dtype=bool), typed
+    low, high = c.get("minimum"), c.get("maximum")
+    numeric = kind in ("integer", "number", "year")
+    if numeric and any(isinstance(b, int | float) and not isinstance(b, bool)
+                       for b in (low, high)):
+        values = typed.astype("Float64")
+        outside = pd.Series(False, index=typed.index)
+        if isinstance(low, int | float) and not isinstance(low, bool):
+            outside |= (values < low).fillna(False)
+        if isinstance(high, int | float) and not isinstance(high, bool):
+            outside |= (values > high).fillna(False)
+        yield "schema.range", outside.to_numpy(dtype=bool), typed
+    pattern = c.get("pattern")
+    if textual and isinstance(pattern, str):
+        try:
+            matches = pc.match_substring_regex(text, f"^(?:{pattern})$")
+            good = pc.fill_null(matches, True).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            import re  # a pattern RE2 cannot run (a look-around): Python's re, same rule
+
+            try:
+                compiled = re.compile(f"(?:{pattern})")
+            except re.error:
+                compiled = None
+            good = np.ones(len(raw), dtype=bool) if compiled is None else np.array(
+                [v == "" or compiled.fullmatch(v) is not None for v in raw.tolist()], dtype=bool)
+        yield "schema.pattern", ~good, raw
+    shortest, longest = c.get("minLength"), c.get("maxLength")
+    if textual and any(isinstance(b, int) and not isinstance(b, bool)
+                       for b in (shortest, longest)):
+        length = pc.utf8_length(text)
+        wrong = pa.scalar(False)
+        if isinstance(shortest, int) and not isinstance(shortest, bool):
+            wrong = pc.or_(wrong, pc.less(length, shortest))
+        if isinstance(longest, int) and not isinstance(longest, bool):
+            wrong = pc.or_(wrong, pc.greater(length, longest))
+        yield "schema.length", pc.fill_null(wrong, False).to_numpy(zero_copy_only=False), raw
+
+
+def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
     raw, typed = ctx.raw(name), ctx.frame(name)
     if raw is None or typed is None:
         return []
-    table_schema = ctx.schema(name)
-    fields = ctx.fields(name)
-    by_name = {f.get("name"): f for f in fields}
+    return field_failures(name, ctx.fields(name), raw, typed)
+
+
+def field_failures(name: str, fields: list[dict[str, Any]], raw: pd.DataFrame,
+                   typed: pd.DataFrame) -> list[Finding]:
+    """All type and constraint failures of one resource's frames (every failure, not the
+    first): ``raw`` as read (text), ``typed`` as ``typed_frame`` made it."""
     found = _type_failures(name, raw, typed, fields)
     lost = {(f.row, f.field) for f in found}
-    try:
-        schema = derive(table_schema, frame="text", primary_keys=False)
-    except Exception:  # an invalid Table Schema is reported by descriptor.metadata
-        return found
-    # Uniqueness is hashed once per column by ``repeated`` (Arrow) instead of by pandera, whose
-    # pandas ``is_unique`` costs about a second per million text cells.
-    unique = [c for c, column in schema.columns.items() if column.unique and c in typed.columns]
-    if unique:
-        schema = schema.update_columns({c: {"unique": False} for c in unique})
-    cases = failure_cases(schema, text_frame(raw, typed, table_schema))
-    for column in unique:
-        values = typed[column]
-        for index in values.index[repeated(values)]:
-            found.append(get("schema.unique").finding(
-                f"resource '{name}' row {index + 1} field '{column}': {_show(values[index])} "
-                f"where the Table Schema expects {_constraint_text('schema.unique', {})}; "
-                "correct the cell (or the schema in datapackage.json)",
-                resource=name, row=int(index) + 1, field=column))
-    for case in cases.itertuples(index=False):
-        check_id = CHECK_IDS.get(str(case.check).split("(", 1)[0])
-        if check_id is None or case.index is None or case.column not in by_name:
+    for field in fields:
+        column = field.get("name")
+        if column not in raw.columns or column not in typed.columns:
             continue
-        row = int(case.index) + 1
-        if check_id == "schema.required" and (row, case.column) in lost:
-            continue  # already a schema.type finding: the cell is written but unreadable
-        expected = _constraint_text(check_id, by_name[case.column])
-        value = "an empty cell" if check_id == "schema.required" else _show(case.failure_case)
-        found.append(get(check_id).finding(
-            f"resource '{name}' row {row} field '{case.column}': {value} where the Table Schema "
-            f"expects {expected}; correct the cell (or the schema in datapackage.json)",
-            resource=name, row=row, field=str(case.column)))
+        violations = list(_violations(field, raw[column], typed[column]))
+        unique = (field.get("constraints") or {}).get("unique") is True
+        if unique:  # one Arrow hash per column (pandas' is_unique costs ~1 s per million)
+            violations.append(("schema.unique", repeated(typed[column]), typed[column]))
+        for check_id, bad, shown in violations:
+            expected = _constraint_text(check_id, field)
+            for index in raw.index[bad]:
+                row = int(index) + 1
+                if check_id == "schema.required" and (row, column) in lost:
+                    continue  # already a schema.type finding: written but unreadable
+                value = ("an empty cell" if check_id == "schema.required"
+                         else _show(shown[index]))
+                found.append(get(check_id).finding(
+                    f"resource '{name}' row {row} field '{column}': {value} where the Table "
+                    f"Schema expects {expected}; correct the cell (or the schema in "
+                    "datapackage.json)", resource=name, row=row, field=str(column)))
     return found
 
 
