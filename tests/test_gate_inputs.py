@@ -293,3 +293,42 @@ def test_a_copy_may_extend_a_core_vocabulary(package_copy: Path) -> None:
     _edit_schema(package_copy, "studies",
                  lambda s: _field(s, "msc_source")["constraints"]["enum"].append("EnMSC"))
     assert not msc_exos_pof.validate(package_copy).by_check("descriptor.resources")
+
+
+def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    """Large files arrive as one Arrow chunk per block; every check must see the same data,
+    broken or not, whatever the number of chunks."""
+    import random
+
+    from msc_exos_pof import package_io
+    from msc_exos_pof.synth import synth
+    from msc_exos_pof.testing.mutations import MUTATIONS, Inapplicable
+
+    synth(tmp_path / "clean", 300, seed=3)
+    shutil.copytree(tmp_path / "clean", tmp_path / "broken")
+    rnd = random.Random(5)
+    # Every breakage of the data at once (not of the descriptor or the file: those stop the
+    # reading before any chunk matters), where it still applies.
+    for _name, item in sorted(MUTATIONS.items()):
+        if any(c.split(".")[0] in {"descriptor", "table", "integrity", "release"}
+               for c in item.catches):
+            continue
+        try:
+            item(tmp_path / "broken", rnd)
+        except (Inapplicable, KeyError, ValueError):
+            continue
+
+    def findings(path: Path | None) -> list[tuple]:
+        report = msc_exos_pof.validate(path)
+        return sorted((f.check, f.resource or "", f.row or 0, f.field or "", f.message)
+                      for f in report.findings)
+
+    packages = [None, tmp_path / "clean", tmp_path / "broken"]
+    whole = [findings(path) for path in packages]
+    frames = {name: msc_exos_pof.load(name) for name in msc_exos_pof.resource_names()}
+    assert len({check for found in whole for check, *_ in found}) > 20
+    monkeypatch.setattr(package_io, "ARROW_BLOCK_SIZE", 2048)
+    assert [findings(path) for path in packages] == whole
+    for name, frame in frames.items():
+        assert msc_exos_pof.load(name).equals(frame), name

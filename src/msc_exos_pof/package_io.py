@@ -332,6 +332,11 @@ def _has_empty_rows(table: Any) -> bool:
     return empty is not None and bool(pc.any(empty.slice(1)).as_py())
 
 
+#: Bytes per block of Arrow's CSV reader: blocks are parsed in parallel, and each becomes one
+#: chunk of every column (tests shrink it to run the multi-chunk paths on small packages).
+ARROW_BLOCK_SIZE = 1 << 20
+
+
 def _arrow_table(data: bytes, columns: int) -> Any:
     """Parse CSV bytes with Arrow's multithreaded reader, every column as text.
 
@@ -343,12 +348,14 @@ def _arrow_table(data: bytes, columns: int) -> Any:
 
     return pacsv.read_csv(
         pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True,
+                                       block_size=ARROW_BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
-            column_types={f"f{i}": pa.string() for i in range(columns)},
+            # large_string is what pandas' Arrow-backed text holds: no conversion later.
+            column_types={f"f{i}": pa.large_string() for i in range(columns)},
         ),
     )
 
@@ -459,9 +466,9 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
             structure=CsvStructure(header=header),
         )
     names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
-    # One contiguous chunk per column, once: every later Arrow kernel and pandas view is then
-    # zero-copy, instead of each of them combining Arrow's per-block chunks again.
-    table = table.slice(1).rename_columns(_unique_names(names)).combine_chunks()
+    # Arrow's per-block chunks are kept (combining would copy every character): the frame's
+    # text columns are views of the parsed buffers, and later kernels run chunk by chunk.
+    table = table.slice(1).rename_columns(_unique_names(names))
     return table.to_pandas(), CsvStructure(header=names)
 
 
@@ -493,12 +500,18 @@ _FALSE = ["false", "False", "FALSE", "0"]
 def arrow_column(column: pd.Series) -> Any:
     """A raw text column as an Arrow array ("" -> null): zero-copy for Arrow-backed text."""
     import pyarrow as pa
+
+    array = pa.array(column.astype("string"), from_pandas=True).cast(pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        return pa.chunked_array([_empty_as_missing(chunk) for chunk in array.chunks],
+                                pa.large_string())
+    return _empty_as_missing(array)
+
+
+def _empty_as_missing(array: Any) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(column.astype("string"), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    array = array.cast(pa.large_string())
     if array.null_count or array.offset:
         return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
     # Zero-copy: the same offsets and characters, with a validity bitmap marking "" as missing
@@ -506,7 +519,7 @@ def arrow_column(column: pd.Series) -> Any:
     present = pc.not_equal(array, "")
     return pa.LargeStringArray.from_buffers(
         len(array), array.buffers()[1], array.buffers()[2], present.buffers()[1],
-        null_count=len(array) - pc.sum(present).as_py() if len(array) else 0)
+        null_count=len(array) - (pc.sum(present).as_py() or 0))
 
 
 def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:

@@ -16,16 +16,22 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
 
-def arrow_text(values: Any) -> pa.Array:
-    """A pandas Series (any dtype) or a list as one Arrow ``large_string`` array."""
+def arrow_text(values: Any) -> pa.Array | pa.ChunkedArray:
+    """A pandas Series (any dtype) or a list as Arrow ``large_string``, zero-copy for
+    Arrow-backed text. Chunks are kept: Arrow's kernels run chunk by chunk, and combining a
+    million-row column would copy every character."""
     import pandas as pd
     import pyarrow as pa
 
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    array = pa.array(series.astype("string"), from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(pa.large_string())
+    return pa.array(series.astype("string"), from_pandas=True).cast(pa.large_string())
+
+
+def _one_chunk(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A kernel that needs one array (the rare paths: few rows, or a result)."""
+    import pyarrow as pa
+
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _series(array: pa.Array, index: pd.Index) -> pd.Series:
@@ -41,8 +47,8 @@ def isin(series: pd.Series, values: Any) -> np.ndarray:
     """
     import pyarrow.compute as pc
 
-    found = pc.is_in(arrow_text(series), value_set=pc.drop_null(arrow_text(values)),
-                     skip_nulls=True)
+    found = pc.is_in(arrow_text(series), value_set=pc.unique(_one_chunk(
+        pc.drop_null(arrow_text(values)))), skip_nulls=True)
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -59,8 +65,9 @@ def normalised(series: pd.Series) -> pd.Series:
     # or a whitespace other than " " need it, and a match is a tenth of the price.
     needs = pc.fill_null(pc.match_substring_regex(text, r"\s\s|[\t\n\r\f\v]"), False)
     if pc.any(needs).as_py():
+        text, needs = _one_chunk(text), _one_chunk(needs)
         squeezed = pc.replace_substring_regex(text.filter(needs), r"\s+", " ")
-        text = pc.replace_with_mask(text, needs, squeezed)
+        text = pc.replace_with_mask(text, needs, _one_chunk(squeezed))
     return _series(pc.utf8_trim_whitespace(text), series.index)
 
 
@@ -80,7 +87,7 @@ def tokens(series: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray, np.
     import numpy as np
     import pyarrow.compute as pc
 
-    lists = pc.split_pattern_regex(arrow_text(series), pattern)
+    lists = pc.split_pattern_regex(_one_chunk(arrow_text(series)), pattern)
     flat = pc.list_flatten(lists)
     parents = pc.list_parent_indices(lists).to_numpy()
     kept = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
@@ -100,9 +107,17 @@ def repeated(series: pd.Series) -> np.ndarray:
     pass; callers then run their detailed, pandas-level logic on the few repeated rows only.
     """
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes = pc.fill_null(arrow_text(series).dictionary_encode().indices, -1).to_numpy()
+    encoded = arrow_text(series).dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):  # one dictionary for all chunks, then the codes
+        chunks = encoded.unify_dictionaries().chunks
+        indices = (pa.chunked_array([c.indices for c in chunks], pa.int32()) if chunks
+                   else pa.array([], pa.int32()))
+    else:
+        indices = encoded.indices
+    codes = pc.fill_null(indices, -1).to_numpy()
     present = codes >= 0
     counts = np.bincount(codes[present], minlength=1)
     out = np.zeros(len(codes), dtype=bool)
