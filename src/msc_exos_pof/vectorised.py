@@ -40,13 +40,24 @@ def _series(array: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(array, index=index, dtype=pd.StringDtype("pyarrow"))
 
 
+def _numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_integer_dtype(series.dtype)
+
+
 def isin(series: pd.Series, values: Any) -> np.ndarray:
     """Boolean numpy mask: which cells of ``series`` (as text) are among ``values`` (as text).
 
     Missing cells are never in; missing values in ``values`` are ignored. Linear: a hash set.
     """
+    import pandas as pd
     import pyarrow.compute as pc
 
+    if not isinstance(values, pd.Series):
+        values = pd.Series(list(values), dtype=object)
+    if _numeric(series) and _numeric(values):  # integer keys: hash the numbers, not their text
+        return (series.isin(values.dropna().unique()) & series.notna()).to_numpy(dtype=bool)
     found = pc.is_in(arrow_text(series), value_set=pc.unique(_one_chunk(
         pc.drop_null(arrow_text(values)))), skip_nulls=True)
     return found.to_numpy(zero_copy_only=False).astype(bool)
@@ -103,26 +114,20 @@ def tokens(series: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray, np.
 def repeated(series: pd.Series) -> np.ndarray:
     """Boolean numpy mask: cells whose (non-missing) value occurs more than once in the column.
 
-    Hash-encodes the column once and counts codes, so the usual case (no repeats) costs one
-    pass; callers then run their detailed, pandas-level logic on the few repeated rows only.
+    One hash table counts the values (``value_counts``, across all chunks at once), a second
+    pass marks the cells holding a value counted twice or more. Linear; the usual case (no
+    repeats) lets callers run their detailed pandas-level logic on the few repeated rows only.
     """
-    import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = arrow_text(series).dictionary_encode()
-    if isinstance(encoded, pa.ChunkedArray):  # one dictionary for all chunks, then the codes
-        chunks = encoded.unify_dictionaries().chunks
-        indices = (pa.chunked_array([c.indices for c in chunks], pa.int32()) if chunks
-                   else pa.array([], pa.int32()))
-    else:
-        indices = encoded.indices
-    codes = pc.fill_null(indices, -1).to_numpy()
-    present = codes >= 0
-    counts = np.bincount(codes[present], minlength=1)
-    out = np.zeros(len(codes), dtype=bool)
-    out[present] = counts[codes[present]] > 1
-    return out
+    if _numeric(series):  # integers hash as numbers, without becoming text first
+        return (series.duplicated(keep=False) & series.notna()).to_numpy(dtype=bool)
+    text = arrow_text(series)
+    counts = pc.value_counts(text)  # missing cells count as one more value: dropped below
+    twice = pc.drop_null(pc.filter(counts.field("values"),
+                                   pc.greater(counts.field("counts"), 1)))
+    return pc.is_in(text, value_set=twice, skip_nulls=True).to_numpy(
+        zero_copy_only=False).astype(bool)
 
 
 def extract(series: pd.Series, pattern: str) -> pd.Series:

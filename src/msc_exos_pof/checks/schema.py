@@ -241,9 +241,9 @@ def _as_list(value: Any) -> list[str]:
 
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """One text key per row (missing when any part is missing), comparable across tables."""
+    if len(columns) == 1:
+        return frame[columns[0]]  # ``isin`` compares numbers as numbers, anything else as text
     parts = [frame[c].astype("string") for c in columns]
-    if len(parts) == 1:
-        return parts[0]
     key = parts[0]
     for part in parts[1:]:
         key = key.str.cat(part, sep="\x1f")
