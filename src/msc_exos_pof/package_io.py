@@ -322,14 +322,25 @@ def _suspicious(data: bytes) -> bool:
 
 
 def _has_empty_rows(table: Any) -> bool:
-    """Whether any data row has only empty cells: a blank line as Arrow reads it (or ",,,")."""
+    """Whether any data row has only empty cells: a blank line as Arrow reads it (or ",,,").
+
+    The first column is scanned whole (usually a required key: no empty cell, done); only its
+    empty cells' rows are looked up in the other columns.
+    """
     import pyarrow.compute as pc
 
-    empty = None
-    for column in table.columns:
-        cell = pc.equal(pc.utf8_length(column), 0)
-        empty = cell if empty is None else pc.and_(empty, cell)
-    return empty is not None and bool(pc.any(empty.slice(1)).as_py())
+    if table.num_columns == 0 or table.num_rows <= 1:
+        return False
+    first = pc.equal(pc.binary_length(table.column(0).slice(1)), 0)
+    rows = pc.indices_nonzero(first)
+    if len(rows) == 0:
+        return False
+    for column in table.columns[1:]:
+        still = pc.equal(pc.binary_length(pc.take(column.slice(1), rows)), 0)
+        rows = pc.filter(rows, still)
+        if len(rows) == 0:
+            return False
+    return True
 
 
 #: Bytes per block of Arrow's CSV reader: blocks are parsed in parallel, and each becomes one
