@@ -32,3 +32,8 @@ site: $(BIN)/msc-exos-pof
 
 rehash: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof rehash
+
+# Import, cold CLI and 1k-1M study scaling against frictionless and a pyarrow read (~10 min);
+# writes benchmarks/results.md. See docs/performance.md.
+bench: $(BIN)/msc-exos-pof
+	$(BIN)/python benchmarks/bench.py

@@ -32,6 +32,19 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
+__all__ = [
+    "FIGURES",
+    "FORMATS",
+    "NO_SOURCE",
+    "write_figures",
+    "render_figure",
+    "figure",
+    "studies_per_source_table",
+    "evidence_map_table",
+    "studies_per_year_table",
+    "FiguresUnavailableError",
+]
+
 #: Names of the figures ``write_figures`` writes, one file per name and format.
 FIGURES = ("studies_per_source", "evidence_map", "studies_per_year")
 

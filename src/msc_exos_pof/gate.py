@@ -22,6 +22,30 @@ def _selected(check_id: str, select: Iterable[str] | None, ignore: Iterable[str]
     return not (ignore and matches(ignore))
 
 
+def _overlap_heavy_layers(context: PackageContext, select: list[str], ignore: list[str]) -> None:
+    """Compute the two heaviest, independent layers at once on two threads.
+
+    The schema layer is mostly Arrow kernels, which release the GIL; the errata judgement is
+    mostly pandas. Overlapping them uses the second core; the checks then read both from their
+    per-context caches, so findings and their order do not change.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .checks.consistency_differences import judgement
+    from .checks.schema import schema_failures
+
+    wanted = [check_id for check_id in ("schema.type", "counts.databases")
+              if _selected(check_id, select, ignore)]
+    if len(wanted) < 2 or not context.files:
+        return
+    for name in context.files:  # read every table first: both layers need them, once
+        context.frame(name)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="msc-exos-pof-schema") as pool:
+        schema = pool.submit(schema_failures, context)
+        judgement(context)
+        schema.result()
+
+
 def validate(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -41,6 +65,7 @@ def validate(
             Finding(error.check, "error", error.message, error.resource, None, error.field)
         )
         return report
+    _overlap_heavy_layers(context, select, ignore)
     for check in all_checks():
         if check.function is None or not _selected(check.id, select, ignore):
             continue

@@ -618,6 +618,12 @@ def write_json_atomic(file: Path, data: Any) -> None:
     write_text_atomic(file, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_text_atomic(file: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to a temporary file beside ``file``, then move it into place in one step.
 
@@ -629,6 +635,8 @@ def write_text_atomic(file: str | os.PathLike[str], text: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        # mkstemp creates 0600; give the file the mode an ordinary open() would (umask applies).
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, file)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -37,6 +37,16 @@ from typing import Any
 
 from .package_io import descriptor_path, read_descriptor, shipped_package_dir
 
+__all__ = [
+    "prisma_svg",
+    "prisma_template_csv",
+    "write_prisma",
+    "flow_counts",
+    "database_counts",
+    "FlowCount",
+    "OutputInsidePackageError",
+]
+
 #: ``prisma_flow`` node -> the PRISMA 2020 template's box text (heading lines, then the count).
 #: Nodes outside this mapping are drawn with their ``label`` from the data.
 BOX_TEXT: dict[str, tuple[str, ...]] = {

@@ -58,8 +58,8 @@ def isin(series: pd.Series, values: Any) -> np.ndarray:
         values = pd.Series(list(values), dtype=object)
     if _numeric(series) and _numeric(values):  # integer keys: hash the numbers, not their text
         return (series.isin(values.dropna().unique()) & series.notna()).to_numpy(dtype=bool)
-    found = pc.is_in(arrow_text(series), value_set=pc.unique(_one_chunk(
-        pc.drop_null(arrow_text(values)))), skip_nulls=True)
+    found = pc.is_in(arrow_text(series), value_set=_one_chunk(pc.drop_null(arrow_text(values))),
+                     skip_nulls=True)
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 

@@ -103,18 +103,26 @@ def _flag(mask: pd.Series) -> pd.Series:
 # --- the explainable comparisons -----------------------------------------------------------
 
 def label_year(ctx: PackageContext) -> pd.DataFrame | None:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "label_published", "year"):
         return None
     printed = extract(studies["label_published"], r"(\d{4})\s*$")
-    year = studies["year"].astype("string")
-    bad = _flag(printed.notna() & year.notna() & (printed != year))
+    # Compared as numbers (four digits each side); only the differing rows become text.
+    printed_year = pd.Series(pc.cast(pa.array(printed), pa.int64()).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get).array, index=printed.index)
+    bad = _flag(printed_year.notna() & studies["year"].notna()
+                & (printed_year != studies["year"]))
     s = studies[bad]
+    year = s["year"].astype("string")
     detail = join("the label '", s["label_published"], "' gives year ", printed[bad],
-                  " but the curated year is ", year[bad])
-    undetermined = studies.loc[_flag(printed.isna() | year.isna()), "study_id"]
+                  " but the curated year is ", year)
+    undetermined = studies.loc[_flag(printed.isna() | studies["year"].isna()), "study_id"]
     return make_differences("years.label", "studies", "year", s["study_id"], printed[bad],
-                            year[bad], detail, undetermined)
+                            year, detail, undetermined)
 
 
 def _tokens(series: pd.Series, position: str) -> pd.DataFrame:

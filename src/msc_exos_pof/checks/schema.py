@@ -177,12 +177,18 @@ def field_failures(name: str, fields: list[dict[str, Any]], raw: pd.DataFrame,
     return found
 
 
+def schema_failures(ctx: PackageContext) -> dict[str, list[Finding]]:
+    """Type and constraint failures of every resource, computed once per context."""
+    cache = _FAILURES.get(ctx)
+    if cache is None:
+        cache = {name: _resource_failures(ctx, name) for name in ctx.files}
+        _FAILURES[ctx] = cache
+    return cache
+
+
 def _failures(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
-    cache = _FAILURES.setdefault(ctx, {})
-    for name in ctx.files:
-        if name not in cache:
-            cache[name] = _resource_failures(ctx, name)
-        yield from (f for f in cache[name] if f.check == check_id)
+    for found in schema_failures(ctx).values():
+        yield from (f for f in found if f.check == check_id)
 
 
 def _register_constraint(check_id: str, description: str) -> None:
