@@ -359,7 +359,8 @@ def _arrow_table(data: bytes, columns: int) -> Any:
 
     return pacsv.read_csv(
         pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True,
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                       use_threads=len(data) > ARROW_BLOCK_SIZE,
                                        block_size=ARROW_BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
