@@ -25,6 +25,7 @@ lint: $(BIN)/msc-exos-pof
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
 	$(BIN)/msc-exos-pof checks --format markdown --output docs/checks.md
+	$(BIN)/msc-exos-pof prisma --svg docs/prisma-flow.svg
 
 # The documentation site, in build/site (`mkdocs serve` previews it while you edit).
 site: $(BIN)/msc-exos-pof

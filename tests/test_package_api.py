@@ -90,3 +90,11 @@ def test_data_dictionary_is_up_to_date() -> None:
         "docs/data-dictionary.md is stale: run "
         "`msc-exos-pof dictionary --output docs/data-dictionary.md`"
     )
+
+
+def test_committed_prisma_diagram_is_up_to_date() -> None:
+    from msc_exos_pof.prisma import prisma_svg
+
+    current = (ROOT / "docs" / "prisma-flow.svg").read_text(encoding="utf-8")
+    assert current == prisma_svg(), (
+        "docs/prisma-flow.svg is stale: run `msc-exos-pof prisma --svg docs/prisma-flow.svg`")
