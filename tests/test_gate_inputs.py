@@ -297,8 +297,8 @@ def test_a_copy_may_extend_a_core_vocabulary(package_copy: Path) -> None:
 
 def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.MonkeyPatch,
                                                          tmp_path: Path) -> None:
-    """Large files arrive as one Arrow chunk per block; every check must see the same data,
-    broken or not, whatever the number of chunks."""
+    """Large files are memory-mapped and arrive as one Arrow chunk per block; every check must
+    see the same data, broken or not, however the file was read."""
     import random
 
     from msc_exos_pof import package_io
@@ -329,6 +329,36 @@ def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.Mon
     frames = {name: msc_exos_pof.load(name) for name in msc_exos_pof.resource_names()}
     assert len({check for found in whole for check, *_ in found}) > 20
     monkeypatch.setattr(package_io, "ARROW_BLOCK_SIZE", 2048)
+    monkeypatch.setattr(package_io, "MAP_ABOVE", 0)  # every non-empty file memory-mapped
     assert [findings(path) for path in packages] == whole
     for name, frame in frames.items():
         assert msc_exos_pof.load(name).equals(frame), name
+
+
+def test_broken_files_are_reported_the_same_when_memory_mapped(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The byte-level error paths (encoding, unclosed quote, blank and ragged rows) give the same
+    findings whether a file was read into memory or memory-mapped."""
+    from msc_exos_pof import package_io
+
+    package = tmp_path / "pkg"
+    shutil.copytree(msc_exos_pof.package_dir(), package)
+    data = package / "data"
+    edits = {
+        "studies.csv": lambda b: b.replace(b"Rat", b"R\xe9t", 1),
+        "references.csv": lambda b: b + b'99,"unclosed\n',
+        "study_mechanisms.csv": lambda b: b.replace(b"\n", b"\n\n", 3),
+        "errata.csv": lambda b: b.rstrip(b"\n") + b",extra\n",
+    }
+    for name, edit in edits.items():
+        (data / name).write_bytes(edit((data / name).read_bytes()))
+
+    def findings() -> list[tuple]:
+        report = msc_exos_pof.validate(package)
+        return sorted((f.check, f.resource or "", f.row or 0, f.field or "", f.message)
+                      for f in report.findings)
+
+    read = findings()
+    assert {"table.encoding", "table.parse"} <= {check for check, *_ in read}
+    monkeypatch.setattr(package_io, "MAP_ABOVE", 0)
+    assert findings() == read

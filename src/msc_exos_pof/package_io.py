@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import mmap
 import os
 import re
 import tempfile
@@ -311,14 +312,14 @@ def _header(data: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(prefix)), [])
 
 
-def _suspicious(data: bytes) -> bool:
+def _suspicious(data: bytes | mmap.mmap) -> bool:
     """A cheap byte test for an unclosed quote, which Arrow's parser would silently absorb.
 
     An odd number of quote bytes is an unclosed quote: Arrow swallows the rest of the file into
     one cell. (Blank lines, the other thing Arrow absorbs, show up after parsing as rows of
     empty cells: see ``_blank_rows``.) The exact numpy scan then decides and names the rows.
     """
-    return (data.count(b'"') & 1) == 1 or data[:1] in (b"\n", b"\r")
+    return (_count(data, b'"') & 1) == 1 or data[:1] in (b"\n", b"\r")
 
 
 def _has_empty_rows(table: Any) -> bool:
@@ -397,7 +398,7 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
 
     path = item.descriptor.get("path")
     try:
-        data = item.file.read_bytes()
+        data = _file_bytes(item.file)
     except FileNotFoundError:
         raise TableError(
             "table.missing_file", f"resource '{item.name}': file {path} does not exist", item.name
@@ -423,9 +424,37 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     return frame, found
 
 
-def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStructure]:
+#: Files larger than this are memory-mapped instead of copied into memory: Arrow parses and
+#: hashlib hashes the mapped pages directly (half the fresh memory, and fewer page faults).
+MAP_ABOVE = 4 << 20
+
+
+def _file_bytes(file: Path) -> bytes | mmap.mmap:
+    """A file's bytes: read when small, memory-mapped (read-only) when large."""
+    with open(file, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= MAP_ABOVE or size == 0:  # an empty file cannot be mapped
+            return handle.read()
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _as_bytes(data: bytes | mmap.mmap) -> bytes:
+    """A copy as ``bytes`` (error paths only: decoding and the exact scan)."""
+    return data if isinstance(data, bytes) else data[:]
+
+
+def _count(data: bytes | mmap.mmap, byte: bytes) -> int:
+    """Occurrences of ``byte``, counted in slices when the data is mapped."""
+    if isinstance(data, bytes):
+        return data.count(byte)
+    step = 16 << 20
+    return sum(data[start:start + step].count(byte) for start in range(0, len(data), step))
+
+
+def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
+                 ) -> tuple[pd.DataFrame, CsvStructure]:
     path = item.descriptor.get("path")
-    if not data.strip(b"\r\n"):
+    if len(data) <= max(MAP_ABOVE, 1 << 16) and not _as_bytes(data).strip(b"\r\n"):
         raise TableError(
             "table.parse",
             f"resource '{item.name}': the file is empty (no header row)",
@@ -445,6 +474,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
         if table is not None and _has_empty_rows(table):
             table = None  # a blank line, or a row of empty cells: the exact scan tells which
     if table is None:
+        data = _as_bytes(data)
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:

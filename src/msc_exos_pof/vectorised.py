@@ -90,6 +90,14 @@ def replace_regex(series: pd.Series, pattern: str, replacement: str) -> pd.Serie
                    series.index)
 
 
+def first_part(series: pd.Series, separator: str) -> pd.Series:
+    """The text before the first ``separator`` of each cell, trimmed ("Li Q, Zhang Z" -> "Li Q")."""
+    import pyarrow.compute as pc
+
+    parts = pc.split_pattern(arrow_text(series), separator, max_splits=1)
+    return _series(pc.utf8_trim_whitespace(pc.list_element(parts, 0)), series.index)
+
+
 def tokens(series: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split each cell on a regex: (row position, token, position of the token in its cell).
 

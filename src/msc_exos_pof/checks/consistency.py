@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..report import Finding
-from ..vectorised import isin, repeated, replace_regex
+from ..vectorised import first_part, isin, repeated, replace_regex
 from . import REGISTRY, register
 from .consistency_differences import join, judgement, normalised, usable
 from .consistency_prisma import flow_counts
@@ -14,6 +14,7 @@ from .consistency_prisma import flow_counts
 # The PRISMA arithmetic checks register themselves on import of consistency_prisma.
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from ..context import PackageContext
@@ -167,11 +168,29 @@ def _with_reference(ctx: PackageContext, study_column: str, reference_column: st
     if not (usable(studies, "study_id", "reference_number", study_column)
             and usable(references, "reference_number", reference_column)):
         return None
-    right = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
-    right = right[["reference_number", reference_column]].rename(
-        columns={reference_column: f"{reference_column}_ref"})
-    left = studies[["study_id", "reference_number", study_column]]  # not all 18 columns
-    return left.reset_index().merge(right, on="reference_number", how="inner").set_index("index")
+    positions = _reference_positions(ctx, studies, references)
+    found = positions >= 0
+    joined = studies.loc[found, ["study_id", "reference_number", study_column]].copy()
+    joined[f"{reference_column}_ref"] = references[reference_column].take(
+        positions[found]).set_axis(joined.index)
+    return joined
+
+
+def _reference_positions(ctx: PackageContext, studies: pd.DataFrame,
+                         references: pd.DataFrame) -> np.ndarray:
+    """Row position in ``references`` of each study's reference entry (its first row with that
+    number), -1 for none: one hash lookup per context, shared by the three reference checks
+    instead of three million-row merges."""
+    import numpy as np
+    import pandas as pd
+
+    if "_reference_positions" not in ctx.__dict__:
+        numbers = references["reference_number"]
+        first = (numbers.notna() & ~numbers.duplicated()).to_numpy()
+        entries = pd.Index(numbers[first])
+        at = entries.get_indexer(studies["reference_number"])
+        ctx.__dict__["_reference_positions"] = np.where(at >= 0, np.flatnonzero(first)[at], -1)
+    return ctx.__dict__["_reference_positions"]
 
 
 @register("years.reference", "error", "a study's year equals its reference entry's year", LAYER)
@@ -189,7 +208,7 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
 
 def reference_family_name(authors: pd.Series) -> pd.Series:
     """Family name of a reference's first author ("van der Hoef C" -> "van der Hoef")."""
-    first = replace_regex(authors, r"^\s*([^,]*?)\s*(,.*)?$", r"\1")
+    first = first_part(authors, ",")
     # Drop the trailing initials token ("M", "JD", "KDP") when there is one.
     return replace_regex(first, r"^(.*\S)\s+[A-Z][A-Z-]{0,4}$", r"\1")
 
