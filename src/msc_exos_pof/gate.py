@@ -34,9 +34,9 @@ def _overlap_heavy_layers(context: PackageContext, select: list[str], ignore: li
     from .checks.consistency_differences import judgement
     from .checks.schema import schema_failures
 
-    wanted = [check_id for check_id in ("schema.type", "counts.databases")
-              if _selected(check_id, select, ignore)]
-    if len(wanted) < 2 or not context.files:
+    both_run = all(_selected(check_id, select, ignore)
+                   for check_id in ("schema.type", "counts.databases"))
+    if not both_run or not context.files:
         return
     for name in context.files:  # read every table first: both layers need them, once
         context.frame(name)

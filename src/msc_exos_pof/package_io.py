@@ -317,7 +317,7 @@ def _suspicious(data: bytes | mmap.mmap) -> bool:
 
     An odd number of quote bytes is an unclosed quote: Arrow swallows the rest of the file into
     one cell. (Blank lines, the other thing Arrow absorbs, show up after parsing as rows of
-    empty cells: see ``_blank_rows``.) The exact numpy scan then decides and names the rows.
+    empty cells: see ``_has_empty_rows``.) The exact numpy scan then decides and names the rows.
     """
     return (_count(data, b'"') & 1) == 1 or data[:1] in (b"\n", b"\r")
 
@@ -410,17 +410,18 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
             item.name,
         ) from None
     digest = hashlib.sha256()
+    found: CsvStructure | None = None
     hasher = threading.Thread(target=digest.update, args=(data,), daemon=True)
     hasher.start()  # hashlib releases the GIL: hashing overlaps parsing
     try:
         frame, found = _parse_table(item, data)
     except TableError as error:
-        hasher.join()
-        if error.structure is not None:
-            error.structure.digest = (len(data), f"sha256:{digest.hexdigest()}")
+        found = error.structure
         raise
-    hasher.join()
-    found.digest = (len(data), f"sha256:{digest.hexdigest()}")
+    finally:
+        hasher.join()
+        if found is not None:
+            found.digest = (len(data), f"sha256:{digest.hexdigest()}")
     return frame, found
 
 
@@ -451,10 +452,17 @@ def _count(data: bytes | mmap.mmap, byte: bytes) -> int:
     return sum(data[start:start + step].count(byte) for start in range(0, len(data), step))
 
 
+def _only_newlines(data: bytes | mmap.mmap) -> bool:
+    """Whether the file holds nothing but line ends (or nothing): no header row."""
+    if data[: 1 << 16].strip(b"\r\n"):
+        return False  # the usual answer, from the first 64 KB without copying the rest
+    return not _as_bytes(data).strip(b"\r\n")
+
+
 def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
                  ) -> tuple[pd.DataFrame, CsvStructure]:
     path = item.descriptor.get("path")
-    if len(data) <= max(MAP_ABOVE, 1 << 16) and not _as_bytes(data).strip(b"\r\n"):
+    if _only_newlines(data):
         raise TableError(
             "table.parse",
             f"resource '{item.name}': the file is empty (no header row)",

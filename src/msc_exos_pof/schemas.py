@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Frame = Literal["typed", "text"]
 
-#: pandera check name -> the gate's check id (failures of these become findings).
+#: pandera check name -> the gate's check id that guards the same rule (the agreement test maps
+#: pandera's failures to the gate's findings with it).
 CHECK_IDS = {
     "not_nullable": "schema.required",
     "field_uniqueness": "schema.unique",
@@ -120,7 +121,9 @@ def schema_for(resource_name: str, path: str | os.PathLike[str] | None = None
 
 def text_frame(raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, Any]
                ) -> pd.DataFrame:
-    """The frame the gate validates: typed columns, but enum columns as text (see ``derive``)."""
+    """The frame to validate with ``derive(..., frame="text")``: typed columns, but enum columns
+    as text (""-> missing), so that a value outside the enum fails ``isin``. The gate's own
+    Arrow checks are tested against pandera on exactly this frame."""
     import pandas as pd
 
     from .package_io import arrow_column

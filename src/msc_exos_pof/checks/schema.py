@@ -66,17 +66,22 @@ def _type_failures(name: str, raw: pd.DataFrame, typed: pd.DataFrame,
     return out
 
 
+def _number(value: Any) -> bool:
+    """A JSON number as a constraint bound (``true`` is not one, though Python says so)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
                 ) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
     """(check id, rows that break it, the values to show) for each constraint of one field.
 
     The rules are pandera's reading of Table Schema constraints (``FrictionlessFieldParser``:
     ``required`` -> not nullable, ``enum`` -> isin, ``minimum``/``maximum`` -> in range,
-    ``pattern`` -> a full match, ``minLength``/``maxLength`` -> text length), run as Arrow
-    kernels: one vectorised pass per constraint, no pandas fallback loops and no pandera import
-    on the gate's path. ``tests/test_schema_checks.py`` proves both engines flag the same cells.
-    Empty cells only break ``required``; a malformed constraint is skipped here and reported by
-    ``descriptor.metadata``.
+    ``pattern`` -> a full match, ``minLength``/``maxLength`` -> text length, ``unique`` -> no
+    repeats), run as Arrow kernels: one vectorised pass per constraint, no pandas fallback
+    loops and no pandera import on the gate's path. ``tests/test_schema_checks.py`` proves both
+    engines flag the same cells. Empty cells only break ``required``; a malformed constraint
+    is skipped here and reported by ``descriptor.metadata``.
     """
     import numpy as np
     import pandas as pd
@@ -105,13 +110,12 @@ def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
             yield "schema.enum", present & ~typed.isin(enum).to_numpy(dtype=bool), typed
     low, high = c.get("minimum"), c.get("maximum")
     numeric = kind in ("integer", "number", "year")
-    if numeric and any(isinstance(b, int | float) and not isinstance(b, bool)
-                       for b in (low, high)):
+    if numeric and (_number(low) or _number(high)):
         values = typed.astype("Float64")
         outside = pd.Series(False, index=typed.index)
-        if isinstance(low, int | float) and not isinstance(low, bool):
+        if _number(low):
             outside |= (values < low).fillna(False)
-        if isinstance(high, int | float) and not isinstance(high, bool):
+        if _number(high):
             outside |= (values > high).fillna(False)
         yield "schema.range", outside.to_numpy(dtype=bool), typed
     pattern = c.get("pattern")
@@ -130,15 +134,20 @@ def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
                 [v == "" or compiled.fullmatch(v) is not None for v in raw.tolist()], dtype=bool)
         yield "schema.pattern", ~good, raw
     shortest, longest = c.get("minLength"), c.get("maxLength")
-    if textual and any(isinstance(b, int) and not isinstance(b, bool)
-                       for b in (shortest, longest)):
+    if textual and (_number(shortest) or _number(longest)):
         length = pc.utf8_length(text)
         wrong = pa.scalar(False)
-        if isinstance(shortest, int) and not isinstance(shortest, bool):
+        if _number(shortest):
             wrong = pc.or_(wrong, pc.less(length, shortest))
-        if isinstance(longest, int) and not isinstance(longest, bool):
+        if _number(longest):
             wrong = pc.or_(wrong, pc.greater(length, longest))
         yield "schema.length", pc.fill_null(wrong, False).to_numpy(zero_copy_only=False), raw
+    if c.get("unique") is True:
+        # Text compares as written (two cells outside an enum still repeat each other); one
+        # Arrow hash per column, where pandas' is_unique costs ~1 s per million cells.
+        values = (pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow"))
+                  if textual else typed)
+        yield "schema.unique", repeated(values), values
 
 
 def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
@@ -158,11 +167,7 @@ def field_failures(name: str, fields: list[dict[str, Any]], raw: pd.DataFrame,
         column = field.get("name")
         if column not in raw.columns or column not in typed.columns:
             continue
-        violations = list(_violations(field, raw[column], typed[column]))
-        unique = (field.get("constraints") or {}).get("unique") is True
-        if unique:  # one Arrow hash per column (pandas' is_unique costs ~1 s per million)
-            violations.append(("schema.unique", repeated(typed[column]), typed[column]))
-        for check_id, bad, shown in violations:
+        for check_id, bad, shown in _violations(field, raw[column], typed[column]):
             expected = _constraint_text(check_id, field)
             for index in raw.index[bad]:
                 row = int(index) + 1
