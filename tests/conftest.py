@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from msc_exos_pof.package_io import rehash, shipped_package_dir
+from msc_exos_pof.io.locate import shipped_package_dir
+from msc_exos_pof.release.hashes import rehash
 
 # Profiles for property-based tests: `pytest --hypothesis-profile=thorough` runs many more examples.
 settings.register_profile(

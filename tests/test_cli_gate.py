@@ -136,7 +136,7 @@ def test_unexpected_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from msc_exos_pof.render import use_colour
+    from msc_exos_pof.gate.render import use_colour
 
     class Terminal:
         def isatty(self) -> bool:
@@ -150,7 +150,7 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_checks_lists_every_check(fmt: str) -> None:
-    from msc_exos_pof.checks import all_checks
+    from msc_exos_pof.gate.registry import all_checks
 
     code, out, _ = run("checks", "--format", fmt)
     assert code == 0

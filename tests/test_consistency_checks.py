@@ -10,7 +10,7 @@ import pytest
 from conftest import edit_rows, read_rows, write_rows
 
 from msc_exos_pof import validate
-from msc_exos_pof.checks import all_checks, get
+from msc_exos_pof.gate.registry import all_checks, get
 
 #: Check-id prefixes of the consistency and errata layers (the families these tests cover).
 FAMILIES = ("prisma", "counts", "years", "studies", "duplicates", "links", "errata")

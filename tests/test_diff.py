@@ -13,8 +13,11 @@ from click.testing import CliRunner
 from conftest import edit_rows, read_header, read_rows, write_rows
 
 from msc_exos_pof.cli import main
-from msc_exos_pof.diff import diff, render_json, render_text, suggest_version
-from msc_exos_pof.package_io import PackageError, rehash, shipped_package_dir, write_json_atomic
+from msc_exos_pof.errors import PackageError
+from msc_exos_pof.io.atomic import write_json_atomic
+from msc_exos_pof.io.locate import shipped_package_dir
+from msc_exos_pof.release.diff import diff, render_json, render_text, suggest_version
+from msc_exos_pof.release.hashes import rehash
 
 
 def _descriptor(folder: Path) -> dict:
@@ -237,9 +240,11 @@ def test_the_cli_prints_text_or_json_and_exits_0(package_copy) -> None:
     assert json.loads(out.output)["bump"] == "minor"
 
 
-@pytest.mark.parametrize("breakage", ["no such folder", "descriptor not JSON", "table broken"])
-def test_the_cli_exits_2_with_a_clean_message_when_a_package_cannot_be_read(
-        tmp_path, package_copy, breakage) -> None:
+@pytest.mark.parametrize(("breakage", "exit_code"), [
+    ("no such folder", 2), ("descriptor not JSON", 2), ("table broken", 1)])
+def test_the_cli_exits_with_one_clean_message_when_a_package_cannot_be_compared(
+        tmp_path, package_copy, breakage, exit_code) -> None:
+    """An unreadable package exits 2, a broken table (bad data) 1, as for every command."""
     if breakage == "no such folder":
         target = tmp_path / "missing"
     elif breakage == "descriptor not JSON":
@@ -249,7 +254,7 @@ def test_the_cli_exits_2_with_a_clean_message_when_a_package_cannot_be_read(
         (package_copy / "data" / "studies.csv").write_bytes(b"study_id\n\"open\n")
         target = package_copy
     result = CliRunner().invoke(main, ["diff", str(shipped_package_dir()), str(target)])
-    assert result.exit_code == 2
+    assert result.exit_code == exit_code
     assert "Traceback" not in result.output
     assert "cannot compare" in result.output
 

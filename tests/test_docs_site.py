@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import msc_exos_pof
-from msc_exos_pof.errata_doc import code_span, escape_markdown
+from msc_exos_pof.docgen.errata import code_span, escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the build reads: a copy of these is built, so that the test can prove the build writes

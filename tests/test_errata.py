@@ -9,8 +9,8 @@ from conftest import edit_rows, read_rows
 from test_consistency_checks import FAMILIES, drop_rows, fired, set_cell, study
 
 from msc_exos_pof import validate
-from msc_exos_pof.checks import all_checks
-from msc_exos_pof.checks_doc import checks_markdown
+from msc_exos_pof.docgen.checks import checks_markdown
+from msc_exos_pof.gate.registry import all_checks
 
 CHECKS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
 

@@ -146,7 +146,7 @@ def test_a_missing_matplotlib_says_which_extra_to_install(
     with pytest.raises(FiguresUnavailableError, match=r"pip install 'msc-exos-pof\[figures\]'"):
         figures.write_figures(tmp_path)
     result = CliRunner().invoke(main, ["figures", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "pip install 'msc-exos-pof[figures]'" in result.output
     assert "Traceback" not in result.output
 
@@ -163,8 +163,8 @@ def test_cli_writes_the_figures_in_each_format(tmp_path: Path) -> None:
     ("arguments", "exit_code", "message"),
     [
         (["{out}", "--format", "pdf"], 2, "'pdf' is not one of"),
-        (["{out}", "{missing}"], 1, "no data package at"),
-        (["{package}/figures", "{package}"], 1, "refusing to write"),
+        (["{out}", "{missing}"], 2, "no data package at"),
+        (["{package}/figures", "{package}"], 2, "refusing to write"),
     ],
 )
 def test_cli_user_errors_exit_without_a_traceback(

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msc_exos_pof.cli import main
-from msc_exos_pof.package_io import rehash, shipped_package_dir
+from msc_exos_pof.io.locate import shipped_package_dir
+from msc_exos_pof.release.hashes import rehash
 
 RESOURCES = ("search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
              "studies", "study_mechanisms", "stated_counts", "errata")

@@ -12,8 +12,8 @@ import pytest
 from conftest import read_rows, write_rows
 
 import msc_exos_pof
-from msc_exos_pof.package_io import rehash
-from msc_exos_pof.package_io import scan_csv as scan
+from msc_exos_pof.io.table import scan_csv as scan
+from msc_exos_pof.release.hashes import rehash
 
 MY_LAYERS = ("descriptor.", "integrity.", "table.", "schema.")
 
@@ -166,7 +166,7 @@ def test_shipped_package_has_no_finding_from_the_input_layers() -> None:
 
 
 def test_every_input_check_id_has_a_breakage() -> None:
-    from msc_exos_pof.checks import all_checks
+    from msc_exos_pof.gate.registry import all_checks
 
     covered = {check_id for _, check_id, _ in BREAKAGES.values()}
     ids = {c.id for c in all_checks() if c.layer in ("descriptor", "integrity", "table")}
@@ -301,9 +301,9 @@ def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.Mon
     see the same data, broken or not, however the file was read."""
     import random
 
-    from msc_exos_pof import package_io
-    from msc_exos_pof.synth import synth
+    from msc_exos_pof.io import table as package_io
     from msc_exos_pof.testing.mutations import MUTATIONS, Inapplicable
+    from msc_exos_pof.testing.synth import synth
 
     synth(tmp_path / "clean", 300, seed=3)
     shutil.copytree(tmp_path / "clean", tmp_path / "broken")
@@ -339,7 +339,7 @@ def test_broken_files_are_reported_the_same_when_memory_mapped(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The byte-level error paths (encoding, unclosed quote, blank and ragged rows) give the same
     findings whether a file was read into memory or memory-mapped."""
-    from msc_exos_pof import package_io
+    from msc_exos_pof.io import table as package_io
 
     package = tmp_path / "pkg"
     shutil.copytree(msc_exos_pof.package_dir(), package)

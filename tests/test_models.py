@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 import msc_exos_pof
+from msc_exos_pof.io.descriptor import read_descriptor, resource_file
 from msc_exos_pof.models import PYTHON_TYPES, PackageMetadata, model_for, records_to_frame
-from msc_exos_pof.package_io import read_descriptor, resource_file
 
 NAMES = msc_exos_pof.resource_names()
 

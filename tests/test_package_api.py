@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import msc_exos_pof
-from msc_exos_pof.dictionary import data_dictionary
-from msc_exos_pof.package_io import read_descriptor
+from msc_exos_pof.docgen.dictionary import data_dictionary
+from msc_exos_pof.io.descriptor import read_descriptor
 
 ROOT = Path(__file__).resolve().parents[1]
 

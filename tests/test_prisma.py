@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import edit_rows, read_rows
 
 from msc_exos_pof.cli import main
-from msc_exos_pof.package_io import shipped_package_dir
+from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.prisma import (
     ARM_HEADERS,
     BOX_TEXT,
@@ -250,8 +250,8 @@ def test_cli_reads_the_package_given_as_path(package_copy: Path, tmp_path: Path)
     ("arguments", "exit_code", "message"),
     [
         ([], 2, "give --svg FILE, --csv FILE or both"),
-        (["{missing}", "--svg", "{out}"], 1, "no data package at"),
-        (["{package}", "--svg", "{package}/flow.svg"], 1, "refusing to write"),
+        (["{missing}", "--svg", "{out}"], 2, "no data package at"),
+        (["{package}", "--svg", "{package}/flow.svg"], 2, "refusing to write"),
     ],
 )
 def test_cli_user_errors_exit_without_a_traceback(

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import msc_exos_pof
-from msc_exos_pof.checks import all_checks, get
-from msc_exos_pof.report import Report
+from msc_exos_pof.gate.registry import all_checks, get
+from msc_exos_pof.gate.report import Report
 from msc_exos_pof.testing import MUTATIONS, Inapplicable, Mutation, consistent_packages
 from msc_exos_pof.testing import mutation_ids as catalogue_ids
 
@@ -111,7 +111,7 @@ def test_every_id_a_mutation_picks_at_random_really_fires(tmp_path: Path) -> Non
     """Ids only some picks of a mutation expect (one PRISMA node...) are fired, not just listed."""
     import shutil
 
-    from msc_exos_pof.synth import write_synthetic
+    from msc_exos_pof.testing.synth import write_synthetic
 
     static = {id for m in MUTATIONS.values() for id in m.catches}
     pending = catalogue_ids() - static
@@ -183,7 +183,7 @@ def test_synth_writes_a_package_that_passes_the_gate(tmp_path: Path) -> None:
 
 
 def test_synth_is_deterministic_for_a_seed_and_streams_in_chunks(tmp_path: Path) -> None:
-    from msc_exos_pof.synth import synth
+    from msc_exos_pof.testing.synth import synth
 
     synth(tmp_path / "a", 250, seed=3, chunk=64)
     synth(tmp_path / "b", 250, seed=3, chunk=64)

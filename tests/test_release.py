@@ -17,11 +17,13 @@ from click.testing import CliRunner
 from conftest import read_rows, write_rows
 
 import msc_exos_pof
-from msc_exos_pof.checks.release import changelog_problem, changelog_releases
-from msc_exos_pof.citation import REVIEW, cite
 from msc_exos_pof.cli import main
-from msc_exos_pof.cli_release import stale_hashes
-from msc_exos_pof.package_io import read_descriptor, shipped_package_dir, write_json_atomic
+from msc_exos_pof.release.hashes import stale_hashes
+from msc_exos_pof.gate.checks.release import changelog_problem, changelog_releases
+from msc_exos_pof.io.atomic import write_json_atomic
+from msc_exos_pof.io.descriptor import read_descriptor
+from msc_exos_pof.io.locate import shipped_package_dir
+from msc_exos_pof.release.citation import REVIEW, cite
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -242,8 +244,8 @@ def test_the_cite_command_prints_the_library_citation(style) -> None:
 
 
 def test_the_release_modules_import_no_heavy_library() -> None:
-    code = ("import sys, msc_exos_pof.diff, msc_exos_pof.citation, msc_exos_pof.cli_release, "
-            "msc_exos_pof.checks.release; "
+    code = ("import sys, msc_exos_pof.release.diff, msc_exos_pof.release.citation, msc_exos_pof.cli.release, "
+            "msc_exos_pof.gate.checks.release; "
             "print(json.dumps(sorted(m for m in ('pandas', 'pandera', 'frictionless') "
             "if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,

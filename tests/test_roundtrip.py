@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 
 import msc_exos_pof
+from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.models import frame_to_records, model_for, records_to_frame
-from msc_exos_pof.package_io import rehash, shipped_package_dir
+from msc_exos_pof.release.hashes import rehash
 from msc_exos_pof.testing import consistent_packages
 
 RESOURCES = msc_exos_pof.resource_names()

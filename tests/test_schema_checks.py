@@ -78,7 +78,7 @@ def test_each_schema_breakage_fires_its_check_at_its_cell(package_copy: Path,
 
 
 def test_every_schema_check_id_has_a_breakage() -> None:
-    from msc_exos_pof.checks import all_checks
+    from msc_exos_pof.gate.registry import all_checks
 
     ids = {c.id for c in all_checks() if c.layer == "schema"}
     assert ids <= {check_id for _, check_id, *_ in BREAKAGES.values()}
@@ -107,7 +107,7 @@ def test_schema_for_validates_the_loaded_resource(name: str) -> None:
 
 @pytest.mark.parametrize("name", msc_exos_pof.resource_names())
 def test_derived_schema_mirrors_the_table_schema(name: str) -> None:
-    from msc_exos_pof.package_io import resource_file
+    from msc_exos_pof.io.descriptor import resource_file
 
     table = resource_file(name).descriptor["schema"]
     schema = schema_for(name)
@@ -160,7 +160,7 @@ def _pandera_cells(name: str, fields: list[dict], raw, typed) -> set[tuple[str, 
 
 
 def _gate_cells(name: str, fields: list[dict], raw, typed) -> set[tuple[str, int, str]]:
-    from msc_exos_pof.checks.schema import field_failures
+    from msc_exos_pof.gate.checks.schema import field_failures
 
     found = field_failures(name, fields, raw, typed)
     lost = {(f.row, f.field) for f in found if f.check == "schema.type"}
@@ -184,7 +184,9 @@ def test_gate_and_pandera_flag_the_same_cells(resource: str) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from msc_exos_pof.package_io import read_raw_table, resource_file, typed_frame
+    from msc_exos_pof.io.convert import typed_frame
+    from msc_exos_pof.io.descriptor import resource_file
+    from msc_exos_pof.io.table import read_raw_table
 
     item = resource_file(resource)
     schema = item.descriptor["schema"]

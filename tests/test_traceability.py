@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import msc_exos_pof
-from msc_exos_pof.package_io import read_descriptor
+from msc_exos_pof.io.descriptor import read_descriptor
 
 
 def normalise(text: str) -> str:
@@ -140,7 +140,7 @@ def test_published_values_of_errata_are_kept_in_the_data() -> None:
 
 
 def test_the_citation_of_the_review_uses_only_what_the_review_prints(source: str) -> None:
-    from msc_exos_pof.citation import REVIEW
+    from msc_exos_pof.release.citation import REVIEW
 
     assert REVIEW["title"] in source
     assert f"Afr J Reprod Health 2026; {REVIEW['volume']} [{REVIEW['issue']}]:124-138" in source

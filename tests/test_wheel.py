@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from msc_exos_pof.package_io import read_descriptor
+from msc_exos_pof.io.descriptor import read_descriptor
 
 pytestmark = pytest.mark.slow
 

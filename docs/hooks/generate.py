@@ -167,7 +167,7 @@ def _quickstart() -> str:
 
 def _citation() -> str:
     import msc_exos_pof
-    from msc_exos_pof.errata_doc import escape_markdown
+    from msc_exos_pof.docgen.errata import escape_markdown
 
     paragraphs = msc_exos_pof.cite("text").strip().split("\n\n")
     return "\n".join([
@@ -183,13 +183,13 @@ def _citation() -> str:
 
 
 def _errata() -> str:
-    from msc_exos_pof.errata_doc import errata_markdown
+    from msc_exos_pof.docgen.errata import errata_markdown
 
     return errata_markdown()
 
 
 def _cell(value: Any) -> str:
-    from msc_exos_pof.errata_doc import escape_markdown
+    from msc_exos_pof.docgen.errata import escape_markdown
 
     return escape_markdown(value).replace("|", "\\|")
 
@@ -391,7 +391,7 @@ def _module_functions(module: Any) -> list[str]:
 
 def _api() -> str:
     import msc_exos_pof
-    from msc_exos_pof.report import Finding, Report
+    from msc_exos_pof.gate.report import Finding, Report
 
     exported = list(msc_exos_pof.__all__)
     names = [name for name in API_ORDER if name in exported]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from frictionless import Package
 
-    from .report import Report
+    from .gate.report import Report
 
 __all__ = [
     "__version__",
@@ -42,28 +42,28 @@ def load(name: str, path: str | None = None) -> pd.DataFrame:
     Enums become categoricals, integers nullable ``Int64``, text ``string``, booleans
     ``boolean``. ``path`` is a ``datapackage.json`` or its folder; default: the shipped package.
     """
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     return load_frame(name, path)
 
 
 def package(path: str | None = None) -> Package:
     """Return the data package as a ``frictionless.Package`` (read-only use)."""
-    from .package_io import frictionless_package
+    from .io.convert import frictionless_package
 
     return frictionless_package(path)
 
 
 def package_dir() -> Any:
     """Return the folder that holds the shipped ``datapackage.json``."""
-    from .package_io import shipped_package_dir
+    from .io.locate import shipped_package_dir
 
     return shipped_package_dir()
 
 
 def resource_names(path: str | None = None) -> list[str]:
     """Return the names of the package's resources, in descriptor order."""
-    from .package_io import read_descriptor
+    from .io.descriptor import read_descriptor
 
     return [resource["name"] for resource in read_descriptor(path)["resources"]]
 
@@ -77,14 +77,14 @@ def records(name: str, path: str | None = None) -> list[Any]:
 
 def validate(path: str | None = None, **options: Any) -> Report:
     """Run every check on a package (default: the shipped one) and return a ``Report``."""
-    from .gate import validate as _validate
+    from .gate.runner import validate as _validate
 
     return _validate(path, **options)
 
 
 def cite(style: str = "text") -> str:
     """Return how to cite the dataset and the review it comes from (``text`` or ``bibtex``)."""
-    from .citation import cite as _cite
+    from .release.citation import cite as _cite
 
     return _cite(style)
 
@@ -118,7 +118,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from .package_io import read_descriptor
+        from .io.descriptor import read_descriptor
 
         return read_descriptor(None)["version"]
     raise AttributeError(f"module 'msc_exos_pof' has no attribute {name!r}")

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import MissingDependencyError
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
@@ -66,8 +68,9 @@ _PNG_DPI = 150
 _SVG_RC = {"svg.hashsalt": "msc-exos-pof", "svg.fonttype": "none"}
 
 
-class FiguresUnavailableError(ImportError):
-    """matplotlib, needed to draw the figures, is not installed."""
+#: matplotlib, needed to draw the figures, is not installed (the library's one missing-extra
+#: error, under the name this module has always used).
+FiguresUnavailableError = MissingDependencyError
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +81,7 @@ def _origins(path: str | os.PathLike[str] | None) -> dict[str, str]:
     """Curated MSC source -> origin, in the order of ``msc_sources`` grouped by origin."""
     import pandas as pd
 
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     sources = load_frame("msc_sources", path)
     order = list(sources["origin"].cat.categories) if hasattr(sources["origin"], "cat") else []
@@ -93,7 +96,7 @@ def _origins(path: str | os.PathLike[str] | None) -> dict[str, str]:
 
 def _curated_sources(path: str | os.PathLike[str] | None) -> pd.DataFrame:
     """``studies`` with ``source`` (curated, ``NO_SOURCE`` when empty) and its ``origin``."""
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     studies = load_frame("studies", path)
     origins = _origins(path)
@@ -130,7 +133,7 @@ def studies_per_source_table(path: str | os.PathLike[str] | None = None) -> pd.D
     """
     import pandas as pd
 
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     studies = _curated_sources(path)
     sources = load_frame("msc_sources", path)
@@ -161,7 +164,7 @@ def evidence_map_table(path: str | os.PathLike[str] | None = None) -> pd.DataFra
     >>> int(table.loc["BMSC", "apoptosis"])
     3
     """
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     studies = _curated_sources(path)
     mechanisms = load_frame("study_mechanisms", path)

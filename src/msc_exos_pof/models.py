@@ -134,7 +134,7 @@ def _model_from_text(name: str, schema_text: str) -> type[BaseModel]:
 
 def model_for(name: str, path: str | os.PathLike[str] | None = None) -> type[BaseModel]:
     """The pydantic model of one row of resource ``name``, generated from its Table Schema."""
-    from .package_io import resource_file
+    from .io.descriptor import resource_file
 
     schema = resource_file(name, path).descriptor.get("schema") or {}
     return _model_from_text(name, json.dumps(schema, sort_keys=True))
@@ -151,7 +151,8 @@ def records_to_frame(items: list[BaseModel], name: str,
     """Model instances back to a frame typed exactly like ``msc_exos_pof.load(name)``."""
     import pandas as pd
 
-    from .package_io import pandas_dtype, resource_file
+    from .io.descriptor import resource_file
+    from .io.tableschema import pandas_dtype
 
     fields = (resource_file(name, path).descriptor.get("schema") or {}).get("fields", [])
     data = {f["name"]: [getattr(item, f["name"]) for item in items] for f in fields}
@@ -165,6 +166,6 @@ def records_to_frame(items: list[BaseModel], name: str,
 
 def records(name: str, path: str | os.PathLike[str] | None = None) -> list[BaseModel]:
     """Resource ``name`` as a list of typed, validated pydantic records."""
-    from .package_io import load_frame
+    from .io.convert import load_frame
 
     return frame_to_records(load_frame(name, path), model_for(name, path))

@@ -38,7 +38,7 @@ def frame_dtype(field: dict[str, Any], frame: Frame = "typed") -> Any:
     """The dtype of ``field`` in a typed frame (``load``) or a text frame (enums kept as text)."""
     import pandas as pd
 
-    from .package_io import pandas_dtype
+    from .io.tableschema import pandas_dtype
 
     dtype = pandas_dtype(field)
     if dtype == "string" or (frame == "text" and isinstance(dtype, pd.CategoricalDtype)):
@@ -114,7 +114,7 @@ def schema_for(resource_name: str, path: str | os.PathLike[str] | None = None
     >>> from msc_exos_pof.schemas import schema_for
     >>> _ = schema_for("studies").validate(msc_exos_pof.load("studies"))
     """
-    from .package_io import resource_file
+    from .io.descriptor import resource_file
 
     return derive(resource_file(resource_name, path).descriptor.get("schema") or {})
 
@@ -126,7 +126,7 @@ def text_frame(raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, A
     Arrow checks are tested against pandera on exactly this frame."""
     import pandas as pd
 
-    from .package_io import arrow_column
+    from .io.convert import arrow_column
 
     columns = {}
     for field in table_schema.get("fields", []):

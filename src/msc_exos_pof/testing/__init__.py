@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 from hypothesis import strategies as st
 
-from ..synth import (
+from .mutations import MUTATIONS, Inapplicable, Mutation, mutation_ids
+from .synth import (
     ANIMAL_MODELS,
     DATABASES,
     ERRATA_KINDS,
@@ -36,7 +37,6 @@ from ..synth import (
     synthetic_descriptor,
     write_csv,
 )
-from .mutations import MUTATIONS, Inapplicable, Mutation, mutation_ids
 
 __all__ = [
     "MUTATIONS",

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..package_io import rehash
+from ..release.hashes import rehash
 
 Apply = Callable[[Path, random.Random], "tuple[str, ...] | None"]
 

@@ -1,0 +1,36 @@
+"""Commands that describe the dataset: the data dictionary and the summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .options import output_option, package_argument, user_errors, write_or_echo
+
+
+@click.command()
+@package_argument
+@output_option("Write the Markdown here (atomically) instead of standard output.")
+@user_errors()
+def dictionary(path: Path | None, output: Path | None) -> None:
+    """Print the data dictionary of PATH (default: the shipped package), generated from its
+    Table Schemas."""
+    from ..docgen.dictionary import data_dictionary
+
+    write_or_echo(data_dictionary(path), output)
+
+
+@click.command()
+@package_argument
+@user_errors()
+def summary(path: Path | None) -> None:
+    """Print counts derived from the package's rows as JSON (studies per source, design, errata)."""
+    from ..gate.summary import dataset_summary
+    from ..io.context import PackageContext
+
+    click.echo(json.dumps(dataset_summary(PackageContext(path)), indent=2))
+
+
+COMMANDS = [dictionary, summary]

@@ -1,0 +1,50 @@
+"""Command ``export``: write the package as SQLite, DuckDB, Parquet, Excel or a CSV copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import debug_option, force_option, package_argument, user_errors
+
+#: ``exports.FORMATS``, repeated so that starting the CLI does not import the exports module;
+#: a test checks that the two agree.
+FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+
+def _size(out: Path) -> int:
+    if out.is_file():
+        return out.stat().st_size
+    return sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+
+
+@click.command()
+@click.option("--to", "to", type=click.Choice(FORMATS), required=True,
+              help="Format: a SQLite or DuckDB database file, a folder of Parquet files, an "
+                   "Excel workbook, or a folder with a copy of the package (CSV).")
+@force_option("Replace OUT if it exists (a folder only if it holds an earlier export).")
+@debug_option
+@click.argument("out", type=click.Path(path_type=Path))
+@package_argument
+@user_errors()
+def export(to: str, out: Path, path: Path | None, force: bool, debug: bool) -> None:
+    """Export the data package at PATH (a folder or its datapackage.json; default: the package
+    shipped with this library) to OUT.
+
+    OUT is written under a temporary name beside it and moved into place when complete. DuckDB
+    and Excel need `pip install 'msc-exos-pof[export]'`.
+
+    Exit code 0: OUT written; 1: the data breaks its Table Schema (a type, a key, a foreign
+    key); 2: the package cannot be read, OUT is refused (it exists, or it is inside the
+    package), a dependency is missing, or the command was misused.
+    """
+    from ..exports import export as write
+    from ..io.descriptor import read_descriptor
+
+    written = write(to, out, path, overwrite=force)
+    descriptor = read_descriptor(path)
+    click.echo(f"wrote {written} ({_size(written)} bytes): {descriptor.get('name')} "
+               f"{descriptor.get('version')} as {to}", err=True)
+
+
+COMMANDS = [export]

@@ -1,0 +1,133 @@
+"""What every command shares: the PATH argument, ``--output``, ``--force``, ``--debug``, and the
+one error policy that turns what a user can cause into one sentence and an exit code.
+
+Exit codes, the same for every command (the README lists them):
+
+* ``0``: done (for ``validate``: the data is valid, warnings allowed);
+* ``1``: the data is invalid: a finding of severity error, a table that cannot be read as a
+  CSV, a value or key that breaks its Table Schema, a resource the command needs is missing;
+* ``2``: the package cannot be read at all (no such path, descriptor not JSON, unsafe resource
+  path), an output is refused, an optional dependency is missing, or the command was misused.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_UNREADABLE = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: ``PATH``: a package folder or its ``datapackage.json`` (default: the shipped package).
+package_argument = click.argument("path", required=False, type=click.Path(path_type=Path))
+
+debug_option = click.option("--debug", is_flag=True,
+                            help="Show the traceback of unexpected errors.")
+
+
+def output_option(help: str, **extra: Any) -> Callable[[F], F]:
+    """``--output/-o FILE``: where a command writes its text (atomically)."""
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                        help=help, **extra)
+
+
+def force_option(help: str) -> Callable[[F], F]:
+    """``--force``: replace an existing output."""
+    return click.option("--force", is_flag=True, help=help)
+
+
+class CommandError(click.ClickException):
+    """One sentence for the user and the exit code of the error policy."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
+    """The policy: what a library error means for the user, or ``None`` for a bug."""
+    from ..errors import (
+        ExportDataError,
+        ExportError,
+        MissingDependencyError,
+        OutputInsidePackageError,
+        PackageError,
+        TableError,
+    )
+
+    if isinstance(error, PackageError):
+        return CommandError(prefix + error.message, EXIT_UNREADABLE)
+    if isinstance(error, (TableError, ExportDataError)):
+        return CommandError(prefix + error.message, EXIT_DATA)
+    if isinstance(error, (ExportError, MissingDependencyError, OutputInsidePackageError)):
+        return CommandError(prefix + str(getattr(error, "message", error)), EXIT_UNREADABLE)
+    if isinstance(error, KeyError):  # a package without the resource the command needs
+        return CommandError(prefix + str(error.args[0] if error.args else error), EXIT_DATA)
+    if isinstance(error, OSError):
+        where = error.filename or "the output"
+        return CommandError(f"{prefix}cannot write {where}: {error.strerror or error}; check "
+                            "that its folder is writable and has space", EXIT_UNREADABLE)
+    return None
+
+
+def user_errors(prefix: str = "") -> Callable[[F], F]:
+    """Run a command under the error policy: library errors become one sentence and their exit
+    code; anything else is a bug, shown in one line unless ``--debug`` asks for the traceback.
+
+    Decorate commands that declare ``debug_option`` (``--debug``); others always get one line.
+    """
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            debug = bool(kwargs.get("debug"))
+            try:
+                return command(*args, **kwargs)
+            except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+                raise
+            except Exception as error:
+                translated = as_command_error(error, prefix)
+                if translated is not None:
+                    raise translated from None
+                if debug:
+                    raise
+                click.echo(f"Error: unexpected {type(error).__name__}: {_first_line(error)} "
+                           "(rerun with --debug for the traceback)", err=True)
+                sys.exit(EXIT_UNREADABLE)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def refuse_output_inside(output: Path | None, path: Path | None, option: str) -> None:
+    """Refuse ``--output`` inside the package being read (it is never written to)."""
+    from ..io.locate import inside_package
+
+    if output is not None and inside_package(output, path) is not None:
+        raise click.BadParameter(
+            f"{output} is inside the package being validated, which is never written "
+            "to; write the report elsewhere", param_hint=option)
+
+
+def write_or_echo(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to standard output."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..io.atomic import write_text_atomic
+
+    write_text_atomic(output, text)

@@ -1,0 +1,96 @@
+"""Release commands: ``rehash`` the descriptor, ``diff`` two releases, ``cite`` the dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import package_argument, user_errors
+
+
+def _installed_copy(folder: Path) -> bool:
+    """True for the package inside an installed wheel (site-packages), which is never rewritten."""
+    return folder.resolve().parent.name == "msc_exos_pof"
+
+
+@click.command()
+@package_argument
+@click.option("--check", is_flag=True,
+              help="Only report resources whose bytes/hash are stale (exit 1 if any); "
+                   "write nothing.")
+@user_errors()
+def rehash(path: Path | None, check: bool) -> None:
+    """Write each resource's bytes and sha256 hash into PATH's datapackage.json.
+
+    PATH is a datapackage.json or its folder (default: the shipped package of a checkout).
+    Run it after editing any CSV; CI runs it with --check. Exit 0 when up to date (or
+    updated), 1 when --check finds stale resources or a file cannot be hashed, 2 when the
+    package cannot be read.
+    """
+    from ..io.locate import descriptor_path
+    from ..release.hashes import rehash as write_hashes
+    from ..release.hashes import stale_hashes
+
+    file = descriptor_path(path)
+    stale = stale_hashes(path)
+    if check:
+        if not stale:
+            click.echo(f"{file}: every resource's bytes and hash are up to date")
+            return
+        for name, why in stale:
+            click.echo(f"stale: {name}: {why}")
+        command = f"msc-exos-pof rehash {path}" if path is not None else "msc-exos-pof rehash"
+        click.echo(f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
+                   "to update them", err=True)
+        raise SystemExit(1)
+    if path is None and _installed_copy(file.parent):
+        raise click.UsageError(
+            f"{file.parent} is the copy installed with the library and is never rewritten; "
+            "pass the path of your own copy of the package")
+    unreadable = [name for name, why in stale if "cannot be read" in why]
+    if unreadable:
+        for name, why in stale:
+            if name in unreadable:
+                click.echo(f"error: {name}: {why}", err=True)
+        click.echo("nothing written: restore the missing files or remove their resources first",
+                   err=True)
+        raise SystemExit(1)
+    changed = write_hashes(path)
+    if changed:
+        click.echo(f"{file}: updated bytes/hash of {', '.join(changed)}")
+    else:
+        click.echo(f"{file}: every resource's bytes and hash were already up to date")
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path), required=False)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="A readable summary or the full diff as JSON.")
+@user_errors(prefix="cannot compare: ")
+def diff_command(old: Path, new: Path | None, fmt: str) -> None:
+    """Compare two releases of the data package and say which version bump the change needs.
+
+    OLD and NEW are package folders, datapackage.json files or release wheels (.whl); NEW
+    defaults to the shipped package. Rows are matched by primary key. Exit 0 whatever the
+    differences; exit 2 if either package cannot be read.
+    """
+    from ..io.locate import shipped_package_dir
+    from ..release.diff import diff, render_json, render_text
+
+    result = diff(old, new if new is not None else shipped_package_dir())
+    click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "bibtex")), default="text",
+              show_default=True, help="A reference-list entry or BibTeX.")
+def cite(fmt: str) -> None:
+    """How to cite this release of the dataset and the review it transcribes."""
+    from ..release.citation import cite as citation
+
+    click.echo(citation(fmt), nl=False)
+
+
+COMMANDS = [rehash, diff_command, cite]

@@ -1,0 +1,83 @@
+"""The data dictionary: a Markdown page generated from the package's Table Schemas."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..io.descriptor import read_descriptor
+
+
+def _constraints(field: dict[str, Any]) -> str:
+    constraints = field.get("constraints") or {}
+    parts = []
+    if constraints.get("required"):
+        parts.append("required")
+    if constraints.get("unique"):
+        parts.append("unique")
+    if "enum" in constraints:
+        parts.append("one of " + ", ".join(f"`{value}`" for value in constraints["enum"]))
+    for key, label in (
+        ("minimum", "≥"),
+        ("maximum", "≤"),
+        ("minLength", "length ≥"),
+        ("maxLength", "length ≤"),
+    ):
+        if key in constraints:
+            parts.append(f"{label} {constraints[key]}")
+    if "pattern" in constraints:
+        parts.append(f"pattern `{constraints['pattern']}`")
+    return "; ".join(parts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
+    """Markdown describing every resource and field of the package at ``path``."""
+    descriptor = read_descriptor(path)
+    lines = [
+        f"# Data dictionary: {descriptor.get('title', descriptor.get('name', ''))}",
+        "",
+        f"Package `{descriptor.get('name')}` version {descriptor.get('version')}. "
+        "Generated from `datapackage/datapackage.json` by `msc-exos-pof dictionary`; "
+        "do not edit by hand.",
+        "",
+        "Loading a resource: `msc_exos_pof.load(name)` returns a pandas DataFrame; enums load as "
+        "categoricals, integers as nullable `Int64`, text as `string`, booleans as `boolean`.",
+        "",
+    ]
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema", {})
+        lines += [
+            f"## `{resource['name']}`: {resource.get('title', '')}",
+            "",
+            resource.get("description", ""),
+            "",
+        ]
+        key = schema.get("primaryKey")
+        if key:
+            key_text = ", ".join(f"`{k}`" for k in ([key] if isinstance(key, str) else key))
+            lines.append(f"Primary key: {key_text}.")
+        for foreign in schema.get("foreignKeys", []):
+            fields = foreign["fields"]
+            target = foreign["reference"]
+            fields_text = ", ".join(
+                f"`{f}`" for f in ([fields] if isinstance(fields, str) else fields)
+            )
+            target_fields = target["fields"]
+            target_text = ", ".join(
+                f"`{f}`"
+                for f in ([target_fields] if isinstance(target_fields, str) else target_fields)
+            )
+            target_name = target["resource"] or resource["name"]
+            lines.append(f"Foreign key: {fields_text} → `{target_name}` ({target_text}).")
+        lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
+        for field in schema.get("fields", []):
+            lines.append(
+                f"| `{field['name']}` | {field.get('type', 'string')} | "
+                f"{_cell(_constraints(field))} | {_cell(field.get('description', ''))} |"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

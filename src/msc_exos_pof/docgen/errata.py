@@ -1,0 +1,104 @@
+"""The errata page: a Markdown page generated from the package's ``errata`` resource."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# What each kind of erratum means, for readers who land on the page without the data dictionary.
+KIND_TEXT = {
+    "label_year_mismatch": "A study label in Table 2 gives a year its reference entry does not.",
+    "label_author_typo": "A study label in Table 2 misspells or truncates the first author.",
+    "cell_contradicts_title": "A Table 2 cell is contradicted by the study's own title.",
+    "duplicate_reference": "A reference-list entry repeats an earlier one.",
+    "stated_count_unsupported": "A count the narrative states is not supported by Table 2.",
+    "narrative_contradiction": "The narrative says something Table 2 and the study contradict.",
+}
+
+
+def _blank(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value)) or str(value) == ""
+
+
+def escape_markdown(value: Any) -> str:
+    """Escape free text so that Markdown shows it as written (quotes are verbatim)."""
+    if _blank(value):
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    for char in "\\`*_[]":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def code_span(value: Any) -> str:
+    """An inline code span that survives backticks in the value; blank values say so."""
+    if _blank(value):
+        return "*(blank)*"
+    text = str(value)
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
+    """Markdown listing every erratum of the package at ``path``, grouped by kind, with the
+    published and curated values, the explanation and the verbatim evidence."""
+    from .. import load
+    from ..io.descriptor import read_descriptor
+
+    descriptor = read_descriptor(path)
+    errata = load("errata", path)
+    kinds = list(errata["kind"].cat.categories)
+    lines = [
+        "# Errata",
+        "",
+        f"Generated from the `errata` resource of `{descriptor.get('name')}` version "
+        f"{descriptor.get('version')} when the site is built; edit `datapackage/data/errata.csv`, "
+        "not this page.",
+        "",
+        "Where the review contradicts itself, the package keeps what was **published** and adds "
+        "the **curated** value. Each row of `errata` documents one such difference: which record "
+        "and field, both values, why, and the verbatim text of the review that proves it. "
+        "`msc-exos-pof validate` reports every erratum as an `errata.known` warning and fails on "
+        "any difference that no erratum explains.",
+        "",
+        f"{len(errata)} errata.",
+        "",
+        "| kind | errata | meaning |",
+        "|---|---|---|",
+    ]
+    for kind in kinds:
+        count = int((errata["kind"] == kind).sum())
+        if count:
+            lines.append(f"| [`{kind}`](#{kind}) | {count} | "
+                         f"{KIND_TEXT.get(kind, '')} |")
+    lines.append("")
+    for kind in kinds:
+        in_kind = errata[errata["kind"] == kind]
+        if in_kind.empty:
+            continue
+        lines += [f"## {kind}", ""]
+        if kind in KIND_TEXT:
+            lines += [KIND_TEXT[kind], ""]
+        for row in in_kind.itertuples(index=False):
+            lines += [
+                f"### {row.erratum_id}",
+                "",
+                f"- **Where**: resource `{row.resource}`, record {code_span(row.record)}, "
+                f"field `{row.field}`",
+                f"- **Published → curated**: {code_span(row.published_value)} → "
+                f"{code_span(row.curated_value)}",
+                f"- **Kind**: `{row.kind}`",
+                "",
+                escape_markdown(row.note),
+                "",
+                "Evidence, verbatim from the review:",
+                "",
+                f"> {escape_markdown(row.evidence)}",
+                "",
+            ]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,93 @@
+"""Every exception the library raises, each with what happened and what to do.
+
+Readers raise ``PackageError`` (the package cannot be read at all: exit code 2) and
+``TableError`` (one resource's file cannot be read as a table); exports raise ``ExportError``
+and its subclasses; a missing optional dependency is ``MissingDependencyError`` everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .io.table import CsvStructure
+
+
+class PackageError(Exception):
+    """The package cannot be read at all (exit code 2): what happened and what to do.
+
+    ``check`` is the stable id of the finding this error becomes in a report.
+    """
+
+    def __init__(
+        self, check: str, message: str, resource: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+        self.resource = resource
+        self.field = field
+
+
+class TableError(Exception):
+    """One resource's file cannot be read as a table (bad encoding, broken CSV, missing file)."""
+
+    def __init__(
+        self,
+        check: str,
+        message: str,
+        resource: str,
+        row: int | None = None,
+        field: str | None = None,
+        structure: CsvStructure | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+        self.resource = resource
+        self.row = row
+        self.field = field
+        self.structure = structure
+
+
+
+class ExportError(Exception):
+    """An export could not be written; ``message`` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ExportTargetError(ExportError):
+    """OUT is refused: it exists (and ``overwrite`` is off), or it is inside the input package."""
+
+
+class ExportDataError(ExportError):
+    """The package's data cannot be exported as it is: a value or key breaks its Table Schema."""
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency (duckdb, openpyxl, matplotlib) is not installed: the message names
+    the extra to install."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OutputInsidePackageError(ValueError):
+    """An output would be written into a data package folder, changing the data it reads."""
+
+
+def require(module: str, what: str, extra: str = "export") -> object:
+    """Import ``module`` or raise ``MissingDependencyError`` naming the extra that provides it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(
+            f"{what} needs the optional dependency {module}, which is not installed: "
+            f"run pip install 'msc-exos-pof[{extra}]'"
+        ) from None

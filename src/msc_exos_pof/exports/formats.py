@@ -1,0 +1,25 @@
+"""The formats ``export`` writes and the hints its messages share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+#: Every format ``export`` writes: a file, except ``FOLDER_FORMATS`` which write a folder.
+FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+
+
+FOLDER_FORMATS = ("parquet", "csv")
+
+
+#: Name of the key/value table that describes the exported release in the databases.
+INFO_TABLE = "package_info"
+
+
+INSTALL_HINT = "pip install 'msc-exos-pof[export]'"
+
+
+_VALIDATE_HINT = "run `msc-exos-pof validate` on the package to see every problem"

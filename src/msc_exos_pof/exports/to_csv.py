@@ -1,0 +1,37 @@
+"""The CSV export: a copy of the package, descriptor and CSV files, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    ExportDataError,
+)
+from ..io.descriptor import read_descriptor, resource_files
+from ..io.locate import DESCRIPTOR_NAME, descriptor_path
+from .formats import _VALIDATE_HINT
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+def _write_csv(path: str | os.PathLike[str] | None, target: Path) -> None:
+    # The bytes are copied unchanged, so the descriptor's hashes stay true for the copy.
+    source = descriptor_path(path)
+    read_descriptor(path)
+    items = resource_files(path)
+    target.mkdir()
+    shutil.copyfile(source, target / DESCRIPTOR_NAME)
+    for item in items:
+        destination = target / item.descriptor["path"]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(item.file, destination)
+        except FileNotFoundError:
+            raise ExportDataError(
+                f"resource '{item.name}': file {item.descriptor['path']} does not exist; "
+                f"{_VALIDATE_HINT}"
+            ) from None

@@ -1,0 +1,118 @@
+"""The DuckDB export and ``connect()``: an in-memory or file database with keys and views."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    require,
+)
+from ..io.descriptor import read_descriptor
+from .arrow import arrow_table
+from .formats import INFO_TABLE
+from .sql import (
+    _comment,
+    _engine_error,
+    _insertion_waves,
+    _literal,
+    _views_for,
+    create_table_sql,
+    package_info,
+    quote,
+)
+from .tables import tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
+
+def _load_duckdb(
+    connection: duckdb.DuckDBPyConnection, path: str | os.PathLike[str] | None
+) -> None:
+    import duckdb
+
+    found = tables(path)
+    views = _views_for(found)
+    descriptor = read_descriptor(path)
+    staging = "__msc_exos_pof_rows"
+    # One transaction: a commit per statement would cost a file sync each (seconds in all).
+    connection.execute("BEGIN TRANSACTION")
+    for table in found:
+        data = arrow_table(table, descriptor)
+        columns = ", ".join(quote(f["name"]) for f in table.fields)
+        try:
+            # Created in dependency order: DuckDB refuses a foreign key to a missing table.
+            connection.execute(create_table_sql(table, "duckdb"))
+            for wave in _insertion_waves(table, data):
+                connection.register(staging, data if wave is None else data.take(wave))
+                try:
+                    connection.execute(
+                        f"INSERT INTO {quote(table.name)} ({columns}) "
+                        f"SELECT {columns} FROM {staging}"
+                    )
+                finally:
+                    connection.unregister(staging)
+        except duckdb.Error as error:
+            raise _engine_error(table.name, "DuckDB", error) from None
+        comments = [(f"TABLE {quote(table.name)}", table.item.descriptor.get("title"))]
+        comments += [
+            (f"COLUMN {quote(table.name)}.{quote(f['name'])}", f.get("description"))
+            for f in table.fields
+        ]
+        for what, text in comments:
+            if text:
+                connection.execute(f"COMMENT ON {what} IS {_literal(_comment(text))}")
+    connection.execute(
+        f"CREATE TABLE {INFO_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
+    )
+    connection.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", package_info(path))
+    for view in views:
+        connection.execute(view.create_sql())
+        connection.execute(f"COMMENT ON VIEW {quote(view.name)} IS {_literal(view.description)}")
+    connection.execute("COMMIT")
+
+
+#: Storage format of exported DuckDB files: the oldest that DuckDB >= 1.2 can still write, so
+#: that a file exported with a new DuckDB opens in any DuckDB from 1.0 on.
+DUCKDB_STORAGE_VERSION = "v1.0.0"
+
+
+def _write_duckdb(path: str | os.PathLike[str] | None, target: Path) -> None:
+    duckdb = require("duckdb", "the DuckDB export")
+    connection = duckdb.connect(":memory:")
+    try:
+        file = _literal(str(target))
+        try:
+            connection.execute(
+                f"ATTACH {file} AS export_target (STORAGE_VERSION '{DUCKDB_STORAGE_VERSION}')"
+            )
+        except duckdb.Error:  # DuckDB 1.1 has no STORAGE_VERSION; it writes an old format anyway
+            connection.execute(f"ATTACH {file} AS export_target")
+        connection.execute("USE export_target")
+        _load_duckdb(connection, path)
+        # Everything into the file itself: no write-ahead log is left beside it.
+        connection.execute("CHECKPOINT export_target")
+    finally:
+        connection.close()
+
+
+def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database with every table and view of the package (default: shipped).
+
+    Tables have the package's primary and foreign keys; views are listed in ``VIEWS``. Needs
+    the ``export`` extra (``pip install 'msc-exos-pof[export]'``).
+
+    >>> import msc_exos_pof
+    >>> msc_exos_pof.connect().sql("select count(*) from studies").fetchall()  # doctest: +SKIP
+    [(17,)]
+    """
+    duckdb = require("duckdb", "msc_exos_pof.connect()")
+    connection = duckdb.connect(":memory:")
+    try:
+        _load_duckdb(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return connection

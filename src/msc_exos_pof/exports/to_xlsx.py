@@ -1,0 +1,158 @@
+"""The Excel export: an ``about`` sheet and one sheet per resource."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import (
+    ExportDataError,
+    require,
+)
+from ..io.descriptor import read_descriptor
+from .arrow import arrow_table
+from .sql import _comment, package_info
+from .tables import Table, tables
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+
+#: Excel's limits: rows per sheet (the header takes one) and characters per cell.
+_EXCEL_MAX_ROWS = 1_048_576
+
+
+_EXCEL_MAX_CELL = 32_767
+
+
+def _sheet_names(names: list[str]) -> list[str]:
+    """Excel sheet names: at most 31 characters, none of ``[]:*?/\\``, unique ignoring case."""
+    out: list[str] = []
+    for name in names:
+        clean = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "sheet"
+        candidate, number = clean, 2
+        while candidate.lower() in {o.lower() for o in out}:
+            suffix = f" ({number})"
+            candidate, number = clean[: 31 - len(suffix)] + suffix, number + 1
+        out.append(candidate)
+    return out
+
+
+def _check_excel_value(value: Any, table: str, row: int, field: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise ExportDataError(
+                f"resource '{table}' row {row}, field '{field}' holds a control character that "
+                "Excel cannot store; export to another format or remove the character"
+            )
+        if len(value) > _EXCEL_MAX_CELL:
+            raise ExportDataError(
+                f"resource '{table}' row {row}, field '{field}' has {len(value)} characters, "
+                f"more than an Excel cell holds ({_EXCEL_MAX_CELL}); export to another format"
+            )
+
+
+def _excel_rows(table: Table, data: pa.Table) -> list[tuple[Any, ...]]:
+    """The rows of a sheet as Python values, refused before any sheet is written if Excel
+    cannot hold them."""
+    if data.num_rows >= _EXCEL_MAX_ROWS:
+        raise ExportDataError(
+            f"resource '{table.name}' has {data.num_rows} rows, more than an Excel sheet "
+            f"holds ({_EXCEL_MAX_ROWS - 1}); export to parquet, duckdb or sqlite instead"
+        )
+    import pyarrow as pa
+
+    names = [f["name"] for f in table.fields]
+    columns = [data.column(name).to_pylist() for name in names]
+    for index, name in enumerate(names):
+        if pa.types.is_timestamp(data.column(name).type):  # Excel has no time zones: UTC
+            columns[index] = [v if v is None else v.replace(tzinfo=None) for v in columns[index]]
+    for name, values in zip(names, columns, strict=True):
+        for row, value in enumerate(values, start=1):
+            _check_excel_value(value, table.name, row, name)
+    return list(zip(*columns, strict=True))
+
+
+def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
+    openpyxl = require("openpyxl", "the Excel export")
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    descriptor = read_descriptor(path)
+    found = tables(path)
+    rows = {t.name: _excel_rows(t, arrow_table(t, descriptor)) for t in found}
+    info = package_info(path)
+    sheets = _sheet_names(["about"] + [t.name for t in found])
+    # Write-only mode streams each sheet to disk: memory stays flat for large packages.
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.title = str(descriptor.get("title", ""))
+    workbook.properties.creator = "msc-exos-pof"
+    bold = Font(bold=True)
+
+    def cell(sheet: Any, value: Any, font: Font | None = None, text: bool = False) -> Any:
+        item = WriteOnlyCell(sheet, value=value)
+        if font is not None:
+            item.font = font
+        if text or (isinstance(value, str) and value.startswith("=")):
+            item.data_type = "s"  # a value is never a formula, even if it starts with "="
+        return item
+
+    about = workbook.create_sheet(sheets[0])
+    for letter, width in zip("ABCDE", (22, 28, 14, 14, 90), strict=True):
+        about.column_dimensions[letter].width = width
+    about.append([cell(about, str(descriptor.get("title", "")), Font(bold=True, size=14))])
+    about.append([])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for key, value in info:
+        if key == "datapackage_json":
+            continue
+        value_cell = cell(about, value, text=True)
+        value_cell.alignment = wrap
+        about.append([cell(about, key, bold), value_cell])
+    about.append([])
+    about.append([cell(about, h, bold) for h in ("sheet", "resource", "rows", "title")])
+    for sheet_name, table in zip(sheets[1:], found, strict=True):
+        about.append(
+            [
+                sheet_name,
+                table.name,
+                len(rows[table.name]),
+                cell(about, str(table.item.descriptor.get("title", "")), text=True),
+            ]
+        )
+    about.append([])
+    about.append(
+        [cell(about, h, bold) for h in ("resource", "field", "type", "required", "description")]
+    )
+    for table in found:
+        for field in table.fields:
+            about.append(
+                [
+                    table.name,
+                    field["name"],
+                    field.get("type", "string"),
+                    table.required(field),
+                    cell(about, _comment(field.get("description")), text=True),
+                ]
+            )
+
+    for sheet_name, table in zip(sheets[1:], found, strict=True):
+        sheet = workbook.create_sheet(sheet_name)
+        sheet.freeze_panes = "A2"
+        names = [f["name"] for f in table.fields]
+        for index, name in enumerate(names):
+            sample = [
+                len(str(row[index])) for row in rows[table.name][:200] if row[index] is not None
+            ]
+            width = min(max([len(name), *sample]) + 2, 60)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        last = f"{get_column_letter(len(names))}{len(rows[table.name]) + 1}"
+        sheet.auto_filter.ref = f"A1:{last}"
+        sheet.append([cell(sheet, name, bold) for name in names])
+        for values in rows[table.name]:
+            sheet.append([cell(sheet, value) for value in values])
+    workbook.save(target)

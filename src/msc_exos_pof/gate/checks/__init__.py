@@ -1,0 +1,1 @@
+"""The checks of the gate, one module per family; ``gate.registry`` lists and runs them."""

@@ -1,0 +1,426 @@
+"""Differences between published and curated or derived values, judged once against errata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..vectorised import extract, isin, replace_regex
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ...io.context import PackageContext
+
+#: Columns of a differences frame. ``published``/``curated`` are text, "" when there is none.
+DIFF_COLUMNS = ["check", "resource", "record", "field", "published", "curated", "row", "detail"]
+#: The five values an errata row must repeat to explain a difference.
+MATCH_KEYS = ["resource", "record", "field", "published", "curated"]
+ERRATA_COLUMNS = ("erratum_id", "resource", "record", "field", "published_value", "curated_value",
+                  "kind")
+NARRATIVE = "narrative_contradiction"
+
+#: (resource, field) pairs an explainable comparison covers; errata elsewhere explain nothing.
+SCOPES = {
+    ("studies", "year"): "years.label",
+    ("studies", "first_author"): "studies.first_author_label",
+    ("studies", "species"): "studies.species",
+    ("studies", "msc_source"): "studies.msc_source",
+    ("stated_counts", "value"): "counts.*",
+    ("msc_sources", "stated_study_count"): "counts.source_table",
+    ("references", "duplicate_of"): "duplicates",
+}
+
+_CACHE = "_consistency_judgement"
+
+
+def usable(frame: pd.DataFrame | None, *columns: str) -> bool:
+    """Whether ``frame`` was read and has ``columns`` (else the table/schema layers report it)."""
+    return frame is not None and all(column in frame.columns for column in columns)
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Values as plain text, missing -> "" (errata compare values as strings, empty == None)."""
+    return series.astype("string").fillna("").astype(object)
+
+
+def normalised(series: pd.Series) -> pd.Series:
+    """Case- and whitespace-insensitive form of a text column, for comparing titles."""
+    from ..vectorised import normalised as _normalised
+
+    return _normalised(series)
+
+
+def quoted(series: pd.Series) -> pd.Series:
+    """Text values in single quotes, "(empty)" for none, for building messages column-wise."""
+    value = series.astype("string")
+    return ("'" + value + "'").fillna("(empty)").astype(object)
+
+
+def join(*parts: str | pd.Series) -> pd.Series:
+    """Concatenate text and columns (any dtype, missing shown as "(missing)") row-wise."""
+    import pandas as pd
+
+    index = next(part.index for part in parts if isinstance(part, pd.Series))
+    out = pd.Series("", index=index, dtype="string")
+    for part in parts:
+        if isinstance(part, pd.Series):
+            part = part.astype("string").fillna("(missing)")
+        out = out + part
+    return out.astype(object)
+
+
+def make_differences(check: str | None, resource: str, field: str, record: pd.Series,
+                     published: pd.Series, curated: pd.Series, detail: pd.Series,
+                     undetermined: pd.Series | None = None) -> pd.DataFrame:
+    """A differences frame for rows of ``resource`` (all series share the resource's index).
+
+    ``undetermined``: records whose comparison could not be made (a compared cell is missing,
+    which the schema layer reports); an erratum about them is neither known nor stale.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame({
+        "check": check,
+        "resource": resource,
+        "record": text(record),
+        "field": field,
+        "published": text(published),
+        "curated": text(curated),
+        "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
+        "detail": detail.astype(object),
+    }, columns=DIFF_COLUMNS)
+    out.attrs["undetermined"] = (set() if undetermined is None
+                                 else set(text(undetermined.dropna())))
+    return out
+
+
+def _flag(mask: pd.Series) -> pd.Series:
+    """A comparison with missing values as False (missing cells are the schema layer's job)."""
+    return mask.fillna(False).astype(bool)
+
+
+# --- the explainable comparisons -----------------------------------------------------------
+
+def label_year(ctx: PackageContext) -> pd.DataFrame | None:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    studies = ctx.frame("studies")
+    if not usable(studies, "study_id", "label_published", "year"):
+        return None
+    printed = extract(studies["label_published"], r"(\d{4})\s*$")
+    # Compared as numbers (four digits each side); only the differing rows become text.
+    printed_year = pd.Series(pc.cast(pa.array(printed), pa.int64()).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get).array, index=printed.index)
+    bad = _flag(printed_year.notna() & studies["year"].notna()
+                & (printed_year != studies["year"]))
+    s = studies[bad]
+    year = s["year"].astype("string")
+    detail = join("the label '", s["label_published"], "' gives year ", printed[bad],
+                  " but the curated year is ", year)
+    undetermined = studies.loc[_flag(printed.isna() | studies["year"].isna()), "study_id"]
+    return make_differences("years.label", "studies", "year", s["study_id"], printed[bad],
+                            year, detail, undetermined)
+
+
+def _tokens(series: pd.Series, position: str) -> pd.DataFrame:
+    """Long frame (i, token, position) of the tokens of each value, split on spaces and dots."""
+    import pandas as pd
+
+    from ..vectorised import tokens
+
+    rows, token, rank = tokens(series, r"[\s.]+")
+    return pd.DataFrame({"i": series.index.to_numpy()[rows], "token": token, position: rank})
+
+
+def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
+    studies = ctx.frame("studies")
+    if not usable(studies, "study_id", "label_published", "first_author"):
+        return None
+    authors = replace_regex(studies["label_published"], r"\s*et al\.\s*\d{4}\s*$", "")
+    # Fast path: a one-word first author equal to the label's last word is found. Only the
+    # other rows (a misprint, a multi-word name) need the token-run matching below.
+    last_word = extract(authors, r"([^\s.]+)[\s.]*$")
+    plain = _flag(last_word == studies["first_author"]).to_numpy()
+    slow = studies.index[~plain]
+    # first_author (possibly several tokens, "van der Hoef") must occur as a run of whole
+    # tokens of the label's author part: match tokens, then count hits per candidate start.
+    label_tokens = _tokens(authors[~plain], "pos")
+    name_tokens = _tokens(studies.loc[slow, "first_author"], "j")
+    wanted = name_tokens.groupby("i").size()
+    hits = label_tokens.merge(name_tokens, on=["i", "token"])
+    hits["start"] = hits["pos"] - hits["j"]
+    runs = hits.groupby(["i", "start"]).size().reset_index(name="n")
+    runs = runs[runs["n"].to_numpy() == wanted.reindex(runs["i"]).to_numpy()]
+    found = plain | studies.index.isin(runs["i"].unique())
+    bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
+    s = studies[bad]
+    detail = join("the first author '", s["first_author"], "' is not a name in the label '",
+                  s["label_published"], "'")
+    undetermined = studies.loc[_flag(studies["first_author"].isna() | authors.isna()), "study_id"]
+    return make_differences("studies.first_author_label", "studies", "first_author",
+                            s["study_id"], authors[bad], s["first_author"], detail, undetermined)
+
+
+def species(ctx: PackageContext) -> pd.DataFrame | None:
+    frames = ctx.frames("studies", "animal_models")
+    if frames is None:
+        return None
+    studies, models = frames
+    if not (usable(studies, "study_id", "animal_model_published", "species")
+            and usable(models, "animal_model_published", "species")):
+        return None
+    models = models.dropna(subset=["animal_model_published"]).drop_duplicates(
+        "animal_model_published")
+    mapping = models.set_index("animal_model_published")["species"].astype("string")
+    printed = studies["animal_model_published"]
+    known = printed.isin(mapping.index)  # an unknown cell is schema.foreign_key's finding
+    named = printed.map(mapping).astype("string").fillna("")
+    curated = studies["species"].astype("string").fillna("")
+    bad = _flag(known & (named != curated))
+    s = studies[bad]
+    detail = join("Table 2 prints '", s["animal_model_published"], "', which names species ",
+                  quoted(named[bad].replace("", None)), ", but the curated species is ",
+                  quoted(s["species"]))
+    undetermined = studies.loc[~_flag(known), "study_id"]
+    return make_differences("studies.species", "studies", "species", s["study_id"],
+                            printed[bad], s["species"], detail, undetermined)
+
+
+def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
+    studies = ctx.frame("studies")
+    if not usable(studies, "study_id", "msc_source_published", "msc_source"):
+        return None
+    published = studies["msc_source_published"].astype("string").fillna("")
+    curated = studies["msc_source"].astype("string").fillna("")
+    bad = _flag(published != curated)
+    s = studies[bad]
+    detail = join("Table 2 prints MSC source ", quoted(s["msc_source_published"]),
+                  " but the curated msc_source is ", quoted(s["msc_source"]))
+    undetermined = studies.loc[studies["msc_source_published"].isna(), "study_id"]
+    return make_differences("studies.msc_source", "studies", "msc_source", s["study_id"],
+                            s["msc_source_published"], s["msc_source"], detail, undetermined)
+
+
+#: quantity of stated_counts -> the check that compares it with the rows.
+COUNT_CHECKS = {
+    "databases_searched": "counts.databases",
+    "included_studies": "counts.included",
+    "studies_per_design": "counts.per_design",
+    "studies_per_source": "counts.per_source",
+    "year_min": "years.window",
+    "year_max": "years.window",
+}
+
+
+def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
+    """Each derivable stated count against the count derived from the rows (curated values).
+
+    year_min/year_max stated in the methods are inclusion criteria, not a description of the
+    included studies; ``years.window`` checks the studies against them directly.
+    """
+    import pandas as pd
+
+    frames = ctx.frames("stated_counts", "studies", "search_strategies")
+    if frames is None:
+        return None
+    counts, studies, searches = frames
+    if not (usable(counts, "key", "quantity", "group", "value", "section", "derivable")
+            and usable(studies, "year", "design", "msc_source")):
+        return None
+    quantity = counts["quantity"].astype("string")
+    group = counts["group"].astype("string")
+    section = counts["section"].astype("string")
+    derived = pd.Series(pd.NA, index=counts.index, dtype="Int64")
+    derived[_flag(quantity == "databases_searched")] = len(searches)
+    derived[_flag(quantity == "included_studies")] = len(studies)
+    years = studies["year"].dropna()
+    if len(years):
+        derived[_flag((quantity == "year_min") & (section != "methods"))] = int(years.min())
+        derived[_flag((quantity == "year_max") & (section != "methods"))] = int(years.max())
+    for name, column in (("studies_per_design", "design"), ("studies_per_source", "msc_source")):
+        per_group = studies[column].astype("string").value_counts()
+        rows = _flag((quantity == name) & group.notna())
+        derived[rows] = group[rows].map(per_group).fillna(0).astype("Int64")
+    considered = _flag(counts["derivable"].astype("boolean") & derived.notna()
+                       & counts["value"].notna())
+    bad = _flag(considered & (counts["value"] != derived))
+    c = counts[bad]
+    what = join(quantity[bad].str.replace("_", " "), (" for " + group[bad]).fillna(""))
+    detail = join("the review states ", what, " = ", c["value"], " (", section[bad],
+                  ") but the rows give ", derived[bad])
+    per_group = quantity.isin(["studies_per_design", "studies_per_source"])
+    undetermined = counts.loc[_flag(counts["value"].isna() | counts["derivable"].isna()
+                                    | quantity.isna() | (per_group & group.isna())), "key"]
+    out = make_differences(None, "stated_counts", "value", c["key"], c["value"], derived[bad],
+                           detail, undetermined)
+    out["check"] = quantity[bad].map(COUNT_CHECKS).astype(object).to_numpy()
+    return out
+
+
+def source_table(ctx: PackageContext) -> pd.DataFrame | None:
+    frames = ctx.frames("msc_sources", "studies")
+    if frames is None:
+        return None
+    sources, studies = frames
+    if not (usable(sources, "msc_source", "stated_study_count") and usable(studies, "msc_source")):
+        return None
+    per_source = studies["msc_source"].astype("string").value_counts()
+    code = sources["msc_source"].astype("string")
+    derived = code.map(per_source).fillna(0).astype("Int64")
+    bad = _flag(sources["stated_study_count"].notna() & (sources["stated_study_count"] != derived))
+    s = sources[bad]
+    detail = join("the review states ", s["stated_study_count"], " studies on ", code[bad],
+                  " but ", derived[bad], " rows of studies have that msc_source")
+    undetermined = code[sources["stated_study_count"].isna()]
+    return make_differences("counts.source_table", "msc_sources", "stated_study_count",
+                            code[bad], s["stated_study_count"], derived[bad], detail,
+                            undetermined)
+
+
+def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
+    """Every curated duplicate_of is a difference: the review printed the entry twice."""
+    import pandas as pd
+
+    references = ctx.frame("references")
+    if not usable(references, "reference_number", "duplicate_of"):
+        return None
+    r = references[references["duplicate_of"].notna()]
+    detail = join("reference ", r["reference_number"], " is curated as a duplicate of reference ",
+                  r["duplicate_of"])
+    # No consistency check owns these: only errata.unexplained reports an undocumented one.
+    return make_differences(None, "references", "duplicate_of", r["reference_number"],
+                            pd.Series(pd.NA, index=r.index, dtype="string"), r["duplicate_of"],
+                            detail)
+
+
+PRODUCERS = {
+    ("studies", "year"): label_year,
+    ("studies", "first_author"): first_author_label,
+    ("studies", "species"): species,
+    ("studies", "msc_source"): msc_source,
+    ("stated_counts", "value"): stated_counts,
+    ("msc_sources", "stated_study_count"): source_table,
+    ("references", "duplicate_of"): duplicate_links,
+}
+
+
+# --- judging differences against the errata table ------------------------------------------
+
+@dataclass
+class Judgement:
+    """All differences (``explained`` and ``erratum_id`` columns added) and the errata rows
+    (``status``: known, narrative, stale, unjudged or target; ``target_problem`` text)."""
+
+    differences: pd.DataFrame
+    errata: pd.DataFrame
+
+
+def judgement(ctx: PackageContext) -> Judgement | None:
+    """Differences judged against errata, computed once per context; ``None`` without errata."""
+    if _CACHE not in ctx.__dict__:
+        ctx.__dict__[_CACHE] = _judge(ctx)
+    return ctx.__dict__[_CACHE]
+
+
+def _judge(ctx: PackageContext) -> Judgement | None:
+    import pandas as pd
+
+    errata = ctx.frame("errata") if "errata" in ctx.files else None
+    if not usable(errata, *ERRATA_COLUMNS):
+        return None
+    evaluated = set()
+    parts = []
+    undetermined = []
+    for scope, producer in PRODUCERS.items():
+        found = producer(ctx)
+        if found is not None:
+            evaluated.add(scope)
+            parts.append(found)
+            undetermined += [(*scope, record) for record in found.attrs["undetermined"]]
+    differences = (pd.concat(parts, ignore_index=True) if parts
+                   else pd.DataFrame(columns=DIFF_COLUMNS))
+
+    e = pd.DataFrame({
+        "erratum_id": text(errata["erratum_id"]),
+        "resource": text(errata["resource"]),
+        "record": text(errata["record"]),
+        "field": text(errata["field"]),
+        "published": text(errata["published_value"]),
+        "curated": text(errata["curated_value"]),
+        "kind": text(errata["kind"]),
+        "row": errata.index + 1,
+    })
+    first = e.drop_duplicates(MATCH_KEYS)[MATCH_KEYS + ["erratum_id"]]
+    differences = differences.merge(first, on=MATCH_KEYS, how="left")
+    differences["explained"] = differences["erratum_id"].notna()
+    # An errata row with the same target but other values: say so in the unexplained message.
+    same_target = e.drop_duplicates(["resource", "record", "field"]).rename(
+        columns={"erratum_id": "near_id", "published": "near_published",
+                 "curated": "near_curated"})[["resource", "record", "field", "near_id",
+                                               "near_published", "near_curated"]]
+    differences = differences.merge(same_target, on=["resource", "record", "field"], how="left")
+
+    matched = e.merge(differences[MATCH_KEYS].drop_duplicates(), on=MATCH_KEYS, how="left",
+                      indicator=True)["_merge"].eq("both").to_numpy()
+    problem, current = _targets(ctx, e)
+    e["target_problem"] = problem
+    scopes = pd.DataFrame([(resource, field, (resource, field) in evaluated)
+                           for resource, field in SCOPES], columns=["resource", "field", "judged"])
+    scoped = e[["resource", "field"]].merge(scopes, on=["resource", "field"], how="left")
+    covered = scoped["judged"].notna().to_numpy()
+    judged = scoped["judged"].fillna(False).astype(bool).to_numpy()
+    narrative = ((e["kind"] == NARRATIVE) & current.notna() & (e["curated"] == current)
+                 & (e["published"] != current)).to_numpy()
+    narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
+    status = pd.Series("stale", index=e.index, dtype=object)
+    status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
+    unknown = pd.DataFrame(undetermined, columns=["resource", "field", "record"]).assign(u=True)
+    open_question = e[["resource", "field", "record"]].merge(
+        unknown.drop_duplicates(["resource", "field", "record"]),
+        on=["resource", "field", "record"], how="left")["u"].notna().to_numpy()
+    status[open_question] = "unjudged"  # a compared cell is missing: schema.* reports it
+    status[narrative_unknown & ~matched] = "unjudged"
+    status[narrative & ~matched] = "narrative"
+    status[matched] = "known"
+    status[e["target_problem"].notna().to_numpy()] = "target"
+    e["status"] = status
+    return Judgement(differences, e)
+
+
+def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per errata row: why its resource/record/field does not exist (or NA), and the record's
+    current value of that field as text (NA when it cannot be looked up)."""
+    import pandas as pd
+
+    problem = pd.Series(pd.NA, index=e.index, dtype=object)
+    current = pd.Series(pd.NA, index=e.index, dtype=object)
+    for resource, rows in e.groupby("resource", sort=False):
+        if resource not in ctx.files:
+            problem[rows.index] = f"the package has no resource '{resource}'"
+            continue
+        names = [f.get("name") for f in ctx.fields(resource)]
+        bad_field = ~rows["field"].isin(names)
+        problem[rows.index[bad_field.to_numpy()]] = (
+            "resource '" + resource + "' has no field '" + rows["field"][bad_field] + "'")
+        raw = ctx.raw(resource)
+        key = ctx.schema(resource).get("primaryKey")
+        keys = [key] if isinstance(key, str) else key
+        if raw is None or not isinstance(keys, list) or not keys or not all(
+                k in raw.columns for k in keys):
+            continue  # unreadable table or no key: the table/schema layers report it
+        record = raw[keys[0]] if len(keys) == 1 else raw[keys].agg("/".join, axis=1)
+        known = pd.Series(isin(rows["record"], record), index=rows.index)
+        missing = rows.index[(~known & ~bad_field).to_numpy()]
+        problem[missing] = ("resource '" + resource + "' has no record '"
+                            + rows.loc[missing, "record"] + "'")
+        # Only the records that errata name: a lookup table of a few rows, not of the whole table.
+        named = isin(record, rows["record"])
+        by_record = (raw[named].assign(_record=record[named]).drop_duplicates("_record")
+                     .set_index("_record"))
+        for field, cells in rows[known & ~bad_field].groupby("field", sort=False):
+            if field in by_record.columns:
+                current[cells.index] = cells["record"].map(by_record[field]).to_numpy()
+    return problem, current

@@ -1,0 +1,112 @@
+"""Checks: the table layer (each file exists, is UTF-8, parses as CSV and fits its header)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...io.table import CsvStructure
+from ..registry import get, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...io.context import PackageContext
+    from ..report import Finding
+
+
+#: Resources whose empty table is legitimate data: a review without contradictions has no errata.
+MAY_BE_EMPTY = frozenset({"errata"})
+
+def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
+    """The byte-level scan of resource ``name`` (``None`` when its file cannot be read)."""
+    ctx.raw(name)
+    return ctx.structures.get(name)
+
+
+def _loader_errors(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
+    """The loader's ``TableError``s of one kind, as findings."""
+    check = get(check_id)
+    for name in ctx.files:
+        ctx.raw(name)  # reading records any TableError in ctx.table_errors
+        error = ctx.table_errors.get(name)
+        if error is None or error.check != check_id:
+            continue
+        message = error.message
+        if check_id == "table.missing_file":
+            message += f" (looked for {ctx.files[name].file}); restore it or fix its path"
+        yield check.finding(message, resource=name, row=error.row, field=error.field)
+
+
+@register("table.missing_file", "error", "each resource's file exists", "table")
+def check_missing_file(ctx: PackageContext) -> Iterator[Finding]:
+    return _loader_errors(ctx, "table.missing_file")
+
+
+@register("table.encoding", "error", "each resource's file is UTF-8", "table")
+def check_encoding(ctx: PackageContext) -> Iterator[Finding]:
+    return _loader_errors(ctx, "table.encoding")
+
+
+@register("table.parse", "error",
+          "each resource's file parses as CSV: quotes closed, no blank or ragged rows", "table")
+def check_parse(ctx: PackageContext) -> Iterator[Finding]:
+    check = get("table.parse")
+    for name in ctx.files:
+        ctx.raw(name)
+        error = ctx.table_errors.get(name)
+        if error is not None and error.check != "table.parse":
+            continue  # missing or not UTF-8: reported by its own check
+        found = structure(ctx, name)
+        if found is not None and found.problems:
+            # The scan names exact data rows; pandas' messages count physical lines.
+            for row, problem in found.problems:
+                yield check.finding(f"resource '{name}': {problem}", resource=name, row=row)
+        elif error is not None:
+            yield check.finding(error.message, resource=name, row=error.row, field=error.field)
+
+
+@register("table.header", "error",
+          "each CSV header names the Table Schema's fields, once each and in order", "table")
+def check_header(ctx: PackageContext) -> Iterator[Finding]:
+    check = get("table.header")
+    for name in ctx.files:
+        found = structure(ctx, name)
+        if found is None or ctx.raw(name) is None:
+            continue
+        header = found.header
+        expected = [f.get("name") for f in ctx.fields(name)]
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        for column in sorted({c for c in header if header.count(c) > 1}):
+            yield check.finding(
+                f"resource '{name}': column '{column}' appears {header.count(column)} times in "
+                "the header; give every column a unique name", resource=name, row=0, field=column)
+        for column in missing:
+            position = expected.index(column)
+            instead = header[position] if position < len(header) else None
+            hint = (f"; the header has '{instead}' in its place: was it renamed?"
+                    if instead in extra else "")
+            yield check.finding(
+                f"resource '{name}': column '{column}' of the Table Schema is missing from the "
+                f"CSV header{hint}; add the column or fix the header", resource=name, row=0,
+                field=column)
+        for column in extra:
+            yield check.finding(
+                f"resource '{name}': column '{column}' is in the CSV header but not in the Table "
+                "Schema; declare it in datapackage.json or remove it", resource=name, row=0,
+                field=column)
+        if not missing and not extra and header != expected and len(header) == len(expected):
+            yield check.finding(
+                f"resource '{name}': the header's columns are in another order than the Table "
+                f"Schema's fields (expected {', '.join(expected)}); reorder the columns",
+                resource=name, row=0)
+
+
+@register("table.empty", "error", "each resource has at least one data row", "table")
+def check_empty(ctx: PackageContext) -> Iterator[Finding]:
+    check = get("table.empty")
+    for name in ctx.files:
+        raw = ctx.raw(name)
+        if raw is not None and len(raw) == 0 and name not in MAY_BE_EMPTY:
+            yield check.finding(
+                f"resource '{name}': {ctx.files[name].descriptor.get('path')} has a header but "
+                "no data rows; restore its rows", resource=name)

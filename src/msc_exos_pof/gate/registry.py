@@ -1,0 +1,81 @@
+"""The check registry: every check has a stable dotted id, a severity and a one-line description.
+
+Checks are small functions ``check(context) -> Iterable[Finding]`` registered with ``@register``.
+Families live in one module each under ``gate/checks/`` (``descriptor``, ``tables``, ``schema``,
+``consistency``...); ``all_checks()`` imports them all so the registry is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .report import Finding, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..io.context import PackageContext
+
+CheckFunction = Callable[["PackageContext"], Iterable[Finding]]
+
+#: Layers run in this order; a later layer only runs on what the earlier ones could read.
+LAYERS = ("descriptor", "integrity", "table", "schema", "consistency", "errata", "release")
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: Severity
+    description: str
+    layer: str
+    function: CheckFunction | None = None
+
+    def finding(self, message: str, resource: str | None = None, row: int | None = None,
+                field: str | None = None, severity: Severity | None = None,
+                erratum: str | None = None) -> Finding:
+        return Finding(self.id, severity or self.severity, message, resource, row, field, erratum)
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def register(id: str, severity: Severity, description: str, layer: str
+             ) -> Callable[[CheckFunction], CheckFunction]:
+    """Register ``function`` as check ``id`` (ids are unique and never reused)."""
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}")
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        if id in REGISTRY:
+            raise ValueError(f"check id {id!r} is registered twice")
+        REGISTRY[id] = Check(id, severity, description, layer, function)
+        return function
+
+    return decorate
+
+
+def declare(id: str, severity: Severity, description: str, layer: str) -> Check:
+    """Declare a check id whose findings are emitted by shared code (e.g. the loader).
+
+    Declared checks have no function of their own but are listed and must be fired by a test
+    like every other check.
+    """
+    if id in REGISTRY:
+        raise ValueError(f"check id {id!r} is registered twice")
+    REGISTRY[id] = Check(id, severity, description, layer, None)
+    return REGISTRY[id]
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in layer order then id."""
+    _load_families()
+    return sorted(REGISTRY.values(), key=lambda c: (LAYERS.index(c.layer), c.id))
+
+
+def get(id: str) -> Check:
+    _load_families()
+    return REGISTRY[id]
+
+
+def _load_families() -> None:
+    from .checks import consistency, descriptor, errata, release, schema, tables  # noqa: F401

@@ -1,0 +1,70 @@
+"""Locating a package: the shipped one, a folder or a descriptor, and its safe resource paths."""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+DESCRIPTOR_NAME = "datapackage.json"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def shipped_package_dir() -> Path:
+    """Folder of the data package shipped with the library (wheel) or the checkout (editable)."""
+    installed = resources.files("msc_exos_pof") / "datapackage"
+    if installed.joinpath(DESCRIPTOR_NAME).is_file():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[3] / "datapackage"
+
+
+def descriptor_path(path: str | os.PathLike[str] | None) -> Path:
+    """``datapackage.json`` for ``path``: the shipped package, a folder, or the file itself."""
+    if path is None:
+        return shipped_package_dir() / DESCRIPTOR_NAME
+    candidate = Path(path).expanduser()
+    if candidate.is_dir():
+        return candidate / DESCRIPTOR_NAME
+    return candidate
+
+
+
+def unsafe_path_reason(value: object) -> str | None:
+    """Why a resource ``path`` may not be opened (``None`` when it is a safe relative path).
+
+    Only relative paths that stay inside the package folder are allowed: no URLs (never
+    fetched), no absolute paths, no ``..``, ``~`` or ``$VAR``.
+    """
+    if not isinstance(value, str) or not value:
+        return "the path is not a non-empty string"
+    if _URL.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
+        return "it is a URL; remote resources are refused and never fetched"
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
+        return "it is an absolute path"
+    if value.startswith("~") or "$" in value:
+        return "it expands a home folder or an environment variable"
+    parts = re.split(r"[\\/]", value)
+    if ".." in parts:
+        return "it climbs out of the package folder with '..'"
+    if "\x00" in value:
+        return "it contains a NUL byte"
+    return None
+
+
+def inside_package(out: str | os.PathLike[str], path: str | os.PathLike[str] | None,
+                   *, shipped: bool = False) -> Path | None:
+    """The package folder that ``out`` lies in (or is), else ``None``: the one guard behind
+    every refusal to write an output into a package the library reads.
+
+    ``path`` names the package (default: the shipped one); ``shipped`` also guards the shipped
+    package's folder.
+    """
+    target = Path(out).expanduser().resolve()
+    folders = {descriptor_path(path).resolve().parent}
+    if shipped:
+        folders.add(shipped_package_dir().resolve())
+    for folder in sorted(folders):
+        if target == folder or folder in target.parents:
+            return folder
+    return None

@@ -1,0 +1,340 @@
+"""Reading a resource's CSV: bytes (mapped when large), the byte scan, Arrow's parse, the digest.
+
+What a CSV reader would silently absorb (an unclosed quote, blank or ragged rows) is refused
+here with the rows that show it, so a broken table never reaches the checks as a shifted frame.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import mmap
+import os
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TableError
+from .descriptor import ResourceFile
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+#: At most this many rows are listed per resource and problem; the rest are counted.
+MAX_ROWS = 20
+
+
+@dataclass
+class CsvStructure:
+    """What a byte-level scan of a CSV file found: its header and problems (row, message)."""
+
+    header: list[str] = dataclass_field(default_factory=list)
+    problems: list[tuple[int | None, str]] = dataclass_field(default_factory=list)
+    #: (bytes, "sha256:<hex>") of the file as read, for the integrity checks.
+    digest: tuple[int, str] | None = None
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.problems)
+
+
+def _rows_text(rows: Any) -> str:
+    listed = ", ".join(str(int(r)) for r in rows[:MAX_ROWS])
+    more = len(rows) - MAX_ROWS
+    return listed + (f" and {more} more" if more > 0 else "")
+
+
+def scan_csv(data: bytes) -> CsvStructure:
+    """Scan CSV bytes for what pandas' parser may silently absorb, vectorised with numpy.
+
+    RFC 4180 quotes come in pairs (``""`` escapes one), so a running count of quote bytes tells
+    which newlines and commas lie outside quoted fields: those end records and separate fields.
+    An odd total is an unclosed quote; a record with another number of fields than the header
+    is ragged (pandas pads short rows and may turn a long first row into an index).
+    """
+    import numpy as np
+
+    out = CsvStructure()
+    if not data:
+        return out
+    arr = np.frombuffer(data, dtype=np.uint8)
+    # Parity is all that matters, so a uint8 running sum (wrapping at 256) keeps memory at one
+    # byte per byte of the file instead of eight.
+    inside = (np.cumsum(arr == ord('"'), dtype=np.uint8) & 1).astype(bool)
+    ends = (arr == ord("\n")) & ~inside
+    commas = (arr == ord(",")) & ~inside
+    end_positions = np.flatnonzero(ends)
+    first = data[: end_positions[0]] if len(end_positions) else data
+    out.header = next(csv.reader(io.StringIO(first.decode("utf-8", "replace").rstrip("\r"))), [])
+    if inside[-1]:
+        out.problems.append(
+            (
+                len(end_positions),
+                f"row {len(end_positions)} opens a quoted field that is never closed (the quote "
+                'runs to the end of the file); close the quote or escape it as ""',
+            )
+        )
+    # Record number of every byte: how many record ends come strictly before it.
+    record = np.cumsum(ends, dtype=np.int64 if len(arr) >= 2**31 else np.int32) - ends
+    trailing = len(end_positions) == 0 or end_positions[-1] != len(arr) - 1
+    count = len(end_positions) + int(trailing)
+    fields = np.bincount(record[commas], minlength=count)[:count] + 1
+    starts = np.concatenate(([0], end_positions + 1))[:count]
+    stops = np.concatenate((end_positions, [len(arr)]))[:count]
+    lengths = stops - starts
+    # A record of nothing (or only "\r") is a blank line, which pandas skips without a word.
+    last_byte = arr[np.maximum(stops - 1, 0)]
+    blank = (lengths == 0) | ((lengths == 1) & (last_byte == ord("\r")))
+    blank_rows = np.flatnonzero(blank[1:]) + 1
+    if len(blank_rows):
+        out.problems.append(
+            (
+                int(blank_rows[0]),
+                f"row(s) {_rows_text(blank_rows)} are blank; "
+                "remove blank lines (they shift every later row number)",
+            )
+        )
+    expected = int(fields[0])
+    ragged = np.flatnonzero((fields != expected) & ~blank)
+    ragged = ragged[ragged > 0]
+    if inside[-1]:
+        ragged = ragged[ragged < len(end_positions)]  # the unclosed record is reported above
+    if len(ragged):
+        shown = "; ".join(f"row {int(r)} has {int(fields[r])}" for r in ragged[:MAX_ROWS])
+        more = len(ragged) - MAX_ROWS
+        out.problems.append(
+            (
+                int(ragged[0]),
+                (
+                    f"rows do not have {expected} fields like the header: {shown}"
+                    + (f" (and {more} more rows)" if more > 0 else "")
+                    + "; quote cells that contain commas and give every row one cell per column"
+                ),
+            )
+        )
+    return out
+
+
+def _header(data: bytes) -> list[str]:
+    """The first record's cells (the header), parsed by the csv module from a prefix."""
+    prefix = data[: 1 << 20].decode("utf-8", "replace")
+    return next(csv.reader(io.StringIO(prefix)), [])
+
+
+def _suspicious(data: bytes | mmap.mmap) -> bool:
+    """A cheap byte test for an unclosed quote, which Arrow's parser would silently absorb.
+
+    An odd number of quote bytes is an unclosed quote: Arrow swallows the rest of the file into
+    one cell. (Blank lines, the other thing Arrow absorbs, show up after parsing as rows of
+    empty cells: see ``_has_empty_rows``.) The exact numpy scan then decides and names the rows.
+    """
+    return (_count(data, b'"') & 1) == 1 or data[:1] in (b"\n", b"\r")
+
+
+def _has_empty_rows(table: Any) -> bool:
+    """Whether any data row has only empty cells: a blank line as Arrow reads it (or ",,,").
+
+    The first column is scanned whole (usually a required key: no empty cell, done); only its
+    empty cells' rows are looked up in the other columns.
+    """
+    import pyarrow.compute as pc
+
+    if table.num_columns == 0 or table.num_rows <= 1:
+        return False
+    first = pc.equal(pc.binary_length(table.column(0).slice(1)), 0)
+    rows = pc.indices_nonzero(first)
+    if len(rows) == 0:
+        return False
+    for column in table.columns[1:]:
+        still = pc.equal(pc.binary_length(pc.take(column.slice(1), rows)), 0)
+        rows = pc.filter(rows, still)
+        if len(rows) == 0:
+            return False
+    return True
+
+
+#: Bytes per block of Arrow's CSV reader: blocks are parsed in parallel, and each becomes one
+#: chunk of every column (tests shrink it to run the multi-chunk paths on small packages).
+ARROW_BLOCK_SIZE = 1 << 20
+
+
+def _arrow_table(data: bytes, columns: int) -> Any:
+    """Parse CSV bytes with Arrow's multithreaded reader, every column as text.
+
+    The header is read as data row 0, so that duplicate names survive and Arrow checks its UTF-8
+    too; every column is typed as text so that nothing is inferred.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                       use_threads=len(data) > ARROW_BLOCK_SIZE,
+                                       block_size=ARROW_BLOCK_SIZE),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            # large_string is what pandas' Arrow-backed text holds: no conversion later.
+            column_types={f"f{i}": pa.large_string() for i in range(columns)},
+        ),
+    )
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names for a frame: a repeated name gets ``.1``, ``.2``... like pandas' reader."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count}")
+    return out
+
+
+def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
+    """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable.
+
+    The file is read once: its bytes are hashed in a second thread (``CsvStructure.digest``, for
+    the integrity checks) while Arrow's multithreaded reader parses them. What a CSV reader
+    would silently absorb (an unclosed quote swallowing the rest of the file, blank or ragged
+    rows) is refused here, so a broken table never reaches later checks as a shifted or
+    truncated frame: cheap byte tests and Arrow's own errors send a suspicious file to the exact
+    numpy scan, which names the rows.
+    """
+    import threading
+
+    path = item.descriptor.get("path")
+    try:
+        data = _file_bytes(item.file)
+    except FileNotFoundError:
+        raise TableError(
+            "table.missing_file", f"resource '{item.name}': file {path} does not exist", item.name
+        ) from None
+    except OSError as error:
+        raise TableError(
+            "table.missing_file",
+            f"resource '{item.name}': cannot read {path}: {error.strerror}",
+            item.name,
+        ) from None
+    digest = hashlib.sha256()
+    found: CsvStructure | None = None
+    hasher = threading.Thread(target=digest.update, args=(data,), daemon=True)
+    hasher.start()  # hashlib releases the GIL: hashing overlaps parsing
+    try:
+        frame, found = _parse_table(item, data)
+    except TableError as error:
+        found = error.structure
+        raise
+    finally:
+        hasher.join()
+        if found is not None:
+            found.digest = (len(data), f"sha256:{digest.hexdigest()}")
+    return frame, found
+
+
+#: Files larger than this are memory-mapped instead of copied into memory: Arrow parses and
+#: hashlib hashes the mapped pages directly (half the fresh memory, and fewer page faults).
+MAP_ABOVE = 4 << 20
+
+
+def _file_bytes(file: Path) -> bytes | mmap.mmap:
+    """A file's bytes: read when small, memory-mapped (read-only) when large."""
+    with open(file, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size <= MAP_ABOVE or size == 0:  # an empty file cannot be mapped
+            return handle.read()
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _as_bytes(data: bytes | mmap.mmap) -> bytes:
+    """A copy as ``bytes`` (error paths only: decoding and the exact scan)."""
+    return data if isinstance(data, bytes) else data[:]
+
+
+def _count(data: bytes | mmap.mmap, byte: bytes) -> int:
+    """Occurrences of ``byte``, counted in slices when the data is mapped."""
+    if isinstance(data, bytes):
+        return data.count(byte)
+    step = 16 << 20
+    return sum(data[start:start + step].count(byte) for start in range(0, len(data), step))
+
+
+def _only_newlines(data: bytes | mmap.mmap) -> bool:
+    """Whether the file holds nothing but line ends (or nothing): no header row."""
+    if data[: 1 << 16].strip(b"\r\n"):
+        return False  # the usual answer, from the first 64 KB without copying the rest
+    return not _as_bytes(data).strip(b"\r\n")
+
+
+def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
+                 ) -> tuple[pd.DataFrame, CsvStructure]:
+    path = item.descriptor.get("path")
+    if _only_newlines(data):
+        raise TableError(
+            "table.parse",
+            f"resource '{item.name}': the file is empty (no header row)",
+            item.name,
+            structure=CsvStructure(),
+        )
+    header = _header(data)
+    table = None
+    arrow_error = ""
+    if not _suspicious(data):
+        import pyarrow as pa
+
+        try:
+            table = _arrow_table(data, len(header))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            arrow_error = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if table is not None and _has_empty_rows(table):
+            table = None  # a blank line, or a row of empty cells: the exact scan tells which
+    if table is None:
+        data = _as_bytes(data)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TableError(
+                "table.encoding",
+                f"resource '{item.name}': {path} is not UTF-8 (byte offset {error.start}); "
+                "save it as UTF-8",
+                item.name,
+                structure=CsvStructure(header=header),
+            ) from None
+        found = scan_csv(data)
+        if found.broken:
+            row, message = found.problems[0]
+            raise TableError(
+                "table.parse", f"resource '{item.name}': {message}", item.name, row=row,
+                structure=found,
+            )
+        if arrow_error:
+            raise TableError(
+                "table.parse",
+                f"resource '{item.name}': the CSV cannot be parsed: {arrow_error}",
+                item.name,
+                structure=found,
+            )
+        table = _arrow_table(data, len(header))  # suspicious bytes, but the exact scan is clean
+    if table.num_rows == 0:
+        raise TableError(
+            "table.parse",
+            f"resource '{item.name}': the file is empty (no header row)",
+            item.name,
+            structure=CsvStructure(header=header),
+        )
+    names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
+    # Arrow's per-block chunks are kept (combining would copy every character): the frame's
+    # text columns are views of the parsed buffers, and later kernels run chunk by chunk.
+    table = table.slice(1).rename_columns(_unique_names(names))
+    return table.to_pandas(), CsvStructure(header=names)
+
+
+def read_raw_table(item: ResourceFile) -> pd.DataFrame:
+    """The CSV as text columns, exactly as written; ``TableError`` if unreadable."""
+    return read_table(item)[0]
+

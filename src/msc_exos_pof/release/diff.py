@@ -1,0 +1,408 @@
+"""Compare two releases of a data package: schema changes, rows added/removed/changed, the bump.
+
+Rows are matched by primary key with one vectorised outer merge per resource. The semantic
+version bump follows docs/releasing.md:
+
+- major: a resource or field removed or renamed, a field's type changed, a primary or foreign
+  key changed, rows removed (anything that can break code or joins written for the old release);
+- minor: resources, fields or rows added, or a field's constraints changed;
+- patch: values corrected in existing rows, or descriptive metadata changed;
+- none: the data and its schema are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+Bump = Literal["none", "patch", "minor", "major"]
+BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
+
+#: Descriptor keys that change with every release or every edit and say nothing about the data.
+_VOLATILE = {"version", "created", "resources", "bytes", "hash"}
+#: Per-field keys that only describe (a change is a patch).
+_DESCRIPTIVE = {"description", "title", "example", "rdfType"}
+#: At most this many changed cells are kept per resource in text output (JSON keeps all).
+TEXT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A change of the package's shape: a resource, field, key or metadata entry."""
+
+    kind: str
+    bump: Bump
+    resource: str | None = None
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def describe(self) -> str:
+        where = ".".join(part for part in (self.resource, self.field) if part) or "package"
+        words = self.kind.replace("_", " ")
+        if self.old is None and self.new is None:
+            return f"{where}: {words}"
+        return f"{where}: {words}: {_short(self.old)} -> {_short(self.new)}"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One value that differs in a row present in both releases."""
+
+    key: tuple[str, ...]
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class ResourceDiff:
+    """Row-level differences of one resource present in both releases."""
+
+    name: str
+    key: list[str]
+    added: list[tuple[str, ...]] = field(default_factory=list)
+    removed: list[tuple[str, ...]] = field(default_factory=list)
+    changed: list[CellChange] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def bump(self) -> Bump:
+        if self.removed:
+            return "major"
+        if self.added:
+            return "minor"
+        return "patch" if self.changed else "none"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass
+class DataDiff:
+    """What changed from ``old`` to ``new``, and the smallest version bump that says so."""
+
+    old: str
+    new: str
+    old_version: str | None
+    new_version: str | None
+    schema: list[SchemaChange] = field(default_factory=list)
+    resources: list[ResourceDiff] = field(default_factory=list)
+
+    @property
+    def bump(self) -> Bump:
+        levels = [c.bump for c in self.schema] + [r.bump for r in self.resources]
+        return max(levels, key=BUMPS.index, default="none")
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the bump is what it is: the changes at the highest level."""
+        bump = self.bump
+        out = [c.describe() for c in self.schema if c.bump == bump]
+        for r in self.resources:
+            if r.bump == bump and bump != "none":
+                out.append(f"{r.name}: {_row_summary(r)}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "bump": self.bump,
+            "suggested_version": suggest_version(self.old_version, self.bump),
+            "reasons": self.reasons,
+            "schema": [asdict(c) for c in self.schema],
+            "resources": [
+                {
+                    "name": r.name,
+                    "key": r.key,
+                    "bump": r.bump,
+                    "note": r.note,
+                    "added": [list(k) for k in r.added],
+                    "removed": [list(k) for k in r.removed],
+                    "changed": [
+                        {"key": list(c.key), "field": c.field, "old": c.old, "new": c.new}
+                        for c in r.changed
+                    ],
+                }
+                for r in self.resources
+            ],
+        }
+
+
+def suggest_version(version: str | None, bump: Bump) -> str | None:
+    """The next semantic version after ``version`` for ``bump`` (``None`` if not X.Y.Z)."""
+    try:
+        major, minor, patch = (int(part) for part in str(version).split("."))
+    except ValueError:
+        return None
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    if bump == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    return f"{major}.{minor}.{patch}"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    # An empty cell is shown as "" so that "-> x" never hides what it replaced.
+    text = value if isinstance(value, str) and value else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _row_summary(r: ResourceDiff) -> str:
+    parts = []
+    if r.added:
+        parts.append(f"{len(r.added)} row(s) added")
+    if r.removed:
+        parts.append(f"{len(r.removed)} row(s) removed")
+    if r.changed:
+        rows = len({c.key for c in r.changed})
+        parts.append(f"{len(r.changed)} value(s) changed in {rows} row(s)")
+    return ", ".join(parts) or "no row changes"
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    return {
+        f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f
+    }
+
+
+def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
+    changes: list[SchemaChange] = []
+    for key in sorted((set(old) | set(new)) - _VOLATILE):
+        if old.get(key) != new.get(key):
+            changes.append(SchemaChange("metadata_changed", "patch", field=key,
+                                        old=old.get(key), new=new.get(key)))
+    old_res = {r["name"]: r for r in old["resources"]}
+    new_res = {r["name"]: r for r in new["resources"]}
+    for name in old_res.keys() - new_res.keys():
+        changes.append(SchemaChange("resource_removed", "major", resource=name))
+    for name in new_res.keys() - old_res.keys():
+        changes.append(SchemaChange("resource_added", "minor", resource=name))
+    for name in [n for n in new_res if n in old_res]:
+        changes.extend(_resource_changes(name, old_res[name], new_res[name]))
+    order = {b: i for i, b in enumerate(reversed(BUMPS))}
+    return sorted(changes, key=lambda c: (order[c.bump], c.resource or "", c.field or ""))
+
+
+def _resource_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
+    changes: list[SchemaChange] = []
+    old_fields, new_fields = _fields(old), _fields(new)
+    for f in [f for f in old_fields if f not in new_fields]:
+        changes.append(SchemaChange("field_removed", "major", name, f))
+    for f in [f for f in new_fields if f not in old_fields]:
+        changes.append(SchemaChange("field_added", "minor", name, f))
+    for f in [f for f in new_fields if f in old_fields]:
+        before, after = old_fields[f], new_fields[f]
+        if before.get("type", "string") != after.get("type", "string"):
+            changes.append(SchemaChange("type_changed", "major", name, f,
+                                        before.get("type", "string"), after.get("type", "string")))
+        if (before.get("format") or "default") != (after.get("format") or "default"):
+            changes.append(SchemaChange("format_changed", "major", name, f,
+                                        before.get("format"), after.get("format")))
+        if (before.get("constraints") or {}) != (after.get("constraints") or {}):
+            changes.append(SchemaChange("constraints_changed", "minor", name, f,
+                                        before.get("constraints"), after.get("constraints")))
+        for key in sorted(_DESCRIPTIVE):
+            if before.get(key) != after.get(key):
+                changes.append(SchemaChange(f"{key}_changed", "patch", name, f,
+                                            before.get(key), after.get(key)))
+    old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
+    new_schema = new.get("schema") if isinstance(new.get("schema"), dict) else {}
+    if _as_list(old_schema.get("primaryKey")) != _as_list(new_schema.get("primaryKey")):
+        changes.append(SchemaChange("primary_key_changed", "major", name, None,
+                                    _as_list(old_schema.get("primaryKey")),
+                                    _as_list(new_schema.get("primaryKey"))))
+    if (old_schema.get("foreignKeys") or []) != (new_schema.get("foreignKeys") or []):
+        changes.append(SchemaChange("foreign_keys_changed", "major", name, None,
+                                    old_schema.get("foreignKeys"), new_schema.get("foreignKeys")))
+    for key in ("path", "title", "description"):
+        if old.get(key) != new.get(key):
+            changes.append(SchemaChange(f"resource_{key}_changed", "patch", name, None,
+                                        old.get(key), new.get(key)))
+    return changes
+
+
+def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    return list(frame[columns].astype(str).itertuples(index=False, name=None))
+
+
+def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -> ResourceDiff:
+    """Rows added, removed and changed, by ``key`` (one outer merge; no loop over rows)."""
+    result = ResourceDiff(name, key)
+    common = [c for c in new.columns if c in old.columns and c not in key]
+    notes = []
+    for label, frame in (("old", old), ("new", new)):
+        duplicated = frame.duplicated(key)
+        if duplicated.any():
+            notes.append(f"{int(duplicated.sum())} repeated key(s) in the {label} release "
+                         "were compared by their first row only")
+    old = old.drop_duplicates(key)
+    new = new.drop_duplicates(key)
+    merged = old[key + common].merge(new[key + common], on=key, how="outer",
+                                     suffixes=("\x00old", "\x00new"), indicator=True)
+    result.removed = _keys(merged[merged["_merge"] == "left_only"], key)
+    result.added = _keys(merged[merged["_merge"] == "right_only"], key)
+    both = merged[merged["_merge"] == "both"]
+    if common and len(both):
+        import numpy as np
+
+        before = both[[c + "\x00old" for c in common]].to_numpy(dtype=object)
+        after = both[[c + "\x00new" for c in common]].to_numpy(dtype=object)
+        rows, columns = np.nonzero(before != after)
+        keys = both[key].astype(str).to_numpy(dtype=object)[rows]
+        names = np.asarray(common, dtype=object)[columns]
+        result.changed = [
+            CellChange(tuple(k), c, o, n)
+            for k, c, o, n in zip(keys.tolist(), names.tolist(), before[rows, columns].tolist(),
+                                  after[rows, columns].tolist(), strict=True)
+        ]
+    result.note = "; ".join(notes) or None
+    return result
+
+
+def _key_for(name: str, old: dict[str, Any], new: dict[str, Any],
+             old_frame: pd.DataFrame, new_frame: pd.DataFrame) -> tuple[list[str], str | None]:
+    """The columns rows are matched by: the new primary key if both tables have it."""
+    for resource in (new, old):
+        schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+        key = _as_list(schema.get("primaryKey"))
+        if key and all(k in old_frame.columns and k in new_frame.columns for k in key):
+            return key, None
+    common = [c for c in new_frame.columns if c in old_frame.columns]
+    return common, (f"'{name}' has no primary key shared by both releases; rows were matched "
+                    "on all their common columns, so a changed value shows as a row removed "
+                    "and a row added")
+
+
+def _open(path: str | os.PathLike[str], holder: list[tempfile.TemporaryDirectory]) -> Path:
+    """A folder or descriptor to read; a wheel or zip is unpacked (datapackage only) first."""
+    candidate = Path(path).expanduser()
+    if candidate.is_file() and candidate.suffix in {".whl", ".zip"}:
+        return _unpack(candidate, holder)
+    return candidate
+
+
+def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
+    from ..errors import PackageError
+    from ..io.locate import unsafe_path_reason
+
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            names = [n for n in zipped.namelist() if not n.endswith("/")]
+            descriptors = sorted((n for n in names if n.endswith("datapackage/datapackage.json")
+                                  or n == "datapackage.json"), key=len)
+            if not descriptors:
+                raise PackageError(
+                    "descriptor.missing",
+                    f"{archive} holds no datapackage.json: pass a release wheel of "
+                    "msc-exos-pof, a zip of a data package, or a package folder")
+            prefix = descriptors[0][: -len("datapackage.json")]
+            temporary = tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-")
+            holder.append(temporary)
+            target = Path(temporary.name)
+            for name in names:
+                if not name.startswith(prefix):
+                    continue
+                inner = name[len(prefix):]
+                if unsafe_path_reason(inner) is not None:  # never write outside the temp dir
+                    continue
+                (target / inner).parent.mkdir(parents=True, exist_ok=True)
+                (target / inner).write_bytes(zipped.read(name))
+            return target
+    except (zipfile.BadZipFile, OSError) as error:
+        raise PackageError("descriptor.missing",
+                           f"{archive} cannot be read as a zip archive: {error}") from None
+
+
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
+    """Compare two data packages (folders, ``datapackage.json`` files or release wheels).
+
+    Raises ``PackageError`` when either cannot be read at all and ``TableError`` when a table
+    of a resource present in both cannot be read.
+    """
+    from ..io.descriptor import read_descriptor, resource_files
+    from ..io.table import read_raw_table
+
+    holder: list[tempfile.TemporaryDirectory] = []
+    try:
+        old_path, new_path = _open(old, holder), _open(new, holder)
+        old_desc, new_desc = read_descriptor(old_path), read_descriptor(new_path)
+        old_files = {item.name: item for item in resource_files(old_path)}
+        new_files = {item.name: item for item in resource_files(new_path)}
+        result = DataDiff(str(old), str(new), old_desc.get("version"), new_desc.get("version"),
+                          _schema_changes(old_desc, new_desc))
+        for name, item in new_files.items():
+            if name not in old_files:
+                continue
+            old_frame = read_raw_table(old_files[name])
+            new_frame = read_raw_table(item)
+            key, note = _key_for(name, old_files[name].descriptor, item.descriptor,
+                                 old_frame, new_frame)
+            resource = _row_diff(name, key, old_frame, new_frame)
+            if note:
+                resource.note = "; ".join(filter(None, [note, resource.note]))
+            result.resources.append(resource)
+        return result
+    finally:
+        for temporary in holder:
+            temporary.cleanup()
+
+
+def render_json(result: DataDiff) -> str:
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_text(result: DataDiff, limit: int = TEXT_LIMIT) -> str:
+    """A readable summary: the bump and why, then schema and row changes per resource."""
+    suggested = suggest_version(result.old_version, result.bump)
+    lines = [
+        f"{result.old} (version {result.old_version}) -> {result.new} "
+        f"(version {result.new_version})",
+        f"Required version bump: {result.bump}"
+        + (f" (next version: {suggested})" if suggested and result.bump != "none" else ""),
+    ]
+    if result.bump == "none":
+        lines.append("No differences in data or schema.")
+        return "\n".join(lines) + "\n"
+    lines += [f"  because {reason}" for reason in result.reasons]
+    if result.schema:
+        lines += ["", "Schema and metadata:"]
+        lines += [f"  [{c.bump}] {c.describe()}" for c in result.schema]
+    for r in result.resources:
+        if r.empty and not r.note:
+            continue
+        lines += ["", f"{r.name} (key: {', '.join(r.key)}): {_row_summary(r)}"]
+        if r.note:
+            lines.append(f"  note: {r.note}")
+        for label, keys in (("added", r.added), ("removed", r.removed)):
+            if keys:
+                shown = ", ".join("/".join(k) for k in keys[:limit])
+                more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+                lines.append(f"  {label}: {shown}{more}")
+        for c in r.changed[:limit]:
+            lines.append(f"  {'/'.join(c.key)} {c.field}: {_short(c.old)} -> {_short(c.new)}")
+        if len(r.changed) > limit:
+            lines.append(f"  ... and {len(r.changed) - limit} more changed values "
+                         "(--format json lists all)")
+    return "\n".join(lines) + "\n"

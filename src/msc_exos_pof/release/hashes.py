@@ -1,0 +1,82 @@
+"""Keeping the descriptor's ``bytes`` and ``hash`` true.
+
+``rehash`` writes them and ``stale_hashes`` (``rehash --check``) reports them; both rest on one
+comparison, ``hash_states``, so the two can never disagree about what is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from ..io.atomic import write_json_atomic
+from ..io.descriptor import resource_files
+from ..io.hashing import file_digest
+from ..io.locate import descriptor_path
+
+
+@dataclass(frozen=True)
+class HashState:
+    """What a resource declares against what its file has (``error`` when it cannot be read)."""
+
+    name: str
+    path: object
+    declared_bytes: object
+    declared_hash: object
+    bytes: int | None = None
+    hash: str | None = None
+    error: str | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.error is not None or (self.declared_bytes, self.declared_hash) != (
+            self.bytes, self.hash)
+
+    @property
+    def why(self) -> str:
+        if self.error is not None:
+            return f"its file {self.path} cannot be read ({self.error})"
+        return (f"declares bytes={self.declared_bytes} hash={self.declared_hash}, "
+                f"the file has bytes={self.bytes} hash={self.hash}")
+
+
+def hash_states(path: str | os.PathLike[str] | None = None) -> list[HashState]:
+    """Every resource's declared ``bytes``/``hash`` beside its file's (``PackageError`` if the
+    package cannot be read)."""
+    states = []
+    for item in resource_files(path):
+        declared = (item.descriptor.get("path"), item.descriptor.get("bytes"),
+                    item.descriptor.get("hash"))
+        try:
+            size, digest = file_digest(item.file)
+        except OSError as error:
+            states.append(HashState(item.name, *declared, error=error.strerror or str(error)))
+            continue
+        states.append(HashState(item.name, *declared, bytes=size, hash=digest))
+    return states
+
+
+def stale_hashes(path: str | os.PathLike[str] | None = None) -> list[tuple[str, str]]:
+    """``(resource, why)`` for every resource whose declared ``bytes``/``hash`` is out of date."""
+    return [(state.name, state.why) for state in hash_states(path) if state.stale]
+
+
+def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Write each resource's ``bytes`` and ``hash`` into the descriptor; return what changed."""
+    file = descriptor_path(path)
+    descriptor = json.loads(file.read_text(encoding="utf-8"))
+    states = {state.name: state for state in hash_states(path)}
+    unreadable = [state for state in states.values() if state.error is not None]
+    if unreadable:
+        raise OSError(f"cannot hash {unreadable[0].path}: {unreadable[0].error}")
+    changed = []
+    for resource in descriptor["resources"]:
+        state = states[resource["name"]]
+        if state.stale:
+            changed.append(resource["name"])
+        resource["bytes"] = state.bytes
+        resource["hash"] = state.hash
+    if changed:
+        write_json_atomic(file, descriptor)
+    return changed
