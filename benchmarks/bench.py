@@ -34,8 +34,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "pandera", "frictionless", "pyarrow", "numpy", "pydantic", "duckdb",
-         "matplotlib")
+HEAVY = (
+    "pandas",
+    "pandera",
+    "frictionless",
+    "pyarrow",
+    "numpy",
+    "pydantic",
+    "duckdb",
+    "matplotlib",
+)
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 # Runs one command as a child and prints its wall time and its own peak RSS (KiB) as JSON.
@@ -78,25 +86,31 @@ def measure(command: list[str], runs: int) -> dict[str, float]:
     """Median wall seconds and the largest peak RSS (MB) of ``runs`` fresh runs of ``command``."""
     results = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
+        )
         results.append(json.loads(out.stdout))
     failed = [r for r in results if r["returncode"] not in (0, 1)]
     if failed:
         raise SystemExit(f"{' '.join(command)} failed: {failed[0]['stderr']}")
-    return {"seconds": statistics.median(r["seconds"] for r in results),
-            "peak_mb": max(r["peak_kib"] for r in results) / 1024,
-            "returncode": results[0]["returncode"]}
+    return {
+        "seconds": statistics.median(r["seconds"] for r in results),
+        "peak_mb": max(r["peak_kib"] for r in results) / 1024,
+        "returncode": results[0]["returncode"],
+    }
 
 
 def import_cost(runs: int) -> dict[str, object]:
     samples = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _IMPORT % (HEAVY,)], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORT % (HEAVY,)], capture_output=True, text=True, check=True
+        )
         samples.append(json.loads(out.stdout))
-    return {"ms": statistics.median(s["seconds"] for s in samples) * 1000,
-            "heavy": sorted({m for s in samples for m in s["heavy"]})}
+    return {
+        "ms": statistics.median(s["seconds"] for s in samples) * 1000,
+        "heavy": sorted({m for s in samples for m in s["heavy"]}),
+    }
 
 
 def package_rows(folder: Path) -> tuple[int, int, int]:
@@ -108,8 +122,9 @@ def package_rows(folder: Path) -> tuple[int, int, int]:
         size += file.stat().st_size
         with open(file, "rb") as handle:
             # Rows are counted by the gate too; newlines inside quotes are rare enough here.
-            count = max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24),
-                                                                  b"")) - 1, 0)
+            count = max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1, 0
+            )
         rows += count
         if file.stem == "studies":
             studies = count
@@ -133,47 +148,77 @@ def slope(points: list[tuple[float, float]]) -> float:
     xs = [math.log(rows) for rows, _ in points]
     ys = [math.log(seconds) for _, seconds in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    return (sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-            / sum((x - mx) ** 2 for x in xs))
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
 
 
-def run(sizes: list[int], runs: int, big_runs: int, skip_frictionless_above: int | None,
-        log=print) -> str:
-    lines = [f"# Benchmark results ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
-             f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"median of {runs} fresh processes ({big_runs} from 100k rows on).", ""]
+def run(
+    sizes: list[int], runs: int, big_runs: int, skip_frictionless_above: int | None, log=print
+) -> str:
+    lines = [
+        f"# Benchmark results ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
+        "",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"median of {runs} fresh processes ({big_runs} from 100k rows on).",
+        "",
+    ]
 
     cost = import_cost(max(runs, 5))
     log(f"import: {cost}")
-    lines += ["## `import msc_exos_pof`", "",
-              f"- {cost['ms']:.1f} ms (median of {max(runs, 5)} fresh interpreters, interpreter "
-              "start excluded)",
-              f"- heavy modules loaded: {', '.join(cost['heavy']) or 'none'} "
-              f"(looked for {', '.join(HEAVY)})", ""]
+    lines += [
+        "## `import msc_exos_pof`",
+        "",
+        f"- {cost['ms']:.1f} ms (median of {max(runs, 5)} fresh interpreters, interpreter "
+        "start excluded)",
+        f"- heavy modules loaded: {', '.join(cost['heavy']) or 'none'} "
+        f"(looked for {', '.join(HEAVY)})",
+        "",
+    ]
 
     shipped = ROOT / "datapackage"
     ours = measure(gate_command(shipped), runs)
     theirs = measure(frictionless_command(shipped), runs)
     log(f"shipped: ours {ours} frictionless {theirs}")
-    lines += ["## Cold CLI run on the shipped package", "",
-              "| command | wall s (median) | peak RSS |", "|---|---:|---:|",
-              f"| `msc-exos-pof validate` (every layer) | {ours['seconds']:.2f} | "
-              f"{ours['peak_mb']:.0f} MB |",
-              f"| `frictionless validate datapackage/datapackage.json` | "
-              f"{theirs['seconds']:.2f} | {theirs['peak_mb']:.0f} MB |", "",
-              f"Ratio ours / frictionless: **{ours['seconds'] / theirs['seconds']:.2f}x**.", ""]
+    lines += [
+        "## Cold CLI run on the shipped package",
+        "",
+        "| command | wall s (median) | peak RSS |",
+        "|---|---:|---:|",
+        f"| `msc-exos-pof validate` (every layer) | {ours['seconds']:.2f} | "
+        f"{ours['peak_mb']:.0f} MB |",
+        f"| `frictionless validate datapackage/datapackage.json` | "
+        f"{theirs['seconds']:.2f} | {theirs['peak_mb']:.0f} MB |",
+        "",
+        f"Ratio ours / frictionless: **{ours['seconds'] / theirs['seconds']:.2f}x**.",
+        "",
+    ]
 
-    rows_table = ["## Synthetic packages", "",
-                  "| studies | rows (all tables) | CSV bytes | gate s | gate rows/s | "
-                  "gate peak RSS | peak / CSV bytes | frictionless s | frictionless / gate | "
-                  "pyarrow floor s | gate / floor |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows_table = [
+        "## Synthetic packages",
+        "",
+        "| studies | rows (all tables) | CSV bytes | gate s | gate rows/s | "
+        "gate peak RSS | peak / CSV bytes | frictionless s | frictionless / gate | "
+        "pyarrow floor s | gate / floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     points = []
     with tempfile.TemporaryDirectory(prefix="msc-exos-pof-bench-") as holder:
         for studies in sizes:
             package = Path(holder) / f"pkg-{studies}"
-            subprocess.run([_tool("msc-exos-pof"), "synth", "--studies", str(studies), "--seed",
-                            "1", str(package)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    _tool("msc-exos-pof"),
+                    "synth",
+                    "--studies",
+                    str(studies),
+                    "--seed",
+                    "1",
+                    str(package),
+                ],
+                check=True,
+                capture_output=True,
+            )
             _, rows, size = package_rows(package)
             repeat = runs if studies < 100_000 else big_runs
             gate = measure(gate_command(package), repeat)
@@ -191,13 +236,21 @@ def run(sizes: list[int], runs: int, big_runs: int, skip_frictionless_above: int
                 f"| {studies:,} | {rows:,} | {size / 1e6:.1f} MB | {gate['seconds']:.2f} | "
                 f"{rows / gate['seconds']:,.0f} | {gate['peak_mb']:.0f} MB | "
                 f"{gate['peak_mb'] * 1024 * 1024 / size:.1f}x | {fl_text} | "
-                f"{floor['seconds']:.2f} | {gate['seconds'] / floor['seconds']:.1f}x |")
+                f"{floor['seconds']:.2f} | {gate['seconds'] / floor['seconds']:.1f}x |"
+            )
             shutil.rmtree(package)
     lines += rows_table + [""]
     if len(points) >= 2:
-        lines += [f"Log-log slope of gate time over rows, all sizes: **{slope(points):.2f}**"
-                  + (f"; from 100k studies on: **{slope(points[-2:]):.2f}**"
-                     if len(points) >= 3 and sizes[-2] >= 100_000 else "") + ".", ""]
+        lines += [
+            f"Log-log slope of gate time over rows, all sizes: **{slope(points):.2f}**"
+            + (
+                f"; from 100k studies on: **{slope(points[-2:]):.2f}**"
+                if len(points) >= 3 and sizes[-2] >= 100_000
+                else ""
+            )
+            + ".",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -205,14 +258,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
-    parser.add_argument("--big-runs", type=int, default=2,
-                        help="runs per measurement from 100k studies on")
-    parser.add_argument("--skip-frictionless-above", type=int, default=None,
-                        help="do not run frictionless on packages with more studies than this")
+    parser.add_argument(
+        "--big-runs", type=int, default=2, help="runs per measurement from 100k studies on"
+    )
+    parser.add_argument(
+        "--skip-frictionless-above",
+        type=int,
+        default=None,
+        help="do not run frictionless on packages with more studies than this",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
-    text = run(args.sizes, args.runs, args.big_runs, args.skip_frictionless_above,
-               log=lambda *a: print(*a, file=sys.stderr))
+    text = run(
+        args.sizes,
+        args.runs,
+        args.big_runs,
+        args.skip_frictionless_above,
+        log=lambda *a: print(*a, file=sys.stderr),
+    )
     print(text)
     temporary = args.output.with_name(args.output.name + ".tmp")
     temporary.write_text(text + "\n", encoding="utf-8")

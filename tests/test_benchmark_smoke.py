@@ -22,7 +22,8 @@ def test_benchmark_runs_on_a_tiny_package_and_writes_its_markdown(tmp_path: Path
     if not BENCH.exists():
         pytest.skip("benchmarks/ is not part of this installation")
     if shutil.which("frictionless") is None and not (
-            Path(__import__("sys").executable).with_name("frictionless").exists()):
+        Path(__import__("sys").executable).with_name("frictionless").exists()
+    ):
         pytest.skip("the frictionless CLI is not installed")
     bench = _bench_module()
     out = tmp_path / "results.md"

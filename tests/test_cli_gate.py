@@ -23,14 +23,27 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-CLI_INPUTS = ["missing descriptor", "descriptor not JSON", "descriptor not UTF-8", "CSV not UTF-8",
-              "unclosed quote", "header-only CSV", "removed column", "renamed column",
-              "path traversal", "absolute path", "URL path", "tampered bytes", "missing file"]
+CLI_INPUTS = [
+    "missing descriptor",
+    "descriptor not JSON",
+    "descriptor not UTF-8",
+    "CSV not UTF-8",
+    "unclosed quote",
+    "header-only CSV",
+    "removed column",
+    "renamed column",
+    "path traversal",
+    "absolute path",
+    "URL path",
+    "tampered bytes",
+    "missing file",
+]
 
 
 @pytest.mark.parametrize("breakage", CLI_INPUTS)
-def test_bad_input_is_one_clean_finding_with_the_right_exit_code(package_copy: Path,
-                                                                 breakage: str) -> None:
+def test_bad_input_is_one_clean_finding_with_the_right_exit_code(
+    package_copy: Path, breakage: str
+) -> None:
     change, check_id, exit_code = BREAKAGES[breakage]
     change(package_copy)
     code, out, _ = run("validate", str(package_copy), "--format", "json")
@@ -113,8 +126,9 @@ def test_select_and_ignore_take_prefixes(package_copy: Path) -> None:
     code, out, _ = run("validate", str(package_copy), "--format", "json", "--select", "integrity")
     report = json.loads(out)
     assert code == 1 and all(c.startswith("integrity.") for c in report["checks_run"])
-    code, out, _ = run("validate", str(package_copy), "--format", "json",
-                       "--ignore", "integrity.hash")
+    code, out, _ = run(
+        "validate", str(package_copy), "--format", "json", "--ignore", "integrity.hash"
+    )
     assert "integrity.hash" not in {f["check"] for f in json.loads(out)["findings"]}
 
 

@@ -53,14 +53,29 @@ def source(folder: Path, code: str, value: str) -> None:
     set_cell(folder, "msc_sources", "msc_source", code, "stated_study_count", value)
 
 
-def add_erratum(folder: Path, resource: str, record: str, field_name: str, published: str,
-                curated: str, kind: str = "label_year_mismatch") -> None:
+def add_erratum(
+    folder: Path,
+    resource: str,
+    record: str,
+    field_name: str,
+    published: str,
+    curated: str,
+    kind: str = "label_year_mismatch",
+) -> None:
     def change(rows: list[dict[str, str]]) -> None:
-        rows.append({
-            "erratum_id": f"{resource}/{record}/{field_name}", "resource": resource,
-            "record": record, "field": field_name, "published_value": published,
-            "curated_value": curated, "kind": kind, "evidence": "test", "note": "test",
-        })
+        rows.append(
+            {
+                "erratum_id": f"{resource}/{record}/{field_name}",
+                "resource": resource,
+                "record": record,
+                "field": field_name,
+                "published_value": published,
+                "curated_value": curated,
+                "kind": kind,
+                "evidence": "test",
+                "note": "test",
+            }
+        )
 
     edit_rows(folder, "errata", change)
 
@@ -83,68 +98,130 @@ class Case:
 UNEXPLAINED = frozenset({"errata.unexplained"})
 CASES = [
     Case("prisma.nodes", lambda p: drop_rows(p, "prisma_flow", "node", "citations_results")),
-    Case("prisma.database_total",
-         lambda p: set_cell(p, "search_strategies", "database", "PubMed", "records", "56")),
+    Case(
+        "prisma.database_total",
+        lambda p: set_cell(p, "search_strategies", "database", "PubMed", "records", "56"),
+    ),
     Case("prisma.identified_total", lambda p: node(p, "citations_results", "10")),
     Case("prisma.duplicates", lambda p: node(p, "duplicates", "142")),
     Case("prisma.screened", lambda p: node(p, "records_excluded", "110")),
     Case("prisma.included", lambda p: node(p, "reports_excluded", "20")),
-    Case("prisma.included_rows",
-         lambda p: (node(p, "new_studies", "18"), node(p, "reports_excluded", "20")),
-         frozenset({"counts.source_total"})),
+    Case(
+        "prisma.included_rows",
+        lambda p: (node(p, "new_studies", "18"), node(p, "reports_excluded", "20")),
+        frozenset({"counts.source_total"}),
+    ),
     Case("counts.databases", lambda p: stated(p, "databases_searched.abstract", "6"), UNEXPLAINED),
     Case("counts.included", lambda p: stated(p, "included_studies.results", "16"), UNEXPLAINED),
-    Case("counts.per_design", lambda p: stated(p, "studies_per_design.in_vivo", "14"),
-         UNEXPLAINED),
-    Case("counts.per_source", lambda p: stated(p, "studies_per_source.BMSC", "6"),
-         UNEXPLAINED | {"counts.source_agreement"}),
-    Case("counts.source_table", lambda p: source(p, "BMSC", "6"),
-         UNEXPLAINED | {"counts.source_total", "counts.source_agreement"}),
-    Case("counts.source_total", lambda p: source(p, "BMSC", "4"),
-         UNEXPLAINED | {"counts.source_table", "counts.source_agreement"}),
-    Case("counts.source_agreement",
-         lambda p: (stated(p, "studies_per_source.BMSC", "6"), stated(p, "studies_per_source.ADSC",
-                                                                      "3")),
-         UNEXPLAINED | {"counts.per_source"}),
-    Case("years.window", lambda p: stated(p, "year_max.results", "2024"), UNEXPLAINED,
-         name="stated-bound"),
-    Case("years.window", lambda p: stated(p, "year_min.inclusion_criteria", "2017"),
-         name="inclusion-criteria"),
-    Case("years.label", lambda p: study(p, "yang-g-2024", "label_published", "Ge Yang et al. 2023"),
-         UNEXPLAINED),
+    Case("counts.per_design", lambda p: stated(p, "studies_per_design.in_vivo", "14"), UNEXPLAINED),
+    Case(
+        "counts.per_source",
+        lambda p: stated(p, "studies_per_source.BMSC", "6"),
+        UNEXPLAINED | {"counts.source_agreement"},
+    ),
+    Case(
+        "counts.source_table",
+        lambda p: source(p, "BMSC", "6"),
+        UNEXPLAINED | {"counts.source_total", "counts.source_agreement"},
+    ),
+    Case(
+        "counts.source_total",
+        lambda p: source(p, "BMSC", "4"),
+        UNEXPLAINED | {"counts.source_table", "counts.source_agreement"},
+    ),
+    Case(
+        "counts.source_agreement",
+        lambda p: (
+            stated(p, "studies_per_source.BMSC", "6"),
+            stated(p, "studies_per_source.ADSC", "3"),
+        ),
+        UNEXPLAINED | {"counts.per_source"},
+    ),
+    Case(
+        "years.window",
+        lambda p: stated(p, "year_max.results", "2024"),
+        UNEXPLAINED,
+        name="stated-bound",
+    ),
+    Case(
+        "years.window",
+        lambda p: stated(p, "year_min.inclusion_criteria", "2017"),
+        name="inclusion-criteria",
+    ),
+    Case(
+        "years.label",
+        lambda p: study(p, "yang-g-2024", "label_published", "Ge Yang et al. 2023"),
+        UNEXPLAINED,
+    ),
     Case("years.reference", lambda p: reference(p, "34", "year", "2023")),
-    Case("studies.first_author_label",
-         lambda p: study(p, "pan-q-2019", "label_published", "Qunwen Pam et al. 2019"),
-         UNEXPLAINED),
-    Case("studies.first_author_reference",
-         lambda p: reference(p, "32", "authors", "Pam Q, Wang Y, Lan Q")),
+    Case(
+        "studies.first_author_label",
+        lambda p: study(p, "pan-q-2019", "label_published", "Qunwen Pam et al. 2019"),
+        UNEXPLAINED,
+    ),
+    Case(
+        "studies.first_author_reference",
+        lambda p: reference(p, "32", "authors", "Pam Q, Wang Y, Lan Q"),
+    ),
     Case("studies.title_reference", lambda p: reference(p, "32", "title", "Another title")),
-    Case("studies.species", lambda p: study(p, "geng-z-2022", "animal_model_published", "Rat"),
-         UNEXPLAINED),
-    Case("studies.msc_source", lambda p: study(p, "geng-z-2022", "msc_source_published", "ADSC"),
-         UNEXPLAINED),
-    Case("studies.eligibility_evidence",
-         lambda p: study(p, "pan-q-2019", "eligibility_evidence", "")),
-    Case("duplicates.study_reference", lambda p: reference(p, "41", "duplicate_of", "40"),
-         UNEXPLAINED),
-    Case("duplicates.study_title", same_title_as_first_study,
-         frozenset({"studies.title_reference"})),
-    Case("duplicates.reference_unlinked", lambda p: reference(p, "74", "duplicate_of", ""),
-         frozenset({"errata.stale"})),
-    Case("duplicates.reference_chain", lambda p: reference(p, "29", "duplicate_of", "29"),
-         UNEXPLAINED),
-    Case("links.mechanism_coverage",
-         lambda p: drop_rows(p, "study_mechanisms", "study_id", "geng-z-2022")),
+    Case(
+        "studies.species",
+        lambda p: study(p, "geng-z-2022", "animal_model_published", "Rat"),
+        UNEXPLAINED,
+    ),
+    Case(
+        "studies.msc_source",
+        lambda p: study(p, "geng-z-2022", "msc_source_published", "ADSC"),
+        UNEXPLAINED,
+    ),
+    Case(
+        "studies.eligibility_evidence", lambda p: study(p, "pan-q-2019", "eligibility_evidence", "")
+    ),
+    Case(
+        "duplicates.study_reference",
+        lambda p: reference(p, "41", "duplicate_of", "40"),
+        UNEXPLAINED,
+    ),
+    Case(
+        "duplicates.study_title", same_title_as_first_study, frozenset({"studies.title_reference"})
+    ),
+    Case(
+        "duplicates.reference_unlinked",
+        lambda p: reference(p, "74", "duplicate_of", ""),
+        frozenset({"errata.stale"}),
+    ),
+    Case(
+        "duplicates.reference_chain",
+        lambda p: reference(p, "29", "duplicate_of", "29"),
+        UNEXPLAINED,
+    ),
+    Case(
+        "links.mechanism_coverage",
+        lambda p: drop_rows(p, "study_mechanisms", "study_id", "geng-z-2022"),
+    ),
     Case("errata.known", lambda p: None, name="shipped"),
-    Case("errata.unexplained",
-         lambda p: drop_rows(p, "errata", "erratum_id", "studies/yang-m-2020/year"),
-         frozenset({"years.label"})),
-    Case("errata.stale",
-         lambda p: add_erratum(p, "studies", "yang-g-2024", "year", "2023", "2024")),
-    Case("errata.id", lambda p: set_cell(p, "errata", "erratum_id", "studies/yang-m-2020/year",
-                                         "erratum_id", "studies/yang-m-2020/yr")),
-    Case("errata.target",
-         lambda p: add_erratum(p, "studies", "yang-m-2020", "colour", "red", "blue")),
+    Case(
+        "errata.unexplained",
+        lambda p: drop_rows(p, "errata", "erratum_id", "studies/yang-m-2020/year"),
+        frozenset({"years.label"}),
+    ),
+    Case(
+        "errata.stale", lambda p: add_erratum(p, "studies", "yang-g-2024", "year", "2023", "2024")
+    ),
+    Case(
+        "errata.id",
+        lambda p: set_cell(
+            p,
+            "errata",
+            "erratum_id",
+            "studies/yang-m-2020/year",
+            "erratum_id",
+            "studies/yang-m-2020/yr",
+        ),
+    ),
+    Case(
+        "errata.target", lambda p: add_erratum(p, "studies", "yang-m-2020", "colour", "red", "blue")
+    ),
 ]
 
 
@@ -153,16 +230,19 @@ def fired(report_checks: set[str]) -> set[str]:
     return {check for check in report_checks if check != "errata.known"}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.check + (f"[{c.name}]" if c.name else "")
-                                              for c in CASES])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[c.check + (f"[{c.name}]" if c.name else "") for c in CASES]
+)
 def test_breaking_the_package_fires_exactly_the_check_that_guards_against_it(
-        package_copy: Path, case: Case) -> None:
+    package_copy: Path, case: Case
+) -> None:
     case.break_it(package_copy)
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert case.check in report.fired(), [f.message for f in report.findings]
     expected = {case.check} | set(case.also)
     assert fired(report.fired()) == expected - {"errata.known"}, [
-        f"{f.check}: {f.message}" for f in report.findings if f.check not in expected]
+        f"{f.check}: {f.message}" for f in report.findings if f.check not in expected
+    ]
     finding = report.by_check(case.check)[0]
     assert finding.severity == get(case.check).severity
     assert finding.message and finding.resource
@@ -192,49 +272,81 @@ def test_first_author_may_span_several_tokens_of_the_label(package_copy: Path) -
     assert fired(report.fired()) == set()
 
 
-@pytest.mark.parametrize("resource", ["studies", "references", "stated_counts", "errata",
-                                      "prisma_flow", "msc_sources", "animal_models"])
-def test_checks_skip_silently_when_a_table_cannot_be_read(package_copy: Path,
-                                                          resource: str) -> None:
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "studies",
+        "references",
+        "stated_counts",
+        "errata",
+        "prisma_flow",
+        "msc_sources",
+        "animal_models",
+    ],
+)
+def test_checks_skip_silently_when_a_table_cannot_be_read(
+    package_copy: Path, resource: str
+) -> None:
     (package_copy / "data" / f"{resource}.csv").write_bytes(b"\xff\xfe not utf-8")
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert fired(report.fired()) == set(), [f.message for f in report.findings]
 
 
 def test_checks_skip_silently_when_a_column_is_missing(package_copy: Path) -> None:
-    rows = [{k: v for k, v in row.items() if k != "year"} for row in read_rows(package_copy,
-                                                                                "studies")]
+    rows = [
+        {k: v for k, v in row.items() if k != "year"} for row in read_rows(package_copy, "studies")
+    ]
     write_rows(package_copy, "studies", rows)
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert "years.label" not in report.fired()
     assert "years.reference" not in report.fired()
 
 
-@pytest.mark.parametrize("break_it, check, resource, row", [
-    (lambda p: study(p, "yang-g-2024", "label_published", "Ge Yang et al. 2023"), "years.label",
-     "studies", 6),
-    (lambda p: reference(p, "29", "duplicate_of", "29"), "duplicates.reference_chain",
-     "references", 29),
-    (lambda p: node(p, "records_excluded", "110"), "prisma.screened", "prisma_flow", 7),
-    (lambda p: stated(p, "studies_per_design.in_vivo", "14"), "counts.per_design",
-     "stated_counts", 13),
-])
+@pytest.mark.parametrize(
+    "break_it, check, resource, row",
+    [
+        (
+            lambda p: study(p, "yang-g-2024", "label_published", "Ge Yang et al. 2023"),
+            "years.label",
+            "studies",
+            6,
+        ),
+        (
+            lambda p: reference(p, "29", "duplicate_of", "29"),
+            "duplicates.reference_chain",
+            "references",
+            29,
+        ),
+        (lambda p: node(p, "records_excluded", "110"), "prisma.screened", "prisma_flow", 7),
+        (
+            lambda p: stated(p, "studies_per_design.in_vivo", "14"),
+            "counts.per_design",
+            "stated_counts",
+            13,
+        ),
+    ],
+)
 def test_findings_point_at_the_one_based_data_row_of_the_record(
-        package_copy: Path, break_it: Callable[[Path], None], check: str, resource: str,
-        row: int) -> None:
+    package_copy: Path, break_it: Callable[[Path], None], check: str, resource: str, row: int
+) -> None:
     break_it(package_copy)
     finding = validate(package_copy, select=[check], summary=False).by_check(check)[0]
     assert (finding.resource, finding.row) == (resource, row)
     assert "expected" in finding.message
 
 
-@pytest.mark.parametrize("break_it", [
-    lambda p: stated(p, "registered_clinical_trials", "99"),
-    lambda p: study(p, "chen-s-2020", "curation_note", "changed"),
-    lambda p: study(p, "le-dc-2024", "label_published", "Duy-Cuong et al. 2024"),
-], ids=["non-derivable-count", "curation-note", "unchanged-label"])
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda p: stated(p, "registered_clinical_trials", "99"),
+        lambda p: study(p, "chen-s-2020", "curation_note", "changed"),
+        lambda p: study(p, "le-dc-2024", "label_published", "Duy-Cuong et al. 2024"),
+    ],
+    ids=["non-derivable-count", "curation-note", "unchanged-label"],
+)
 def test_changes_no_consistency_check_compares_fire_nothing(
-        package_copy: Path, break_it: Callable[[Path], None]) -> None:
+    package_copy: Path, break_it: Callable[[Path], None]
+) -> None:
     break_it(package_copy)
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert fired(report.fired()) == set()

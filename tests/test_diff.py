@@ -37,12 +37,16 @@ def _resource(data: dict, name: str) -> dict:
 def change_a_value(folder: Path) -> None:
     def change(rows):
         rows[0]["note"] = "corrected"
+
     edit_rows(folder, "animal_models", change)
 
 
 def add_a_row(folder: Path) -> None:
-    edit_rows(folder, "animal_models",
-              lambda rows: rows + [{"animal_model_published": "Pig", "species": "", "note": ""}])
+    edit_rows(
+        folder,
+        "animal_models",
+        lambda rows: rows + [{"animal_model_published": "Pig", "species": "", "note": ""}],
+    )
 
 
 def remove_a_row(folder: Path) -> None:
@@ -51,24 +55,33 @@ def remove_a_row(folder: Path) -> None:
 
 def remove_a_field(folder: Path) -> None:
     header = [h for h in read_header(folder, "animal_models") if h != "note"]
-    rows = [{k: v for k, v in row.items() if k != "note"}
-            for row in read_rows(folder, "animal_models")]
+    rows = [
+        {k: v for k, v in row.items() if k != "note"} for row in read_rows(folder, "animal_models")
+    ]
     write_rows(folder, "animal_models", rows, header, update_hash=False)
-    _edit_descriptor(folder, lambda d: _resource(d, "animal_models")["schema"].update(
-        fields=[f for f in _resource(d, "animal_models")["schema"]["fields"]
-                if f["name"] != "note"]))
+    _edit_descriptor(
+        folder,
+        lambda d: _resource(d, "animal_models")["schema"].update(
+            fields=[
+                f for f in _resource(d, "animal_models")["schema"]["fields"] if f["name"] != "note"
+            ]
+        ),
+    )
     rehash(folder)
 
 
 def rename_a_field(folder: Path) -> None:
-    rows = [{("remark" if k == "note" else k): v for k, v in row.items()}
-            for row in read_rows(folder, "animal_models")]
+    rows = [
+        {("remark" if k == "note" else k): v for k, v in row.items()}
+        for row in read_rows(folder, "animal_models")
+    ]
     write_rows(folder, "animal_models", rows, update_hash=False)
 
     def change(d):
         for f in _resource(d, "animal_models")["schema"]["fields"]:
             if f["name"] == "note":
                 f["name"] = "remark"
+
     _edit_descriptor(folder, change)
     rehash(folder)
 
@@ -78,30 +91,50 @@ def change_a_type(folder: Path) -> None:
         for f in _resource(d, "search_strategies")["schema"]["fields"]:
             if f["name"] == "records":
                 f["type"] = "number"
+
     _edit_descriptor(folder, change)
 
 
 def change_the_primary_key(folder: Path) -> None:
-    _edit_descriptor(folder, lambda d: _resource(d, "animal_models")["schema"].update(
-        primaryKey=["animal_model_published", "species"]))
+    _edit_descriptor(
+        folder,
+        lambda d: _resource(d, "animal_models")["schema"].update(
+            primaryKey=["animal_model_published", "species"]
+        ),
+    )
 
 
 def add_a_resource(folder: Path) -> None:
     (folder / "data" / "notes.csv").write_text("id,text\n1,hello\n", encoding="utf-8")
 
     def change(d):
-        d["resources"].append({
-            "name": "notes", "path": "data/notes.csv", "format": "csv", "encoding": "utf-8",
-            "schema": {"fields": [{"name": "id", "type": "integer"},
-                                  {"name": "text", "type": "string"}], "primaryKey": ["id"]},
-        })
+        d["resources"].append(
+            {
+                "name": "notes",
+                "path": "data/notes.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": "id", "type": "integer"},
+                        {"name": "text", "type": "string"},
+                    ],
+                    "primaryKey": ["id"],
+                },
+            }
+        )
+
     _edit_descriptor(folder, change)
     rehash(folder)
 
 
 def remove_a_resource(folder: Path) -> None:
-    _edit_descriptor(folder, lambda d: d.update(
-        resources=[r for r in d["resources"] if r["name"] != "study_mechanisms"]))
+    _edit_descriptor(
+        folder,
+        lambda d: d.update(
+            resources=[r for r in d["resources"] if r["name"] != "study_mechanisms"]
+        ),
+    )
 
 
 def add_a_field(folder: Path) -> None:
@@ -109,8 +142,12 @@ def add_a_field(folder: Path) -> None:
     for row in rows:
         row["strain"] = ""
     write_rows(folder, "animal_models", rows, update_hash=False)
-    _edit_descriptor(folder, lambda d: _resource(d, "animal_models")["schema"]["fields"].append(
-        {"name": "strain", "type": "string"}))
+    _edit_descriptor(
+        folder,
+        lambda d: _resource(d, "animal_models")["schema"]["fields"].append(
+            {"name": "strain", "type": "string"}
+        ),
+    )
     rehash(folder)
 
 
@@ -121,6 +158,7 @@ def loosen_a_constraint(folder: Path) -> None:
                 f["constraints"]["enum"] = [*f["constraints"]["enum"], "pig"]
                 return
         raise AssertionError("animal_models.species has no enum any more; pick another field")
+
     _edit_descriptor(folder, change)
 
 
@@ -147,7 +185,8 @@ CHANGES = {
 
 @pytest.mark.parametrize("change, bump", CHANGES.values(), ids=CHANGES.keys())
 def test_a_change_requires_the_bump_the_release_policy_gives_it(
-        package_copy: Path, change, bump) -> None:
+    package_copy: Path, change, bump
+) -> None:
     change(package_copy)
     result = diff(shipped_package_dir(), package_copy)
     assert result.bump == bump, render_text(result)
@@ -163,7 +202,8 @@ def test_a_corrected_value_is_listed_with_its_key_field_and_both_values(package_
     [resource] = [r for r in result.resources if not r.empty]
     assert resource.name == "animal_models"
     assert [(c.key, c.field, c.old, c.new) for c in resource.changed] == [
-        ((key,), "note", old_note, "corrected")]
+        ((key,), "note", old_note, "corrected")
+    ]
     assert resource.added == [] and resource.removed == []
 
 
@@ -193,16 +233,28 @@ def test_the_json_rendering_parses_and_lists_every_change(package_copy) -> None:
     data = json.loads(render_json(diff(shipped_package_dir(), package_copy)))
     assert data["bump"] == "minor"
     assert data["suggested_version"] == suggest_version(data["old_version"], "minor")
-    assert {"kind": "resource_added", "bump": "minor", "resource": "notes", "field": None,
-            "old": None, "new": None} in data["schema"]
+    assert {
+        "kind": "resource_added",
+        "bump": "minor",
+        "resource": "notes",
+        "field": None,
+        "old": None,
+        "new": None,
+    } in data["schema"]
     changed = [c for r in data["resources"] for c in r["changed"]]
     assert changed[0]["new"] == "corrected"
 
 
-@pytest.mark.parametrize("version, bump, expected", [
-    ("0.1.0", "patch", "0.1.1"), ("0.1.3", "minor", "0.2.0"), ("1.4.2", "major", "2.0.0"),
-    ("1.4.2", "none", "1.4.2"), ("draft", "minor", None),
-])
+@pytest.mark.parametrize(
+    "version, bump, expected",
+    [
+        ("0.1.0", "patch", "0.1.1"),
+        ("0.1.3", "minor", "0.2.0"),
+        ("1.4.2", "major", "2.0.0"),
+        ("1.4.2", "none", "1.4.2"),
+        ("draft", "minor", None),
+    ],
+)
 def test_the_suggested_version_follows_semantic_versioning(version, bump, expected) -> None:
     assert suggest_version(version, bump) == expected
 
@@ -234,16 +286,20 @@ def test_the_cli_prints_text_or_json_and_exits_0(package_copy) -> None:
     assert text.exit_code == 0, text.output
     assert "Required version bump: minor (next version: 0.2.0)" in text.output
     assert "added: Pig" in text.output
-    out = runner.invoke(main, ["diff", str(shipped_package_dir()), str(package_copy),
-                               "--format", "json"])
+    out = runner.invoke(
+        main, ["diff", str(shipped_package_dir()), str(package_copy), "--format", "json"]
+    )
     assert out.exit_code == 0
     assert json.loads(out.output)["bump"] == "minor"
 
 
-@pytest.mark.parametrize(("breakage", "exit_code"), [
-    ("no such folder", 2), ("descriptor not JSON", 2), ("table broken", 1)])
+@pytest.mark.parametrize(
+    ("breakage", "exit_code"),
+    [("no such folder", 2), ("descriptor not JSON", 2), ("table broken", 1)],
+)
 def test_the_cli_exits_with_one_clean_message_when_a_package_cannot_be_compared(
-        tmp_path, package_copy, breakage, exit_code) -> None:
+    tmp_path, package_copy, breakage, exit_code
+) -> None:
     """An unreadable package exits 2, a broken table (bad data) 1, as for every command."""
     if breakage == "no such folder":
         target = tmp_path / "missing"
@@ -251,7 +307,7 @@ def test_the_cli_exits_with_one_clean_message_when_a_package_cannot_be_compared(
         (package_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
         target = package_copy
     else:
-        (package_copy / "data" / "studies.csv").write_bytes(b"study_id\n\"open\n")
+        (package_copy / "data" / "studies.csv").write_bytes(b'study_id\n"open\n')
         target = package_copy
     result = CliRunner().invoke(main, ["diff", str(shipped_package_dir()), str(target)])
     assert result.exit_code == exit_code

@@ -54,17 +54,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     source.mkdir()
     for name in SITE_INPUTS:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(ROOT / name, source / name)
     before = _tree_digest(source)
     site = base / "site"
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(source / "mkdocs.yml"),
-         "-d", str(site)],
-        capture_output=True, text=True, cwd=base, env=environment, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=base,
+        env=environment,
+        timeout=300,
     )
     return {"result": result, "site": site, "source": source, "before": before}
 
@@ -93,8 +107,20 @@ def test_the_build_writes_nothing_next_to_its_sources(site: Path, built: dict[st
 
 
 def test_every_page_of_the_nav_is_built(site: Path) -> None:
-    for page in ["index", "data-dictionary", "errata", "prisma", "figures", "api", "cli",
-                 "checks", "ci", "testing", "releasing", "changelog"]:
+    for page in [
+        "index",
+        "data-dictionary",
+        "errata",
+        "prisma",
+        "figures",
+        "api",
+        "cli",
+        "checks",
+        "ci",
+        "testing",
+        "releasing",
+        "changelog",
+    ]:
         assert (site / f"{page}.html").is_file(), page
 
 
@@ -136,7 +162,8 @@ def test_the_prisma_page_embeds_the_current_diagram_and_every_count(site: Path) 
     assert re.search(r'<img[^>]*id="prisma-diagram"', page)
     assert (site / "generated" / "prisma.svg").read_text("utf-8") == prisma.prisma_svg()
     assert (site / "generated" / "prisma-template.csv").read_text("utf-8") == (
-        prisma.prisma_template_csv())
+        prisma.prisma_template_csv()
+    )
     text = _text(site / "prisma.html")
     for row in msc_exos_pof.load("prisma_flow").itertuples(index=False):
         assert f"{row.node} {row.count}" in text
@@ -184,8 +211,17 @@ def test_links_to_repository_files_reach_the_published_copies(site: Path) -> Non
 
 @pytest.mark.parametrize(
     "value",
-    ["plain", "a*b*c", "snake_case_name", "[not a link](x)", "<b>not html</b>", "a & b",
-     "back\\slash", "`tick`", "C++ #1 | 2"],
+    [
+        "plain",
+        "a*b*c",
+        "snake_case_name",
+        "[not a link](x)",
+        "<b>not html</b>",
+        "a & b",
+        "back\\slash",
+        "`tick`",
+        "C++ #1 | 2",
+    ],
 )
 def test_errata_text_renders_exactly_as_written(value: str) -> None:
     import markdown
@@ -258,11 +294,21 @@ def served(site: Path) -> Iterator[str]:
 def _chromium(browser: str, tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
     profile = tmp_path / "profile"
     command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",
-        f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-        "--virtual-time-budget=10000", *arguments,
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--user-data-dir={profile}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        "--virtual-time-budget=10000",
+        *arguments,
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
@@ -286,8 +332,7 @@ def _assert_not_blank(image: object, what: str, min_colours: int) -> None:
     off_background = pixels - max(colours)[0] if colours else pixels
     assert len(colours) >= min_colours, f"{what}: only {len(colours)} colours"
     assert off_background / pixels > 0.02, (
-        f"{what}: {off_background / pixels:.1%} of pixels differ from the background "
-        f"{background}"
+        f"{what}: {off_background / pixels:.1%} of pixels differ from the background {background}"
     )
 
 

@@ -24,18 +24,22 @@ def test_every_erratum_of_the_shipped_package_surfaces_once_as_known(package_cop
     assert report.exit_code == 0
 
 
-@pytest.mark.parametrize("erratum, check", [
-    ("studies/yang-m-2020/year", "years.label"),
-    ("studies/sun-b-2019/first_author", "studies.first_author_label"),
-    ("studies/li-q-2024/species", "studies.species"),
-    ("studies/bao-z-2024/msc_source", "studies.msc_source"),
-    ("stated_counts/studies_per_design.clinical/value", "counts.per_design"),
-    ("stated_counts/studies_per_source.PMSC/value", "counts.per_source"),
-    ("msc_sources/PMSC/stated_study_count", "counts.source_table"),
-    ("references/54/duplicate_of", None),
-])
+@pytest.mark.parametrize(
+    "erratum, check",
+    [
+        ("studies/yang-m-2020/year", "years.label"),
+        ("studies/sun-b-2019/first_author", "studies.first_author_label"),
+        ("studies/li-q-2024/species", "studies.species"),
+        ("studies/bao-z-2024/msc_source", "studies.msc_source"),
+        ("stated_counts/studies_per_design.clinical/value", "counts.per_design"),
+        ("stated_counts/studies_per_source.PMSC/value", "counts.per_source"),
+        ("msc_sources/PMSC/stated_study_count", "counts.source_table"),
+        ("references/54/duplicate_of", None),
+    ],
+)
 def test_removing_an_erratum_makes_its_difference_an_error(
-        package_copy: Path, erratum: str, check: str | None) -> None:
+    package_copy: Path, erratum: str, check: str | None
+) -> None:
     drop_rows(package_copy, "errata", "erratum_id", erratum)
     report = validate(package_copy, select=FAMILIES, summary=False)
     resource, record, field_name = erratum.split("/")
@@ -48,9 +52,11 @@ def test_removing_an_erratum_makes_its_difference_an_error(
 
 
 def test_an_erratum_whose_values_no_longer_match_is_stale_and_the_difference_unexplained(
-        package_copy: Path) -> None:
-    set_cell(package_copy, "errata", "erratum_id", "studies/yang-m-2020/year", "published_value",
-             "2017")
+    package_copy: Path,
+) -> None:
+    set_cell(
+        package_copy, "errata", "erratum_id", "studies/yang-m-2020/year", "published_value", "2017"
+    )
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert fired(report.fired()) == {"years.label", "errata.unexplained", "errata.stale"}
     assert "'2018' -> '2020'" in report.by_check("errata.stale")[0].message
@@ -66,7 +72,8 @@ def test_a_narrative_erratum_is_stale_once_the_curated_value_changes(package_cop
 
 
 def test_an_erratum_naming_a_missing_record_is_a_target_error_not_a_stale_one(
-        package_copy: Path) -> None:
+    package_copy: Path,
+) -> None:
     def retarget(rows: list[dict[str, str]]) -> None:
         row = next(r for r in rows if r["erratum_id"] == "studies/yang-m-2020/year")
         row.update(record="nobody-2020", erratum_id="studies/nobody-2020/year")
@@ -87,7 +94,8 @@ def test_checks_page_in_docs_is_not_stale() -> None:
     assert CHECKS_PAGE.is_file(), "run: msc-exos-pof checks --format markdown -o docs/checks.md"
     assert CHECKS_PAGE.read_text(encoding="utf-8") == checks_markdown(), (
         "docs/checks.md is stale: regenerate it with "
-        "msc-exos-pof checks --format markdown --output docs/checks.md")
+        "msc-exos-pof checks --format markdown --output docs/checks.md"
+    )
 
 
 def test_checks_page_is_written_atomically_and_printed(tmp_path: Path) -> None:

@@ -32,7 +32,11 @@ export_module = importlib.import_module("msc_exos_pof.exports")
 FORMATS = export_module.FORMATS
 DATABASES = ("sqlite", "duckdb")
 SUFFIX = {
-    "sqlite": ".sqlite", "duckdb": ".duckdb", "parquet": "_parquet", "xlsx": ".xlsx", "csv": "_csv"
+    "sqlite": ".sqlite",
+    "duckdb": ".duckdb",
+    "parquet": "_parquet",
+    "xlsx": ".xlsx",
+    "csv": "_csv",
 }
 
 #: The join every format must reproduce: studies per curated MSC source, beside the stated count.
@@ -49,8 +53,7 @@ def expected_source_counts() -> dict[str, tuple[int, int]]:
     sources = msc_exos_pof.load("msc_sources")
     return {
         str(source): (int(curated.get(source, 0)), int(stated))
-        for source, stated in zip(sources["msc_source"], sources["stated_study_count"],
-                                  strict=True)
+        for source, stated in zip(sources["msc_source"], sources["stated_study_count"], strict=True)
     }
 
 
@@ -79,20 +82,29 @@ def counts_parquet(out: Path) -> dict[str, tuple[int, int]]:
         .group_by("msc_source")
         .aggregate([("study_id", "count")])
     )
-    curated = dict(zip(per_source["msc_source"].to_pylist(),
-                       per_source["study_id_count"].to_pylist(), strict=True))
+    curated = dict(
+        zip(
+            per_source["msc_source"].to_pylist(),
+            per_source["study_id_count"].to_pylist(),
+            strict=True,
+        )
+    )
     return {
         source: (curated.get(source, 0), stated)
-        for source, stated in zip(sources["msc_source"].to_pylist(),
-                                  sources["stated_study_count"].to_pylist(), strict=True)
+        for source, stated in zip(
+            sources["msc_source"].to_pylist(),
+            sources["stated_study_count"].to_pylist(),
+            strict=True,
+        )
     }
 
 
 def sheet_rows(workbook: openpyxl.Workbook, name: str) -> list[dict[str, object]]:
     header, *rows = workbook[name].iter_rows(values_only=True)
     # A read-only sheet leaves trailing empty cells out of a row.
-    return [dict(zip(header, row + (None,) * (len(header) - len(row)), strict=True))
-            for row in rows]
+    return [
+        dict(zip(header, row + (None,) * (len(header) - len(row)), strict=True)) for row in rows
+    ]
 
 
 def counts_xlsx(out: Path) -> dict[str, tuple[int, int]]:
@@ -110,8 +122,7 @@ def counts_csv(out: Path) -> dict[str, tuple[int, int]]:
     sources = msc_exos_pof.load("msc_sources", str(out))
     return {
         source: (int(curated.get(source, 0)), int(stated))
-        for source, stated in zip(sources["msc_source"], sources["stated_study_count"],
-                                  strict=True)
+        for source, stated in zip(sources["msc_source"], sources["stated_study_count"], strict=True)
     }
 
 
@@ -127,7 +138,8 @@ COUNTERS: dict[str, Callable[[Path], dict[str, tuple[int, int]]]] = {
 def digest(folder: Path) -> dict[str, str]:
     return {
         str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
-        for f in sorted(folder.rglob("*")) if f.is_file()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
     }
 
 
@@ -174,8 +186,11 @@ def test_database_tables_hold_every_row_of_every_resource(
     for name in msc_exos_pof.resource_names():
         (rows,) = fetch(connection, f'SELECT COUNT(*) FROM "{name}"')[0]
         assert rows == len(msc_exos_pof.load(name)), name
-    duplicates = fetch(connection, 'SELECT "reference_number", "duplicate_of" FROM "references" '
-                                   'WHERE "duplicate_of" IS NOT NULL ORDER BY 1')
+    duplicates = fetch(
+        connection,
+        'SELECT "reference_number", "duplicate_of" FROM "references" '
+        'WHERE "duplicate_of" IS NOT NULL ORDER BY 1',
+    )
     assert duplicates == [(54, 29), (74, 45)]  # the self-referencing foreign key survives
     if to == "duckdb":  # readable by older DuckDB releases than the one that wrote it
         (tags,) = fetch(connection, "SELECT tags FROM duckdb_databases() WHERE NOT internal")[0]
@@ -199,14 +214,17 @@ def test_database_keys_follow_the_descriptor(exported: dict[str, Path], to: str)
             for fk in schema.get("foreignKeys", [])
         )
         if to == "sqlite":
-            info = fetch(connection, f"PRAGMA table_info(\"{name}\")")
+            info = fetch(connection, f'PRAGMA table_info("{name}")')
             primary = [row[1] for row in sorted(info, key=lambda r: r[5]) if row[5]]
-            links = fetch(connection, f"PRAGMA foreign_key_list(\"{name}\")")
+            links = fetch(connection, f'PRAGMA foreign_key_list("{name}")')
             found = sorted(([row[3]], row[2]) for row in links)
         else:
-            constraints = fetch(connection, "SELECT constraint_type, constraint_column_names, "
-                                            "referenced_table FROM duckdb_constraints() "
-                                            f"WHERE table_name = '{name}'")
+            constraints = fetch(
+                connection,
+                "SELECT constraint_type, constraint_column_names, "
+                "referenced_table FROM duckdb_constraints() "
+                f"WHERE table_name = '{name}'",
+            )
             primary = next(c[1] for c in constraints if c[0] == "PRIMARY KEY")
             found = sorted((c[1], c[2]) for c in constraints if c[0] == "FOREIGN KEY")
         assert primary == key, name
@@ -222,20 +240,14 @@ def test_sqlite_foreign_key_check_is_empty(exported: dict[str, Path]) -> None:
 
 VIOLATIONS = {
     "a mechanism of a study that does not exist": (
-        'INSERT INTO "study_mechanisms" VALUES (\'ghost-x-2020\', \'apoptosis\', NULL, \'x\')'
+        "INSERT INTO \"study_mechanisms\" VALUES ('ghost-x-2020', 'apoptosis', NULL, 'x')"
     ),
     "a duplicate of a reference that does not exist": (
         'UPDATE "references" SET "duplicate_of" = 9999 WHERE "reference_number" = 1'
     ),
-    "a required value left empty": (
-        'INSERT INTO "animal_models" VALUES (NULL, \'rat\', NULL)'
-    ),
-    "a value outside its enum": (
-        'INSERT INTO "animal_models" VALUES (\'Dogs\', \'dog\', NULL)'
-    ),
-    "a repeated primary key": (
-        'INSERT INTO "animal_models" SELECT * FROM "animal_models" LIMIT 1'
-    ),
+    "a required value left empty": ("INSERT INTO \"animal_models\" VALUES (NULL, 'rat', NULL)"),
+    "a value outside its enum": ("INSERT INTO \"animal_models\" VALUES ('Dogs', 'dog', NULL)"),
+    "a repeated primary key": ('INSERT INTO "animal_models" SELECT * FROM "animal_models" LIMIT 1'),
 }
 
 
@@ -257,12 +269,16 @@ def test_database_views_are_readable_and_agree_with_the_tables(
     exported: dict[str, Path], to: str
 ) -> None:
     connection, _ = open_database(to, exported[to])
-    counts = fetch(connection, 'SELECT "msc_source", "curated_study_count", '
-                               '"stated_study_count" FROM "source_counts"')
+    counts = fetch(
+        connection,
+        'SELECT "msc_source", "curated_study_count", "stated_study_count" FROM "source_counts"',
+    )
     assert {row[0]: (row[1], row[2]) for row in counts if row[0]} == expected_source_counts()
     assert [row[1:] for row in counts if row[0] is None] == [(1, None)]  # bao-z-2024, no source
-    overview = fetch(connection, 'SELECT "study_id", "msc_source", "msc_tissue", '
-                                 '"reference_title" FROM "studies_overview"')
+    overview = fetch(
+        connection,
+        'SELECT "study_id", "msc_source", "msc_tissue", "reference_title" FROM "studies_overview"',
+    )
     assert len(overview) == len(msc_exos_pof.load("studies"))
     by_study = {row[0]: row[1:] for row in overview}
     assert by_study["bao-z-2024"][:2] == (None, None)
@@ -279,8 +295,12 @@ def test_database_views_are_readable_and_agree_with_the_tables(
 def test_connect_returns_duckdb_with_every_table_and_view() -> None:
     connection = msc_exos_pof.connect()
     tables = {row[0] for row in connection.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
-    views = {row[0] for row in connection.sql(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    views = {
+        row[0]
+        for row in connection.sql(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+    }
     assert tables == set(msc_exos_pof.resource_names()) | {"package_info"}
     assert views == {view.name for view in export_module.VIEWS}
     rows = connection.sql("select * from source_counts").fetchall()
@@ -307,8 +327,10 @@ def test_a_cell_that_breaks_its_type_is_refused_not_dropped(
         rows[2]["year"] = "20x9"
 
     edit_rows(package_copy, "studies", bad_year)
-    with pytest.raises(export_module.ExportDataError,
-                       match=r"'studies' row 3, field 'year': '20x9' is not a valid integer"):
+    with pytest.raises(
+        export_module.ExportDataError,
+        match=r"'studies' row 3, field 'year': '20x9' is not a valid integer",
+    ):
         msc_exos_pof.export(to, tmp_path / f"out{SUFFIX[to]}", package_copy)
 
 
@@ -332,7 +354,13 @@ def test_parquet_keeps_the_table_schema_types_and_descriptions(exported: dict[st
     studies = pq.read_table(exported["parquet"] / "studies.parquet").to_pandas()
     assert str(studies["year"].dtype) == "Int64"
     assert list(studies["msc_source"].cat.categories) == [
-        "BMSC", "hUCMSC", "ADSC", "PMSC", "AFSC", "MenSC"]
+        "BMSC",
+        "hUCMSC",
+        "ADSC",
+        "PMSC",
+        "AFSC",
+        "MenSC",
+    ]
 
 
 def test_xlsx_has_an_about_sheet_and_one_sheet_per_resource(exported: dict[str, Path]) -> None:
@@ -353,42 +381,79 @@ def test_csv_copy_is_the_package_byte_for_byte(exported: dict[str, Path]) -> Non
     assert digest(exported["csv"]) == digest(msc_exos_pof.package_dir())
 
 
-def test_a_package_with_other_tables_and_types_exports_from_its_descriptor(
-    tmp_path: Path
-) -> None:
+def test_a_package_with_other_tables_and_types_exports_from_its_descriptor(tmp_path: Path) -> None:
     # Nothing is hard-coded: another package's tables, dates, numbers and keys come through,
     # and the views that need the review's tables are left out.
     folder = tmp_path / "other"
     (folder / "data").mkdir(parents=True)
     (folder / "data" / "visits.csv").write_text(
-        "visit,day,score,done\n1,2024-01-02,0.5,true\n2,2024-02-03,,false\n", encoding="utf-8")
+        "visit,day,score,done\n1,2024-01-02,0.5,true\n2,2024-02-03,,false\n", encoding="utf-8"
+    )
     (folder / "data" / "notes.csv").write_text(
-        "note,visit,text\n1,1,first\n2,,orphan-free\n", encoding="utf-8")
-    (folder / "datapackage.json").write_text(json.dumps({"name": "other", "resources": [
-        {"name": "notes", "path": "data/notes.csv", "schema": {
-            "fields": [{"name": "note", "type": "integer"}, {"name": "visit", "type": "integer"},
-                       {"name": "text", "type": "string"}],
-            "primaryKey": "note",
-            "foreignKeys": [{"fields": "visit",
-                             "reference": {"resource": "visits", "fields": "visit"}}]}},
-        {"name": "visits", "path": "data/visits.csv", "schema": {
-            "fields": [{"name": "visit", "type": "integer"}, {"name": "day", "type": "date"},
-                       {"name": "score", "type": "number"}, {"name": "done", "type": "boolean"}],
-            "primaryKey": ["visit"]}},
-    ]}), encoding="utf-8")
+        "note,visit,text\n1,1,first\n2,,orphan-free\n", encoding="utf-8"
+    )
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "other",
+                "resources": [
+                    {
+                        "name": "notes",
+                        "path": "data/notes.csv",
+                        "schema": {
+                            "fields": [
+                                {"name": "note", "type": "integer"},
+                                {"name": "visit", "type": "integer"},
+                                {"name": "text", "type": "string"},
+                            ],
+                            "primaryKey": "note",
+                            "foreignKeys": [
+                                {
+                                    "fields": "visit",
+                                    "reference": {"resource": "visits", "fields": "visit"},
+                                }
+                            ],
+                        },
+                    },
+                    {
+                        "name": "visits",
+                        "path": "data/visits.csv",
+                        "schema": {
+                            "fields": [
+                                {"name": "visit", "type": "integer"},
+                                {"name": "day", "type": "date"},
+                                {"name": "score", "type": "number"},
+                                {"name": "done", "type": "boolean"},
+                            ],
+                            "primaryKey": ["visit"],
+                        },
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     outs = {to: msc_exos_pof.export(to, tmp_path / f"out{SUFFIX[to]}", folder) for to in FORMATS}
 
     connection = msc_exos_pof.connect(folder)
     assert connection.sql("SELECT day, score, done FROM visits ORDER BY visit").fetchall() == [
-        (datetime.date(2024, 1, 2), 0.5, True), (datetime.date(2024, 2, 3), None, False)]
+        (datetime.date(2024, 1, 2), 0.5, True),
+        (datetime.date(2024, 2, 3), None, False),
+    ]
     assert connection.sql("SELECT COUNT(*) FROM duckdb_views() WHERE NOT internal").fetchall() == [
-        (0,)]
+        (0,)
+    ]
     with sqlite3.connect(outs["sqlite"]) as sqlite:
         assert sqlite.execute("SELECT day, done FROM visits WHERE visit = 1").fetchone() == (
-            "2024-01-02", 1)
+            "2024-01-02",
+            1,
+        )
     schema = pq.read_schema(outs["parquet"] / "visits.parquet")
     assert [schema.field(n).type for n in ("day", "score", "done")] == [
-        pa.date32(), pa.float64(), pa.bool_()]
+        pa.date32(),
+        pa.float64(),
+        pa.bool_(),
+    ]
     sheet = openpyxl.load_workbook(outs["xlsx"])["visits"]
     assert sheet["B2"].value == datetime.datetime(2024, 1, 2)
     assert digest(outs["csv"]) == digest(folder)
@@ -426,8 +491,10 @@ def test_an_export_interrupted_halfway_leaves_nothing(
         return real(*args)
 
     for module in list(sys.modules.values()):  # every writer that imported it
-        if getattr(module, "__name__", "").startswith("msc_exos_pof.exports") and getattr(
-                module, "arrow_table", None) is real:
+        if (
+            getattr(module, "__name__", "").startswith("msc_exos_pof.exports")
+            and getattr(module, "arrow_table", None) is real
+        ):
             monkeypatch.setattr(module, "arrow_table", fail_on_the_fifth_table)
     with pytest.raises(KeyboardInterrupt):
         msc_exos_pof.export(to, tmp_path / f"out{SUFFIX[to]}")
@@ -506,8 +573,9 @@ def test_a_missing_extra_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, to: str
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
-    with pytest.raises(export_module.MissingDependencyError,
-                       match=r"pip install 'msc-exos-pof\[export\]'"):
+    with pytest.raises(
+        export_module.MissingDependencyError, match=r"pip install 'msc-exos-pof\[export\]'"
+    ):
         msc_exos_pof.export(to, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
     if module == "duckdb":

@@ -115,8 +115,9 @@ def test_write_figures_writes_well_formed_svg_and_valid_png(tmp_path: Path) -> N
 
 def test_svg_text_is_text_and_shows_the_counts() -> None:
     svg = render_figure("studies_per_source", "svg").decode("utf-8")
-    text = " ".join(element.text or "" for element in ET.fromstring(svg).iter()
-                    if element.tag.endswith("text"))
+    text = " ".join(
+        element.text or "" for element in ET.fromstring(svg).iter() if element.tag.endswith("text")
+    )
     assert NO_SOURCE in text and "PMSC (perinatal)" in text
 
 

@@ -16,8 +16,17 @@ from msc_exos_pof.cli import main
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
 
-RESOURCES = ("search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
-             "studies", "study_mechanisms", "stated_counts", "errata")
+RESOURCES = (
+    "search_strategies",
+    "prisma_flow",
+    "msc_sources",
+    "animal_models",
+    "references",
+    "studies",
+    "study_mechanisms",
+    "stated_counts",
+    "errata",
+)
 
 
 @cache
@@ -58,14 +67,15 @@ def _apply(data: bytes, edits: list[tuple[str, int, bytes]]) -> bytes:
         elif kind == "insert":
             out[offset:offset] = payload
         elif kind == "delete" and out:
-            del out[offset:offset + 1]
+            del out[offset : offset + 1]
     return bytes(out)
 
 
 def _validate_json(folder: Path) -> tuple[int, dict]:
     """Run the CLI like a user; ``--debug`` turns an unexpected exception into a test failure."""
-    result = CliRunner().invoke(main, ["validate", str(folder), "--format", "json", "--debug"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["validate", str(folder), "--format", "json", "--debug"], catch_exceptions=False
+    )
     assert "Traceback" not in result.output
     return result.exit_code, json.loads(result.stdout)
 
@@ -83,8 +93,7 @@ FUZZ = max(8, settings().max_examples * 2 // 5)
 #: field names and types (with the defaults the specs give a missing key). An edit elsewhere
 #: may only loosen the schema (a misspelt "constraints" or "primaryKey" key drops a rule the
 #: data still satisfies) or touch free text, and then the package stays valid.
-RESOURCE_DEFAULTS = {"name": None, "path": None, "encoding": "utf-8", "bytes": None,
-                     "hash": None}
+RESOURCE_DEFAULTS = {"name": None, "path": None, "encoding": "utf-8", "bytes": None, "hash": None}
 FIELD_DEFAULTS = {"name": None, "type": "string"}
 
 
@@ -95,8 +104,12 @@ def _semantics(descriptor: dict) -> list:
     out = []
     for resource in descriptor.get("resources", []):
         schema = resource.get("schema") or {}
-        out.append((project(resource, RESOURCE_DEFAULTS),
-                    [project(item, FIELD_DEFAULTS) for item in schema.get("fields", [])]))
+        out.append(
+            (
+                project(resource, RESOURCE_DEFAULTS),
+                [project(item, FIELD_DEFAULTS) for item in schema.get("fields", [])],
+            )
+        )
     return out
 
 
@@ -136,8 +149,7 @@ def test_a_corrupted_and_rehashed_csv_never_crashes_the_gate(case) -> None:
 
 @settings(max_examples=FUZZ)
 @given(corruptions(len(_snapshot()["datapackage.json"])))
-def test_a_corrupted_descriptor_exits_1_or_2_with_a_finding_or_is_still_a_valid_one(
-        edits) -> None:
+def test_a_corrupted_descriptor_exits_1_or_2_with_a_finding_or_is_still_a_valid_one(edits) -> None:
     data = _snapshot()["datapackage.json"]
     corrupted = _apply(data, edits)
     with tempfile.TemporaryDirectory() as holder:
@@ -150,14 +162,12 @@ def test_a_corrupted_descriptor_exits_1_or_2_with_a_finding_or_is_still_a_valid_
         parsed = None
     if parsed is None:
         assert code == 2
-        assert {f["check"] for f in report["findings"]} & {"descriptor.json",
-                                                           "descriptor.encoding"}
+        assert {f["check"] for f in report["findings"]} & {"descriptor.json", "descriptor.encoding"}
     elif code == 0:
         # Still JSON: only free text or a looser schema may keep the package valid.
         assert _semantics(parsed) == _semantics(json.loads(data))
     else:
         assert code in (1, 2) and report["findings"]
-
 
 
 def _ragged(line: str) -> str:
@@ -168,12 +178,20 @@ def _unclosed(line: str) -> str:
     return '"' + line
 
 
-@pytest.mark.parametrize(("name", "line", "break_line"), [
-    ("search_strategies", 1, _ragged), ("msc_sources", 1, _ragged), ("studies", 1, _ragged),
-    ("errata", -2, _unclosed), ("errata", 3, _unclosed), ("msc_sources", 3, _unclosed),
-])
+@pytest.mark.parametrize(
+    ("name", "line", "break_line"),
+    [
+        ("search_strategies", 1, _ragged),
+        ("msc_sources", 1, _ragged),
+        ("studies", 1, _ragged),
+        ("errata", -2, _unclosed),
+        ("errata", 3, _unclosed),
+        ("msc_sources", 3, _unclosed),
+    ],
+)
 def test_a_structurally_broken_csv_is_reported_by_table_parse_alone(
-        tmp_path: Path, name: str, line: int, break_line) -> None:
+    tmp_path: Path, name: str, line: int, break_line
+) -> None:
     """A ragged first row (pandas would take the extra cells as an index) or an unclosed quote
     (pandas would swallow the rest of the file) must not feed a shifted frame to later layers."""
     folder = _copy(tmp_path)

@@ -31,6 +31,7 @@ def _change_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]
         descriptor = _descriptor(folder)
         change(descriptor)
         _save(folder, descriptor)
+
     return apply
 
 
@@ -47,6 +48,7 @@ def _write_csv(name: str, data: bytes, update_hash: bool = True) -> Callable[[Pa
         (folder / "data" / f"{name}.csv").write_bytes(data)
         if update_hash:
             rehash(folder)
+
     return apply
 
 
@@ -64,6 +66,7 @@ def _drop_column(name: str, column: str, also_schema: bool = False) -> Callable[
             schema = _resource(descriptor, name)["schema"]
             schema["fields"] = [f for f in schema["fields"] if f["name"] != column]
             _save(folder, descriptor)
+
     return apply
 
 
@@ -71,8 +74,10 @@ def _rename_column(name: str, old: str, new: str) -> Callable[[Path], None]:
     def apply(folder: Path) -> None:
         rows = read_rows(folder, name)
         header = [new if c == old else c for c in rows[0]]
-        write_rows(folder, name, [{new if k == old else k: v for k, v in r.items()} for r in rows],
-                   header)
+        write_rows(
+            folder, name, [{new if k == old else k: v for k, v in r.items()} for r in rows], header
+        )
+
     return apply
 
 
@@ -84,70 +89,144 @@ def _tamper(folder: Path) -> None:
 
 
 BREAKAGES: dict[str, tuple[Callable[[Path], None], str, int]] = {
-    "missing descriptor": (lambda f: (f / "datapackage.json").unlink(),
-                           "descriptor.missing", 2),
-    "descriptor not JSON": (lambda f: (f / "datapackage.json").write_text("{not json"),
-                            "descriptor.json", 2),
-    "descriptor without resources": (lambda f: (f / "datapackage.json").write_text("[]"),
-                                     "descriptor.json", 2),
+    "missing descriptor": (lambda f: (f / "datapackage.json").unlink(), "descriptor.missing", 2),
+    "descriptor not JSON": (
+        lambda f: (f / "datapackage.json").write_text("{not json"),
+        "descriptor.json",
+        2,
+    ),
+    "descriptor without resources": (
+        lambda f: (f / "datapackage.json").write_text("[]"),
+        "descriptor.json",
+        2,
+    ),
     "descriptor not UTF-8": (
         lambda f: (f / "datapackage.json").write_bytes(
-            (f / "datapackage.json").read_bytes().replace(b"curated data", b"curat\xe9 data", 1)),
-        "descriptor.encoding", 2),
+            (f / "datapackage.json").read_bytes().replace(b"curated data", b"curat\xe9 data", 1)
+        ),
+        "descriptor.encoding",
+        2,
+    ),
     "path traversal": (_set_path("studies", "../x.csv"), "descriptor.unsafe_path", 2),
     "absolute path": (_set_path("studies", "/etc/passwd"), "descriptor.unsafe_path", 2),
-    "URL path": (_set_path("studies", "https://example.org/studies.csv"),
-                 "descriptor.unsafe_path", 2),
+    "URL path": (
+        _set_path("studies", "https://example.org/studies.csv"),
+        "descriptor.unsafe_path",
+        2,
+    ),
     "primary key names no field": (
-        _change_descriptor(lambda d: _resource(d, "errata")["schema"].__setitem__(
-            "primaryKey", ["no_such_field"])), "descriptor.metadata", 1),
+        _change_descriptor(
+            lambda d: _resource(d, "errata")["schema"].__setitem__("primaryKey", ["no_such_field"])
+        ),
+        "descriptor.metadata",
+        1,
+    ),
     "unknown field type": (
-        _change_descriptor(lambda d: _resource(d, "errata")["schema"]["fields"][0].__setitem__(
-            "type", "strng")), "descriptor.metadata", 1),
-    "version not semver": (_change_descriptor(lambda d: d.__setitem__("version", "1.0")),
-                           "descriptor.model", 1),
-    "no licenses": (_change_descriptor(lambda d: d.__setitem__("licenses", [])),
-                    "descriptor.model", 1),
-    "source without DOI": (_change_descriptor(lambda d: d.__setitem__(
-        "sources", [{"title": "somewhere", "path": "https://example.org"}])),
-        "descriptor.model", 1),
-    "core field removed": (_drop_column("animal_models", "note", also_schema=True),
-                           "descriptor.resources", 1),
-    "core field retyped": (_change_descriptor(
-        lambda d: _resource(d, "animal_models")["schema"]["fields"][2].__setitem__(
-            "type", "any")), "descriptor.resources", 1),
-    "declared bytes wrong": (_change_descriptor(lambda d: _resource(d, "studies").__setitem__(
-        "bytes", 1)), "integrity.bytes", 1),
-    "declared hash wrong": (_change_descriptor(lambda d: _resource(d, "studies").__setitem__(
-        "hash", "sha256:" + "0" * 64)), "integrity.hash", 1),
+        _change_descriptor(
+            lambda d: _resource(d, "errata")["schema"]["fields"][0].__setitem__("type", "strng")
+        ),
+        "descriptor.metadata",
+        1,
+    ),
+    "version not semver": (
+        _change_descriptor(lambda d: d.__setitem__("version", "1.0")),
+        "descriptor.model",
+        1,
+    ),
+    "no licenses": (
+        _change_descriptor(lambda d: d.__setitem__("licenses", [])),
+        "descriptor.model",
+        1,
+    ),
+    "source without DOI": (
+        _change_descriptor(
+            lambda d: d.__setitem__(
+                "sources", [{"title": "somewhere", "path": "https://example.org"}]
+            )
+        ),
+        "descriptor.model",
+        1,
+    ),
+    "core field removed": (
+        _drop_column("animal_models", "note", also_schema=True),
+        "descriptor.resources",
+        1,
+    ),
+    "core field retyped": (
+        _change_descriptor(
+            lambda d: _resource(d, "animal_models")["schema"]["fields"][2].__setitem__(
+                "type", "any"
+            )
+        ),
+        "descriptor.resources",
+        1,
+    ),
+    "declared bytes wrong": (
+        _change_descriptor(lambda d: _resource(d, "studies").__setitem__("bytes", 1)),
+        "integrity.bytes",
+        1,
+    ),
+    "declared hash wrong": (
+        _change_descriptor(
+            lambda d: _resource(d, "studies").__setitem__("hash", "sha256:" + "0" * 64)
+        ),
+        "integrity.hash",
+        1,
+    ),
     "tampered bytes": (_tamper, "integrity.hash", 1),
-    "no hash declared": (_change_descriptor(lambda d: [_resource(d, "studies").pop(k)
-                                                        for k in ("hash", "bytes")]),
-                         "integrity.unhashed", 0),
+    "no hash declared": (
+        _change_descriptor(lambda d: [_resource(d, "studies").pop(k) for k in ("hash", "bytes")]),
+        "integrity.unhashed",
+        0,
+    ),
     "missing file": (lambda f: (f / "data" / "errata.csv").unlink(), "table.missing_file", 1),
-    "CSV not UTF-8": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Caf\xe9,rat,\n"),
-                      "table.encoding", 1),
-    "unclosed quote": (_write_csv("animal_models", _csv_bytes("animal_models")
-                                  + b'"Unclosed,rat,\nPig,rat,\n'), "table.parse", 1),
-    "ragged row": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Pig,rat,x,y\n"),
-                   "table.parse", 1),
-    "short row": (_write_csv("animal_models", _csv_bytes("animal_models") + b"Pig\n"),
-                  "table.parse", 1),
-    "blank line": (_write_csv("animal_models", _csv_bytes("animal_models").replace(
-        b"\n", b"\n\n", 2)), "table.parse", 1),
+    "CSV not UTF-8": (
+        _write_csv("animal_models", _csv_bytes("animal_models") + b"Caf\xe9,rat,\n"),
+        "table.encoding",
+        1,
+    ),
+    "unclosed quote": (
+        _write_csv("animal_models", _csv_bytes("animal_models") + b'"Unclosed,rat,\nPig,rat,\n'),
+        "table.parse",
+        1,
+    ),
+    "ragged row": (
+        _write_csv("animal_models", _csv_bytes("animal_models") + b"Pig,rat,x,y\n"),
+        "table.parse",
+        1,
+    ),
+    "short row": (
+        _write_csv("animal_models", _csv_bytes("animal_models") + b"Pig\n"),
+        "table.parse",
+        1,
+    ),
+    "blank line": (
+        _write_csv("animal_models", _csv_bytes("animal_models").replace(b"\n", b"\n\n", 2)),
+        "table.parse",
+        1,
+    ),
     "empty file": (_write_csv("animal_models", b""), "table.parse", 1),
     "removed column": (_drop_column("studies", "curation_note"), "table.header", 1),
     "renamed column": (_rename_column("studies", "curation_note", "notes"), "table.header", 1),
-    "extra column": (lambda f: write_rows(f, "animal_models", [
-        {**r, "extra": "x"} for r in read_rows(f, "animal_models")]), "table.header", 1),
-    "header-only CSV": (_write_csv("animal_models", b"animal_model_published,species,note\n"),
-                        "table.empty", 1),
+    "extra column": (
+        lambda f: write_rows(
+            f, "animal_models", [{**r, "extra": "x"} for r in read_rows(f, "animal_models")]
+        ),
+        "table.header",
+        1,
+    ),
+    "header-only CSV": (
+        _write_csv("animal_models", b"animal_model_published,species,note\n"),
+        "table.empty",
+        1,
+    ),
 }
 
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
-def test_each_breakage_fires_its_check_and_sets_the_exit_code(package_copy: Path,
-                                                              breakage: str) -> None:
+def test_each_breakage_fires_its_check_and_sets_the_exit_code(
+    package_copy: Path, breakage: str
+) -> None:
     change, check_id, exit_code = BREAKAGES[breakage]
     change(package_copy)
     report = msc_exos_pof.validate(package_copy)
@@ -194,8 +273,7 @@ def test_renamed_column_message_suggests_the_rename(package_copy: Path) -> None:
     assert any("'notes' in its place" in m for m in messages)
 
 
-def test_url_resource_is_never_fetched(package_copy: Path, monkeypatch: pytest.MonkeyPatch
-                                       ) -> None:
+def test_url_resource_is_never_fetched(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the gate tried to open a network connection")
 
@@ -205,16 +283,20 @@ def test_url_resource_is_never_fetched(package_copy: Path, monkeypatch: pytest.M
     assert msc_exos_pof.validate(package_copy).fired() == {"descriptor.unsafe_path"}
 
 
-def test_custom_profile_url_is_not_fetched(package_copy: Path, monkeypatch: pytest.MonkeyPatch
-                                           ) -> None:
+def test_custom_profile_url_is_not_fetched(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the gate tried to open a network connection")
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setenv("MSC_EXOS_POF_NO_CACHE", "1")
-    _change_descriptor(lambda d: _resource(d, "studies").__setitem__(
-        "profile", "https://example.invalid/profile.json"))(package_copy)
+    _change_descriptor(
+        lambda d: _resource(d, "studies").__setitem__(
+            "profile", "https://example.invalid/profile.json"
+        )
+    )(package_copy)
     findings = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
     assert [f.severity for f in findings] == ["warning"]
 
@@ -227,8 +309,9 @@ def test_validation_never_writes_to_the_package(package_copy: Path) -> None:
     assert before == after
 
 
-def test_metadata_verdict_cache_is_outside_the_package(package_copy: Path, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metadata_verdict_cache_is_outside_the_package(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("MSC_EXOS_POF_NO_CACHE", raising=False)
     _change_descriptor(lambda d: d.__setitem__("version", 5))(package_copy)
@@ -266,22 +349,31 @@ def _field(schema: dict, name: str) -> dict:
 
 
 LOOSENINGS = {
-    "a required rule dropped": ("studies", lambda s: _field(s, "study_id")["constraints"].pop(
-        "required")),
-    "a pattern changed": ("studies", lambda s: _field(s, "study_id")["constraints"].update(
-        pattern=".*")),
-    "an enum value dropped": ("studies", lambda s: _field(s, "design")["constraints"][
-        "enum"].pop()),
-    "the constraints key misspelt": ("references", lambda s: _field(s, "year").update(
-        constrains=_field(s, "year").pop("constraints"))),
+    "a required rule dropped": (
+        "studies",
+        lambda s: _field(s, "study_id")["constraints"].pop("required"),
+    ),
+    "a pattern changed": (
+        "studies",
+        lambda s: _field(s, "study_id")["constraints"].update(pattern=".*"),
+    ),
+    "an enum value dropped": (
+        "studies",
+        lambda s: _field(s, "design")["constraints"]["enum"].pop(),
+    ),
+    "the constraints key misspelt": (
+        "references",
+        lambda s: _field(s, "year").update(constrains=_field(s, "year").pop("constraints")),
+    ),
     "the primary key changed": ("studies", lambda s: s.update(primaryKey="title")),
     "a foreign key dropped": ("studies", lambda s: s["foreignKeys"].pop(0)),
 }
 
 
 @pytest.mark.parametrize("how", LOOSENINGS)
-def test_a_copy_that_loosens_a_core_rule_fails_descriptor_resources(package_copy: Path,
-                                                                    how: str) -> None:
+def test_a_copy_that_loosens_a_core_rule_fails_descriptor_resources(
+    package_copy: Path, how: str
+) -> None:
     resource, change = LOOSENINGS[how]
     _edit_schema(package_copy, resource, change)
     report = msc_exos_pof.validate(package_copy)
@@ -290,13 +382,17 @@ def test_a_copy_that_loosens_a_core_rule_fails_descriptor_resources(package_copy
 
 
 def test_a_copy_may_extend_a_core_vocabulary(package_copy: Path) -> None:
-    _edit_schema(package_copy, "studies",
-                 lambda s: _field(s, "msc_source")["constraints"]["enum"].append("EnMSC"))
+    _edit_schema(
+        package_copy,
+        "studies",
+        lambda s: _field(s, "msc_source")["constraints"]["enum"].append("EnMSC"),
+    )
     assert not msc_exos_pof.validate(package_copy).by_check("descriptor.resources")
 
 
-def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.MonkeyPatch,
-                                                         tmp_path: Path) -> None:
+def test_tables_read_in_many_chunks_give_the_same_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Large files are memory-mapped and arrive as one Arrow chunk per block; every check must
     see the same data, broken or not, however the file was read."""
     import random
@@ -311,8 +407,9 @@ def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.Mon
     # Every breakage of the data at once (not of the descriptor or the file: those stop the
     # reading before any chunk matters), where it still applies.
     for _name, item in sorted(MUTATIONS.items()):
-        if any(c.split(".")[0] in {"descriptor", "table", "integrity", "release"}
-               for c in item.catches):
+        if any(
+            c.split(".")[0] in {"descriptor", "table", "integrity", "release"} for c in item.catches
+        ):
             continue
         try:
             item(tmp_path / "broken", rnd)
@@ -321,8 +418,10 @@ def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.Mon
 
     def findings(path: Path | None) -> list[tuple]:
         report = msc_exos_pof.validate(path)
-        return sorted((f.check, f.resource or "", f.row or 0, f.field or "", f.message)
-                      for f in report.findings)
+        return sorted(
+            (f.check, f.resource or "", f.row or 0, f.field or "", f.message)
+            for f in report.findings
+        )
 
     packages = [None, tmp_path / "clean", tmp_path / "broken"]
     whole = [findings(path) for path in packages]
@@ -336,7 +435,8 @@ def test_tables_read_in_many_chunks_give_the_same_report(monkeypatch: pytest.Mon
 
 
 def test_broken_files_are_reported_the_same_when_memory_mapped(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """The byte-level error paths (encoding, unclosed quote, blank and ragged rows) give the same
     findings whether a file was read into memory or memory-mapped."""
     from msc_exos_pof.io import table as package_io
@@ -355,8 +455,10 @@ def test_broken_files_are_reported_the_same_when_memory_mapped(
 
     def findings() -> list[tuple]:
         report = msc_exos_pof.validate(package)
-        return sorted((f.check, f.resource or "", f.row or 0, f.field or "", f.message)
-                      for f in report.findings)
+        return sorted(
+            (f.check, f.resource or "", f.row or 0, f.field or "", f.message)
+            for f in report.findings
+        )
 
     read = findings()
     assert {"table.encoding", "table.parse"} <= {check for check, *_ in read}

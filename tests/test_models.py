@@ -51,9 +51,15 @@ def test_records_to_frame_to_records_is_identity(name: str) -> None:
     assert frame_to_records(frame, model_for(name)) == items
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("design", "in vivo"), ("year", 1800), ("study_id", "Not An Id"), ("title", None),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("design", "in vivo"),
+        ("year", 1800),
+        ("study_id", "Not An Id"),
+        ("title", None),
+    ],
+)
 def test_row_model_rejects_what_the_table_schema_forbids(field: str, value: object) -> None:
     row = msc_exos_pof.records("studies")[0].model_dump()
     row[field] = value
@@ -65,11 +71,18 @@ def test_shipped_metadata_fits_the_package_model() -> None:
     PackageMetadata.model_validate(read_descriptor())
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("version", "1.0"), ("version", "v1.0.0"), ("name", "Not A Name"), ("licenses", []),
-    ("licenses", [{"title": "no name or path"}]),
-    ("sources", [{"title": "no DOI", "path": "https://example.org"}]), ("resources", []),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("version", "1.0"),
+        ("version", "v1.0.0"),
+        ("name", "Not A Name"),
+        ("licenses", []),
+        ("licenses", [{"title": "no name or path"}]),
+        ("sources", [{"title": "no DOI", "path": "https://example.org"}]),
+        ("resources", []),
+    ],
+)
 def test_package_model_rejects_bad_metadata(key: str, value: object) -> None:
     descriptor = json.loads(json.dumps(read_descriptor()))
     descriptor[key] = value

@@ -97,4 +97,5 @@ def test_committed_prisma_diagram_is_up_to_date() -> None:
 
     current = (ROOT / "docs" / "prisma-flow.svg").read_text(encoding="utf-8")
     assert current == prisma_svg(), (
-        "docs/prisma-flow.svg is stale: run `msc-exos-pof prisma --svg docs/prisma-flow.svg`")
+        "docs/prisma-flow.svg is stale: run `msc-exos-pof prisma --svg docs/prisma-flow.svg`"
+    )

@@ -174,17 +174,49 @@ def template_rows(text: str) -> dict[str, dict[str, str]]:
 
 def test_the_template_has_the_columns_and_rows_of_the_prisma2020_package() -> None:
     rows = template_rows(prisma_template_csv())
-    assert TEMPLATE_COLUMNS == ("data", "node", "box", "description", "boxtext", "tooltips",
-                                "url", "n")
+    assert TEMPLATE_COLUMNS == (
+        "data",
+        "node",
+        "box",
+        "description",
+        "boxtext",
+        "tooltips",
+        "url",
+        "n",
+    )
     expected = {
-        "previous_studies", "previous_reports", "database_results", "database_specific_results",
-        "register_results", "register_specific_results", "website_results",
-        "organisation_results", "citations_results", "duplicates", "excluded_automatic",
-        "excluded_other", "records_screened", "records_excluded", "dbr_sought_reports",
-        "dbr_notretrieved_reports", "other_sought_reports", "other_notretrieved_reports",
-        "dbr_assessed", "dbr_excluded", "other_assessed", "other_excluded", "new_studies",
-        "new_reports", "total_studies", "total_reports", "identification", "screening",
-        "included", "prevstud", "newstud", "othstud",
+        "previous_studies",
+        "previous_reports",
+        "database_results",
+        "database_specific_results",
+        "register_results",
+        "register_specific_results",
+        "website_results",
+        "organisation_results",
+        "citations_results",
+        "duplicates",
+        "excluded_automatic",
+        "excluded_other",
+        "records_screened",
+        "records_excluded",
+        "dbr_sought_reports",
+        "dbr_notretrieved_reports",
+        "other_sought_reports",
+        "other_notretrieved_reports",
+        "dbr_assessed",
+        "dbr_excluded",
+        "other_assessed",
+        "other_excluded",
+        "new_studies",
+        "new_reports",
+        "total_studies",
+        "total_reports",
+        "identification",
+        "screening",
+        "included",
+        "prevstud",
+        "newstud",
+        "othstud",
     }
     assert set(rows) == expected
 
@@ -197,8 +229,16 @@ def test_the_template_counts_equal_the_data_and_unknown_counts_are_na() -> None:
         if node in counts:
             assert rows[data]["n"] == counts[node], data
             filled.add(data)
-    assert {"database_results", "citations_results", "duplicates", "records_screened",
-            "records_excluded", "dbr_assessed", "dbr_excluded", "new_studies"} <= filled
+    assert {
+        "database_results",
+        "citations_results",
+        "duplicates",
+        "records_screened",
+        "records_excluded",
+        "dbr_assessed",
+        "dbr_excluded",
+        "new_studies",
+    } <= filled
     databases = read_rows(shipped_package_dir(), "search_strategies")
     assert rows["database_specific_results"]["n"] == "; ".join(
         f"{row['database']}, {row['records']}" for row in databases

@@ -20,11 +20,15 @@ from msc_exos_pof.testing import mutation_ids as catalogue_ids
 #: Check ids no mutation of a synthetic package can fire, each with the reason.
 EXEMPT = {
     "release.changelog": "fires only for the repository's own package (tests of the release "
-                         "helper cover it)",
+    "helper cover it)",
 }
 #: PackageError ids: the package cannot be read at all (exit code 2).
-UNREADABLE = {"descriptor.missing", "descriptor.json", "descriptor.encoding",
-              "descriptor.unsafe_path"}
+UNREADABLE = {
+    "descriptor.missing",
+    "descriptor.json",
+    "descriptor.encoding",
+    "descriptor.unsafe_path",
+}
 
 # One mutation test per catalogue entry runs few examples; `--hypothesis-profile=thorough`
 # scales them with the profile (500 -> 20 per mutation).
@@ -49,7 +53,8 @@ def _expected_exit(ids: tuple[str, ...]) -> int:
 
 @given(consistent_packages())
 def test_every_consistent_package_passes_the_gate_with_one_known_erratum_per_errata_row(
-        package) -> None:
+    package,
+) -> None:
     _, report, holder = _validate(package)
     with holder:
         errors = [f for f in report.findings if f.severity == "error"]
@@ -72,30 +77,43 @@ def _assert_caught(mutation: Mutation, package, seed: int) -> None:
     missing = [id for id in expected if id not in fired]
     assert not missing, (
         f"mutation {mutation.name!r} ({mutation.doc}) was not caught by {missing}; "
-        f"findings: {[(f.check, f.message) for f in report.findings][:8]}")
+        f"findings: {[(f.check, f.message) for f in report.findings][:8]}"
+    )
     assert report.exit_code == _expected_exit(expected)
     allowed = set(expected) | set(mutation.also)
-    stray = sorted({f.check for f in report.findings
-                    if f.severity == "error" and not _matches(f.check, allowed)})
+    stray = sorted(
+        {
+            f.check
+            for f in report.findings
+            if f.severity == "error" and not _matches(f.check, allowed)
+        }
+    )
     assert not stray, (
         f"mutation {mutation.name!r} also fired {stray}: "
-        f"{[(f.check, f.message) for f in report.findings if f.check in stray][:5]}")
+        f"{[(f.check, f.message) for f in report.findings if f.check in stray][:5]}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 @settings(max_examples=PER_MUTATION)
-@given(package=consistent_packages(min_studies=2, max_studies=12, min_errata=1),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    package=consistent_packages(min_studies=2, max_studies=12, min_errata=1),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_each_mutation_of_a_consistent_package_is_caught_by_its_check(
-        name: str, package, seed: int) -> None:
+    name: str, package, seed: int
+) -> None:
     _assert_caught(MUTATIONS[name], package, seed)
 
 
-@given(mutation=st.sampled_from(sorted(MUTATIONS)),
-       package=consistent_packages(min_studies=1, max_studies=40, max_errata=6),
-       seed=st.integers(0, 2**32 - 1))
-def test_any_mutation_of_any_consistent_package_is_caught(mutation: str, package,
-                                                          seed: int) -> None:
+@given(
+    mutation=st.sampled_from(sorted(MUTATIONS)),
+    package=consistent_packages(min_studies=1, max_studies=40, max_errata=6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_mutation_of_any_consistent_package_is_caught(
+    mutation: str, package, seed: int
+) -> None:
     _assert_caught(MUTATIONS[mutation], package, seed)
 
 
@@ -142,8 +160,10 @@ def test_exemptions_name_registered_checks_only() -> None:
     layers = {check.layer for check in checks}
     for id in EXEMPT:
         if get_layer(id) not in layers:
-            pytest.skip(f"the {get_layer(id)} layer registers no check yet (its helper's module "
-                        "is still a placeholder)")
+            pytest.skip(
+                f"the {get_layer(id)} layer registers no check yet (its helper's module "
+                "is still a placeholder)"
+            )
         assert id in registered, f"exemption {id!r} names no registered check: remove it"
 
 
@@ -189,10 +209,12 @@ def test_synth_is_deterministic_for_a_seed_and_streams_in_chunks(tmp_path: Path)
     synth(tmp_path / "b", 250, seed=3, chunk=64)
     synth(tmp_path / "c", 250, seed=4, chunk=64)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
-    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
-               for f in files)
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
     assert (tmp_path / "a" / "data" / "studies.csv").read_bytes() != (
-        tmp_path / "c" / "data" / "studies.csv").read_bytes()
+        tmp_path / "c" / "data" / "studies.csv"
+    ).read_bytes()
     report = msc_exos_pof.validate(tmp_path / "a", summary=False)
     assert [f for f in report.findings if f.severity == "error"] == []
 

@@ -18,12 +18,12 @@ from conftest import read_rows, write_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
-from msc_exos_pof.release.hashes import stale_hashes
 from msc_exos_pof.gate.checks.release import changelog_problem, changelog_releases
 from msc_exos_pof.io.atomic import write_json_atomic
 from msc_exos_pof.io.descriptor import read_descriptor
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.citation import REVIEW, cite
+from msc_exos_pof.release.hashes import stale_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -40,6 +40,7 @@ def latest_release() -> tuple[str, str | None]:
 
 # --- one version -------------------------------------------------------------------------------
 
+
 def test_the_version_is_the_descriptors_version_everywhere() -> None:
     version = descriptor_version()
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), "the data version must be X.Y.Z"
@@ -47,14 +48,16 @@ def test_the_version_is_the_descriptors_version_everywhere() -> None:
     installed = importlib.metadata.version("msc-exos-pof")
     assert installed == version, (
         f"the installed distribution says {installed} but datapackage.json says {version}: "
-        "reinstall (`pip install -e .`) after bumping the version")
+        "reinstall (`pip install -e .`) after bumping the version"
+    )
 
 
 def test_the_changelogs_latest_release_is_the_descriptors_version() -> None:
     version, date = latest_release()
     assert version == descriptor_version()
     assert date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), (
-        f"release [{version}] needs an ISO date: '## [{version}] - YYYY-MM-DD'")
+        f"release [{version}] needs an ISO date: '## [{version}] - YYYY-MM-DD'"
+    )
 
 
 def test_the_changelog_keeps_an_unreleased_section_above_the_releases() -> None:
@@ -85,15 +88,18 @@ def test_the_first_releases_errata_counts_match_the_errata_table() -> None:
 
 # --- release.changelog -------------------------------------------------------------------------
 
-def repository_like(tmp_path: Path, version: str | None = None, changelog: str | None = None
-                    ) -> Path:
+
+def repository_like(
+    tmp_path: Path, version: str | None = None, changelog: str | None = None
+) -> Path:
     """A tmp folder laid out like the repository: CHANGELOG.md, pyproject.toml, datapackage/."""
     root = tmp_path / "repo"
     shutil.copytree(shipped_package_dir(), root / "datapackage")
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     (root / "CHANGELOG.md").write_text(
         changelog if changelog is not None else CHANGELOG.read_text(encoding="utf-8"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     if version is not None:
         descriptor = read_descriptor(root / "datapackage")
         descriptor["version"] = version
@@ -103,7 +109,8 @@ def repository_like(tmp_path: Path, version: str | None = None, changelog: str |
 
 def changelog_findings(folder: Path) -> list:
     return msc_exos_pof.validate(folder, select=["release"], summary=False).by_check(
-        "release.changelog")
+        "release.changelog"
+    )
 
 
 def test_the_repositorys_own_package_has_its_changelog_entry() -> None:
@@ -120,7 +127,8 @@ def test_a_bumped_version_without_a_changelog_entry_is_warned_about(tmp_path) ->
 
 def test_a_version_older_than_the_latest_entry_is_warned_about(tmp_path) -> None:
     text = CHANGELOG.read_text(encoding="utf-8").replace(
-        "## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n- Later.\n")
+        "## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n- Later.\n"
+    )
     [finding] = changelog_findings(repository_like(tmp_path, changelog=text))
     assert "latest entry of CHANGELOG.md is [0.2.0]" in finding.message
 
@@ -143,6 +151,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 # --- rehash --------------------------------------------------------------------------------------
+
 
 def test_the_shipped_packages_bytes_and_hashes_are_up_to_date() -> None:
     stale = stale_hashes(ROOT / "datapackage")
@@ -193,6 +202,7 @@ def test_rehash_of_an_unreadable_package_exits_2(tmp_path) -> None:
 
 # --- citation ------------------------------------------------------------------------------------
 
+
 def test_citation_cff_names_this_version_and_the_review() -> None:
     cff = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
@@ -207,7 +217,10 @@ def test_citation_cff_names_this_version_and_the_review() -> None:
     assert review["doi"] == descriptor["review"]["doi"] == REVIEW["doi"]
     assert [(a["family-names"], a["given-names"]) for a in review["authors"]] == REVIEW["authors"]
     assert (review["journal"], str(review["volume"]), str(review["issue"])) == (
-        REVIEW["journal"], REVIEW["volume"], REVIEW["issue"])
+        REVIEW["journal"],
+        REVIEW["volume"],
+        REVIEW["issue"],
+    )
     assert (str(review["start"]), str(review["end"])) == REVIEW["pages"]
     assert "doi" not in cff, "the dataset has no DOI of its own; do not invent one"
 
@@ -224,8 +237,10 @@ def test_the_bibtex_citation_has_a_dataset_and_an_article_entry() -> None:
     bibtex = msc_exos_pof.cite("bibtex")
     entries = re.findall(r"^@(\w+)\{([^,]+),", bibtex, re.MULTILINE)
     version = msc_exos_pof.__version__
-    assert entries == [("misc", f"msc_exos_pof_{version.replace('.', '_')}"),
-                       ("article", "chen2026exosomes")]
+    assert entries == [
+        ("misc", f"msc_exos_pof_{version.replace('.', '_')}"),
+        ("article", "chen2026exosomes"),
+    ]
     assert f"version = {{{version}}}" in bibtex
     assert "pages = {124--138}" in bibtex
     assert bibtex.count("{") == bibtex.count("}")
@@ -244,23 +259,31 @@ def test_the_cite_command_prints_the_library_citation(style) -> None:
 
 
 def test_the_release_modules_import_no_heavy_library() -> None:
-    code = ("import sys, msc_exos_pof.release.diff, msc_exos_pof.release.citation, msc_exos_pof.cli.release, "
-            "msc_exos_pof.gate.checks.release; "
-            "print(json.dumps(sorted(m for m in ('pandas', 'pandera', 'frictionless') "
-            "if m in sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,
-                         text=True, check=True)
+    code = (
+        "import sys, msc_exos_pof.release.diff, msc_exos_pof.release.citation, "
+        "msc_exos_pof.cli.release, "
+        "msc_exos_pof.gate.checks.release; "
+        "print(json.dumps(sorted(m for m in ('pandas', 'pandera', 'frictionless') "
+        "if m in sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True
+    )
     assert json.loads(out.stdout) == []
 
 
 # --- the release guide ---------------------------------------------------------------------------
 
+
 def test_every_command_the_release_guide_names_exists() -> None:
     text = (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
     # Commands are what the guide shows as code: inline code spans and fenced shell blocks.
     code = re.findall(r"`([^`\n]+)`", text) + re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
-    named = {name for snippet in code
-             for name in re.findall(r"(?:^|\s)msc-exos-pof ([a-z][\w-]*)", snippet, re.MULTILINE)}
+    named = {
+        name
+        for snippet in code
+        for name in re.findall(r"(?:^|\s)msc-exos-pof ([a-z][\w-]*)", snippet, re.MULTILINE)
+    }
     assert {"rehash", "dictionary", "diff", "validate", "cite"} <= named
     unknown = named - set(main.commands)
     assert not unknown, f"docs/releasing.md names commands the CLI does not have: {unknown}"

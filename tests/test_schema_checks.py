@@ -17,12 +17,12 @@ from msc_exos_pof.schemas import derive, schema_for
 def _cell(resource: str, row: int, field: str, value: str) -> Callable[[Path], None]:
     def apply(folder: Path) -> None:
         edit_rows(folder, resource, lambda rows: rows[row - 1].__setitem__(field, value))
+
     return apply
 
 
 def _duplicate_row(resource: str, row: int) -> Callable[[Path], None]:
-    return lambda folder: edit_rows(folder, resource,
-                                    lambda rows: rows + [dict(rows[row - 1])])
+    return lambda folder: edit_rows(folder, resource, lambda rows: rows + [dict(rows[row - 1])])
 
 
 def _constrain(resource: str, field: str, **constraints: object) -> Callable[[Path], None]:
@@ -33,48 +33,111 @@ def _constrain(resource: str, field: str, **constraints: object) -> Callable[[Pa
         target = next(f for f in table["fields"] if f["name"] == field)
         target.setdefault("constraints", {}).update(constraints)
         file.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
     return apply
 
 
 # (breakage, check id, resource, 1-based row, field)
 BREAKAGES: dict[str, tuple[Callable[[Path], None], str, str, int, str]] = {
-    "integer cell is text": (_cell("studies", 3, "year", "20x0"),
-                             "schema.type", "studies", 3, "year"),
-    "boolean cell is neither": (_cell("stated_counts", 2, "derivable", "maybe"),
-                                "schema.type", "stated_counts", 2, "derivable"),
-    "required cell empty": (_cell("references", 4, "title", ""),
-                            "schema.required", "references", 4, "title"),
-    "unique value repeated": (_cell("search_strategies", 2, "table_row", "1"),
-                              "schema.unique", "search_strategies", 2, "table_row"),
-    "value outside the enum": (_cell("studies", 5, "design", "in vivo"),
-                               "schema.enum", "studies", 5, "design"),
-    "number below minimum": (_cell("references", 6, "year", "1800"),
-                             "schema.range", "references", 6, "year"),
-    "text off pattern": (_cell("studies", 2, "label_published", "Chen 2020"),
-                         "schema.pattern", "studies", 2, "label_published"),
-    "text too long": (_constrain("animal_models", "animal_model_published", maxLength=4),
-                      "schema.length", "animal_models", 3, "animal_model_published"),
-    "composite key repeated": (_duplicate_row("study_mechanisms", 2),
-                               "schema.primary_key", "study_mechanisms", 31, "study_id"),
-    "key cell empty": (_cell("study_mechanisms", 4, "mechanism", ""),
-                       "schema.primary_key", "study_mechanisms", 4, "study_id"),
-    "foreign key dangling": (_cell("studies", 7, "reference_number", "999"),
-                             "schema.foreign_key", "studies", 7, "reference_number"),
-    "self reference dangling": (_cell("references", 3, "duplicate_of", "999"),
-                                "schema.foreign_key", "references", 3, "duplicate_of"),
+    "integer cell is text": (
+        _cell("studies", 3, "year", "20x0"),
+        "schema.type",
+        "studies",
+        3,
+        "year",
+    ),
+    "boolean cell is neither": (
+        _cell("stated_counts", 2, "derivable", "maybe"),
+        "schema.type",
+        "stated_counts",
+        2,
+        "derivable",
+    ),
+    "required cell empty": (
+        _cell("references", 4, "title", ""),
+        "schema.required",
+        "references",
+        4,
+        "title",
+    ),
+    "unique value repeated": (
+        _cell("search_strategies", 2, "table_row", "1"),
+        "schema.unique",
+        "search_strategies",
+        2,
+        "table_row",
+    ),
+    "value outside the enum": (
+        _cell("studies", 5, "design", "in vivo"),
+        "schema.enum",
+        "studies",
+        5,
+        "design",
+    ),
+    "number below minimum": (
+        _cell("references", 6, "year", "1800"),
+        "schema.range",
+        "references",
+        6,
+        "year",
+    ),
+    "text off pattern": (
+        _cell("studies", 2, "label_published", "Chen 2020"),
+        "schema.pattern",
+        "studies",
+        2,
+        "label_published",
+    ),
+    "text too long": (
+        _constrain("animal_models", "animal_model_published", maxLength=4),
+        "schema.length",
+        "animal_models",
+        3,
+        "animal_model_published",
+    ),
+    "composite key repeated": (
+        _duplicate_row("study_mechanisms", 2),
+        "schema.primary_key",
+        "study_mechanisms",
+        31,
+        "study_id",
+    ),
+    "key cell empty": (
+        _cell("study_mechanisms", 4, "mechanism", ""),
+        "schema.primary_key",
+        "study_mechanisms",
+        4,
+        "study_id",
+    ),
+    "foreign key dangling": (
+        _cell("studies", 7, "reference_number", "999"),
+        "schema.foreign_key",
+        "studies",
+        7,
+        "reference_number",
+    ),
+    "self reference dangling": (
+        _cell("references", 3, "duplicate_of", "999"),
+        "schema.foreign_key",
+        "references",
+        3,
+        "duplicate_of",
+    ),
 }
 
 
 @pytest.mark.parametrize("breakage", list(BREAKAGES))
-def test_each_schema_breakage_fires_its_check_at_its_cell(package_copy: Path,
-                                                          breakage: str) -> None:
+def test_each_schema_breakage_fires_its_check_at_its_cell(
+    package_copy: Path, breakage: str
+) -> None:
     change, check_id, resource, row, field = BREAKAGES[breakage]
     change(package_copy)
     report = msc_exos_pof.validate(package_copy)
     assert report.exit_code == 1
     located = {(f.resource, f.row, f.field) for f in report.by_check(check_id)}
-    assert (resource, row, field) in located, [f.message for f in report.findings
-                                               if f.severity == "error"]
+    assert (resource, row, field) in located, [
+        f.message for f in report.findings if f.severity == "error"
+    ]
 
 
 def test_every_schema_check_id_has_a_breakage() -> None:
@@ -131,9 +194,20 @@ def test_schema_for_rejects_a_value_outside_the_enum() -> None:
     import pandera.errors
 
     frame = msc_exos_pof.load("studies")
-    text = derive(json.loads(json.dumps(
-        next(r for r in json.loads((msc_exos_pof.package_dir() / "datapackage.json").read_text())
-             ["resources"] if r["name"] == "studies")["schema"])), frame="text")
+    text = derive(
+        json.loads(
+            json.dumps(
+                next(
+                    r
+                    for r in json.loads(
+                        (msc_exos_pof.package_dir() / "datapackage.json").read_text()
+                    )["resources"]
+                    if r["name"] == "studies"
+                )["schema"]
+            )
+        ),
+        frame="text",
+    )
     bad = frame.astype({"design": "string"})
     bad.loc[0, "design"] = "in vivo"
     bad = bad.astype({c: "string" for c in bad.columns if str(bad[c].dtype) == "category"})
@@ -142,6 +216,7 @@ def test_schema_for_rejects_a_value_outside_the_enum() -> None:
 
 
 # --- the gate's Arrow engine flags exactly the cells pandera's derived schema flags ----------
+
 
 def _pandera_cells(name: str, fields: list[dict], raw, typed) -> set[tuple[str, int, str]]:
     """(check id, row, field) of every failure of pandera's schema derived from the Table
@@ -165,19 +240,53 @@ def _gate_cells(name: str, fields: list[dict], raw, typed) -> set[tuple[str, int
     found = field_failures(name, fields, raw, typed)
     lost = {(f.row, f.field) for f in found if f.check == "schema.type"}
     # pandera sees an unreadable cell as missing: the gate reports it once, as schema.type.
-    return ({(f.check, f.row, f.field) for f in found if f.check != "schema.type"}
-            | {("schema.required", row, field) for row, field in lost
-               if any(f.get("name") == field and (f.get("constraints") or {}).get("required")
-                      for f in fields)})
+    return {(f.check, f.row, f.field) for f in found if f.check != "schema.type"} | {
+        ("schema.required", row, field)
+        for row, field in lost
+        if any(
+            f.get("name") == field and (f.get("constraints") or {}).get("required") for f in fields
+        )
+    }
 
 
-_STRANGE = ["", " ", "in vivo", "BMSC", "rat", "1800", "2101", "20x0", "-1", "0", "1.5",
-            "true", "maybe", "Chen 2020", "M.Yang et al. 2018", "x" * 300, "yang-m-2020",
-            "ä", "Li", "li", "A'b -c", "references/54/duplicate_of"]
+_STRANGE = [
+    "",
+    " ",
+    "in vivo",
+    "BMSC",
+    "rat",
+    "1800",
+    "2101",
+    "20x0",
+    "-1",
+    "0",
+    "1.5",
+    "true",
+    "maybe",
+    "Chen 2020",
+    "M.Yang et al. 2018",
+    "x" * 300,
+    "yang-m-2020",
+    "ä",
+    "Li",
+    "li",
+    "A'b -c",
+    "references/54/duplicate_of",
+]
 
 
-@pytest.mark.parametrize("resource", ["studies", "references", "stated_counts", "errata",
-                                      "msc_sources", "animal_models", "search_strategies"])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "studies",
+        "references",
+        "stated_counts",
+        "errata",
+        "msc_sources",
+        "animal_models",
+        "search_strategies",
+    ],
+)
 def test_gate_and_pandera_flag_the_same_cells(resource: str) -> None:
     """Principle 1: pandera's schema derived from the Table Schema is the oracle the gate's
     vectorised engine must agree with, cell for cell, on randomly corrupted tables."""
@@ -193,12 +302,21 @@ def test_gate_and_pandera_flag_the_same_cells(resource: str) -> None:
     fields = schema["fields"]
     clean = read_raw_table(item)
     names = [f["name"] for f in fields]
-    edits = st.lists(st.tuples(st.integers(0, len(clean) - 1), st.sampled_from(names),
-                               st.sampled_from(_STRANGE) | st.text(max_size=8)),
-                     min_size=1, max_size=4)
+    edits = st.lists(
+        st.tuples(
+            st.integers(0, len(clean) - 1),
+            st.sampled_from(names),
+            st.sampled_from(_STRANGE) | st.text(max_size=8),
+        ),
+        min_size=1,
+        max_size=4,
+    )
 
-    @settings(max_examples=int(os.environ.get("AGREE_EXAMPLES", "60")), deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=int(os.environ.get("AGREE_EXAMPLES", "60")),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(edits)
     def agree(changes: list[tuple[int, str, str]]) -> None:
         raw = clean.copy()
@@ -206,7 +324,8 @@ def test_gate_and_pandera_flag_the_same_cells(resource: str) -> None:
             raw.loc[row, field] = value
         typed = typed_frame(raw, schema)
         assert _gate_cells(resource, fields, raw, typed) == _pandera_cells(
-            resource, fields, raw, typed)
+            resource, fields, raw, typed
+        )
 
     agree()
 

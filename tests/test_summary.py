@@ -13,7 +13,13 @@ from msc_exos_pof.cli import main
 def test_summary_counts_studies_per_source_in_vocabulary_order_beside_the_stated_counts() -> None:
     summary = msc_exos_pof.validate().summary
     assert summary["studies_per_source"] == {
-        "BMSC": 5, "hUCMSC": 3, "ADSC": 4, "PMSC": 2, "AFSC": 1, "MenSC": 1, "(none)": 1
+        "BMSC": 5,
+        "hUCMSC": 3,
+        "ADSC": 4,
+        "PMSC": 2,
+        "AFSC": 1,
+        "MenSC": 1,
+        "(none)": 1,
     }
     assert summary["stated_studies_per_source"]["PMSC"] == 3
     assert summary["studies_per_design"] == {"in_vivo": 15, "in_vitro": 2, "clinical": 0}

@@ -107,8 +107,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     def generate(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in GENERATORS:
-            raise PluginError(f"{src_uri}: unknown marker 'generated: {name}'; "
-                              f"known: {', '.join(sorted(GENERATORS))}")
+            raise PluginError(
+                f"{src_uri}: unknown marker 'generated: {name}'; "
+                f"known: {', '.join(sorted(GENERATORS))}"
+            )
         text = _call(GENERATORS[name], f"the '{name}' section of {src_uri}")
         # Generated text is written relative to docs/ (or to the repository for README parts).
         return _rewrite_links(text, "" if name == "quickstart" else "docs", src_uri)
@@ -170,16 +172,18 @@ def _citation() -> str:
     from msc_exos_pof.docgen.errata import escape_markdown
 
     paragraphs = msc_exos_pof.cite("text").strip().split("\n\n")
-    return "\n".join([
-        "\n\n".join(escape_markdown(paragraph) for paragraph in paragraphs),
-        "",
-        "As BibTeX (`msc-exos-pof cite --format bibtex`):",
-        "",
-        "```bibtex",
-        msc_exos_pof.cite("bibtex").strip(),
-        "```",
-        "",
-    ])
+    return "\n".join(
+        [
+            "\n\n".join(escape_markdown(paragraph) for paragraph in paragraphs),
+            "",
+            "As BibTeX (`msc-exos-pof cite --format bibtex`):",
+            "",
+            "```bibtex",
+            msc_exos_pof.cite("bibtex").strip(),
+            "```",
+            "",
+        ]
+    )
 
 
 def _errata() -> str:
@@ -230,8 +234,7 @@ def _prisma() -> str:
         else:
             source = f"“{_cell(row.evidence)}”"
         lines.append(
-            f"| {_cell(row.node)} | {row.count} | {_cell(row.label)} | {row.basis} | "
-            f"{source} |"
+            f"| {_cell(row.node)} | {row.count} | {_cell(row.label)} | {row.basis} | {source} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -252,8 +255,11 @@ def _figures() -> str:
         else:
             lines += [f"`{stem}.svg` ([download]({src_uri})).", ""]
     others = sorted(
-        name for name in dir(figures)
-        if name.endswith("_table") and not name.startswith("_") and name not in shown
+        name
+        for name in dir(figures)
+        if name.endswith("_table")
+        and not name.startswith("_")
+        and name not in shown
         and callable(getattr(figures, name))
     )
     for name in others:
@@ -292,7 +298,8 @@ def _signature(qualified: str, obj: Any) -> str:
         return qualified
     parameters = [
         parameter.replace(annotation=_Annotation(parameter.annotation))
-        if isinstance(parameter.annotation, str) else parameter
+        if isinstance(parameter.annotation, str)
+        else parameter
         for parameter in signature.parameters.values()
     ]
     returns = signature.return_annotation
@@ -310,7 +317,8 @@ def _signature(qualified: str, obj: Any) -> str:
         if previous_kind is kinds.POSITIONAL_ONLY and parameter.kind is not kinds.POSITIONAL_ONLY:
             lines.append("    /,")
         if parameter.kind is kinds.KEYWORD_ONLY and previous_kind not in (
-            kinds.KEYWORD_ONLY, kinds.VAR_POSITIONAL
+            kinds.KEYWORD_ONLY,
+            kinds.VAR_POSITIONAL,
         ):
             lines.append("    *,")
         lines.append(f"    {parameter},")
@@ -342,8 +350,16 @@ def _docstring(obj: Any) -> str:
 
 def _entry(heading: str, qualified: str, obj: Any) -> list[str]:
     doc = _docstring(obj)
-    return [f"### `{heading}`", "", "```python", _signature(qualified, obj), "```", "",
-            doc or "*(no docstring)*", ""]
+    return [
+        f"### `{heading}`",
+        "",
+        "```python",
+        _signature(qualified, obj),
+        "```",
+        "",
+        doc or "*(no docstring)*",
+        "",
+    ]
 
 
 def _members(cls: type) -> Iterable[tuple[str, Any]]:
@@ -362,19 +378,24 @@ def _class_entry(qualified: str, cls: type) -> list[str]:
         if isinstance(member, property):
             returns = inspect.signature(member.fget).return_annotation
             kind = f"property → `{returns}`" if returns is not inspect.Signature.empty else ""
-            lines += [f"- `{name}` ({kind or 'property'})" + (
-                f": {_docstring(member.fget)}" if inspect.getdoc(member.fget) else "")]
+            lines += [
+                f"- `{name}` ({kind or 'property'})"
+                + (f": {_docstring(member.fget)}" if inspect.getdoc(member.fget) else "")
+            ]
         else:
             signature = _signature(name, member).replace("(self, ", "(").replace("(self)", "()")
-            lines += [f"- `{signature}`" + (
-                f": {_docstring(member)}" if inspect.getdoc(member) else "")]
+            lines += [
+                f"- `{signature}`" + (f": {_docstring(member)}" if inspect.getdoc(member) else "")
+            ]
     return lines + [""]
 
 
 def _module_functions(module: Any) -> list[str]:
     names = getattr(module, "__all__", None) or [
-        name for name, value in vars(module).items()
-        if not name.startswith("_") and inspect.isfunction(value)
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and inspect.isfunction(value)
         and value.__module__ == module.__name__
     ]
     lines: list[str] = []
@@ -399,9 +420,13 @@ def _api() -> str:
     lines = ["## `msc_exos_pof`", "", _docstring(msc_exos_pof).split("\n\n")[0], ""]
     for name in names:
         if name == "__version__":
-            lines += ["### `__version__`", "",
-                      "The package's version, read from the shipped descriptor's `version` "
-                      f"(this site: `{msc_exos_pof.__version__}`).", ""]
+            lines += [
+                "### `__version__`",
+                "",
+                "The package's version, read from the shipped descriptor's `version` "
+                f"(this site: `{msc_exos_pof.__version__}`).",
+                "",
+            ]
             continue
         value = getattr(msc_exos_pof, name)
         if inspect.isclass(value):
@@ -434,14 +459,23 @@ def _cli() -> str:
                 if sub is None or sub.hidden:
                     continue
                 sub_context = click.Context(sub, info_name=name, parent=context)
-                lines += [f"{'#' * depth} `{sub_context.command_path}`", "",
-                          _cell(sub.get_short_help_str(limit=300)), ""]
+                lines += [
+                    f"{'#' * depth} `{sub_context.command_path}`",
+                    "",
+                    _cell(sub.get_short_help_str(limit=300)),
+                    "",
+                ]
                 lines += describe(sub, sub_context, depth + 1)
         return lines
 
     # A fixed width so that the page does not depend on the terminal that built it.
-    root = click.Context(main, info_name="msc-exos-pof", terminal_width=100,
-                         max_content_width=100, **main.context_settings)
+    root = click.Context(
+        main,
+        info_name="msc-exos-pof",
+        terminal_width=100,
+        max_content_width=100,
+        **main.context_settings,
+    )
     return "\n".join(describe(main, root, 2))
 
 

@@ -50,7 +50,6 @@ class TableError(Exception):
         self.structure = structure
 
 
-
 class ExportError(Exception):
     """An export could not be written; ``message`` says why and what to do."""
 

@@ -137,8 +137,9 @@ def studies_per_source_table(path: str | os.PathLike[str] | None = None) -> pd.D
 
     studies = _curated_sources(path)
     sources = load_frame("msc_sources", path)
-    stated = dict(zip(sources["msc_source"].astype(str), sources["stated_study_count"],
-                      strict=True))
+    stated = dict(
+        zip(sources["msc_source"].astype(str), sources["stated_study_count"], strict=True)
+    )
     counts = studies["source"].value_counts()
     order = _source_order(path, counts.index)
     origins = _origins(path)
@@ -261,10 +262,17 @@ def _draw_studies_per_source(path: str | os.PathLike[str] | None) -> Figure:
     # The count sits inside the bar's end, so it never collides with the stated-count circle.
     for y, count, colour in zip(positions, table["studies"], colours, strict=True):
         inside = count > 0
-        axes.annotate(str(count), (count, y), xytext=(-11 if inside else 4, 0),
-                      textcoords="offset points", ha="right" if inside else "left",
-                      va="center", fontsize=9, zorder=4,
-                      color=_text_colour(colour) if inside else "black")
+        axes.annotate(
+            str(count),
+            (count, y),
+            xytext=(-11 if inside else 4, 0),
+            textcoords="offset points",
+            ha="right" if inside else "left",
+            va="center",
+            fontsize=9,
+            zorder=4,
+            color=_text_colour(colour) if inside else "black",
+        )
     stated = table["stated_studies"]
     shown = stated.notna()
     axes.scatter(
@@ -276,8 +284,10 @@ def _draw_studies_per_source(path: str | os.PathLike[str] | None) -> Figure:
         linewidths=1.3,
         zorder=3,
     )
-    axes.set_yticks(positions, [_source_label(s, o) for s, o in zip(table["msc_source"],
-                                                                   table["origin"], strict=True)])
+    axes.set_yticks(
+        positions,
+        [_source_label(s, o) for s, o in zip(table["msc_source"], table["origin"], strict=True)],
+    )
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     top = max(int(table["studies"].max()), int(stated.max()) if shown.any() else 0)
     axes.set_xlim(0, top + 1.5)
@@ -289,8 +299,18 @@ def _draw_studies_per_source(path: str | os.PathLike[str] | None) -> Figure:
         Patch(color=ORIGIN_COLOURS.get(origin, ORIGIN_COLOURS[NO_ORIGIN]), label=origin)
         for origin in dict.fromkeys(table["origin"])
     ]
-    handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="none",
-                          markeredgecolor="black", markersize=8, label="count the review states"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markerfacecolor="none",
+            markeredgecolor="black",
+            markersize=8,
+            label="count the review states",
+        )
+    )
     axes.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
     return figure
 
@@ -311,13 +331,26 @@ def _draw_evidence_map(path: str | os.PathLike[str] | None) -> Figure:
             count = int(values[row, column])
             if count:
                 colour = "white" if count > top / 2 else "black"
-                axes.text(column + 0.5, row + 0.5, str(count), ha="center", va="center",
-                          color=colour, fontsize=9)
-    axes.set_xticks([x + 0.5 for x in range(len(table.columns))],
-                    [name.replace("_", " ") for name in table.columns],
-                    rotation=45, ha="right", rotation_mode="anchor")
-    axes.set_yticks([y + 0.5 for y in range(len(table))],
-                    [_source_label(s, origins.get(s, NO_ORIGIN)) for s in table.index])
+                axes.text(
+                    column + 0.5,
+                    row + 0.5,
+                    str(count),
+                    ha="center",
+                    va="center",
+                    color=colour,
+                    fontsize=9,
+                )
+    axes.set_xticks(
+        [x + 0.5 for x in range(len(table.columns))],
+        [name.replace("_", " ") for name in table.columns],
+        rotation=45,
+        ha="right",
+        rotation_mode="anchor",
+    )
+    axes.set_yticks(
+        [y + 0.5 for y in range(len(table))],
+        [_source_label(s, origins.get(s, NO_ORIGIN)) for s in table.index],
+    )
     axes.tick_params(length=0)
     axes.set_xlabel("Mechanism")
     axes.set_ylabel("MSC source (curated)")
@@ -336,13 +369,26 @@ def _draw_studies_per_year(path: str | os.PathLike[str] | None) -> Figure:
         counts = table[origin].tolist()
         if not any(counts):
             continue
-        axes.bar(table["year"], counts, bottom=bottom, width=0.7, label=origin,
-                 color=ORIGIN_COLOURS.get(origin, ORIGIN_COLOURS[NO_ORIGIN]), zorder=2)
+        axes.bar(
+            table["year"],
+            counts,
+            bottom=bottom,
+            width=0.7,
+            label=origin,
+            color=ORIGIN_COLOURS.get(origin, ORIGIN_COLOURS[NO_ORIGIN]),
+            zorder=2,
+        )
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     for year, total in zip(table["year"], table["studies"], strict=True):
         if total:
-            axes.annotate(str(total), (year, total), xytext=(0, 3), textcoords="offset points",
-                          ha="center", fontsize=9)
+            axes.annotate(
+                str(total),
+                (year, total),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=9,
+            )
     axes.set_xticks(table["year"].tolist(), [str(y) for y in table["year"]])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(0, (int(table["studies"].max()) if len(table) else 0) + 1)
@@ -373,8 +419,9 @@ def figure(name: str, path: str | os.PathLike[str] | None = None) -> Figure:
         return _DRAW[name](path)
 
 
-def render_figure(name: str, format: str = "svg", path: str | os.PathLike[str] | None = None
-                  ) -> bytes:
+def render_figure(
+    name: str, format: str = "svg", path: str | os.PathLike[str] | None = None
+) -> bytes:
     """Figure ``name`` of the package at ``path`` as SVG or PNG bytes (same data, same bytes)."""
     if format not in FORMATS:
         raise ValueError(f"unknown figure format {format!r}; choose from: {', '.join(FORMATS)}")

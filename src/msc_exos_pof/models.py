@@ -19,11 +19,17 @@ SEMVER = (
 DOI_URL = r"^https://doi\.org/10\.\d{4,9}/\S+$"
 
 #: Python type of each Table Schema field type (types not listed load as text).
-PYTHON_TYPES: dict[str, type] = {"integer": int, "year": int, "number": float, "boolean": bool,
-                                 "string": str}
+PYTHON_TYPES: dict[str, type] = {
+    "integer": int,
+    "year": int,
+    "number": float,
+    "boolean": bool,
+    "string": str,
+}
 
 
 # --- package metadata --------------------------------------------------------------------------
+
 
 class _Open(BaseModel):
     # Extensions may add properties anywhere; only the ones the gate relies on are checked.
@@ -84,6 +90,7 @@ class PackageMetadata(_Open):
 
 
 # --- row models --------------------------------------------------------------------------------
+
 
 def _annotation(field: dict[str, Any], required: bool) -> tuple[Any, Any]:
     constraints = field.get("constraints") or {}
@@ -146,8 +153,9 @@ def frame_to_records(frame: Any, model: type[BaseModel]) -> list[BaseModel]:
     return [model.model_validate(row) for row in rows]
 
 
-def records_to_frame(items: list[BaseModel], name: str,
-                     path: str | os.PathLike[str] | None = None) -> Any:
+def records_to_frame(
+    items: list[BaseModel], name: str, path: str | os.PathLike[str] | None = None
+) -> Any:
     """Model instances back to a frame typed exactly like ``msc_exos_pof.load(name)``."""
     import pandas as pd
 

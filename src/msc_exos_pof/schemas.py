@@ -69,9 +69,13 @@ def _derive(schema_text: str, frame: Frame, keys: bool) -> pa.DataFrameSchema:
     key = primary_key(table_schema)
     columns = {}
     for field in table_schema.get("fields", []):
-        view = _FieldView(field["name"], field.get("type", "string"),
-                          dict(field.get("constraints") or {}),
-                          field.get("description", ""), field.get("title", ""))
+        view = _FieldView(
+            field["name"],
+            field.get("type", "string"),
+            dict(field.get("constraints") or {}),
+            field.get("description", ""),
+            field.get("title", ""),
+        )
         column = FrictionlessFieldParser(view, key).to_pandera_column()
         column["dtype"] = frame_dtype(field, frame)
         column["coerce"] = False  # report wrong dtypes instead of silently converting
@@ -80,19 +84,22 @@ def _derive(schema_text: str, frame: Frame, keys: bool) -> pa.DataFrameSchema:
             column["unique"] = bool(view.constraints.get("unique"))
             column["nullable"] = not view.constraints.get("required", False)
         columns[field["name"]] = column
-    return deserialize_schema({
-        "columns": columns,
-        "index": None,
-        "checks": None,
-        "coerce": False,
-        "strict": True,
-        # as from_frictionless_schema: a composite key is unique as a whole
-        "unique": key if keys and len(key) > 1 else None,
-    })
+    return deserialize_schema(
+        {
+            "columns": columns,
+            "index": None,
+            "checks": None,
+            "coerce": False,
+            "strict": True,
+            # as from_frictionless_schema: a composite key is unique as a whole
+            "unique": key if keys and len(key) > 1 else None,
+        }
+    )
 
 
-def derive(table_schema: dict[str, Any], *, frame: Frame = "typed",
-           primary_keys: bool = True) -> pa.DataFrameSchema:
+def derive(
+    table_schema: dict[str, Any], *, frame: Frame = "typed", primary_keys: bool = True
+) -> pa.DataFrameSchema:
     """A pandera ``DataFrameSchema`` for one Table Schema.
 
     Built like ``pandera.io.pandas_io.from_frictionless_schema``, with its field parser (field
@@ -106,8 +113,9 @@ def derive(table_schema: dict[str, Any], *, frame: Frame = "typed",
     return _derive(json.dumps(table_schema, sort_keys=True), frame, primary_keys)
 
 
-def schema_for(resource_name: str, path: str | os.PathLike[str] | None = None
-               ) -> pa.DataFrameSchema:
+def schema_for(
+    resource_name: str, path: str | os.PathLike[str] | None = None
+) -> pa.DataFrameSchema:
     """The pandera schema of resource ``resource_name``; validates ``msc_exos_pof.load(name)``.
 
     >>> import msc_exos_pof
@@ -119,8 +127,9 @@ def schema_for(resource_name: str, path: str | os.PathLike[str] | None = None
     return derive(resource_file(resource_name, path).descriptor.get("schema") or {})
 
 
-def text_frame(raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, Any]
-               ) -> pd.DataFrame:
+def text_frame(
+    raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, Any]
+) -> pd.DataFrame:
     """The frame to validate with ``derive(..., frame="text")``: typed columns, but enum columns
     as text (""-> missing), so that a value outside the enum fails ``isin``. The gate's own
     Arrow checks are tested against pandera on exactly this frame."""
@@ -134,8 +143,9 @@ def text_frame(raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, A
         if name not in typed.columns:
             continue
         if (field.get("constraints") or {}).get("enum") and field.get("type", "string") == "string":
-            columns[name] = pd.Series(arrow_column(raw[name]), index=raw.index,
-                                      dtype=pd.StringDtype("pyarrow"))
+            columns[name] = pd.Series(
+                arrow_column(raw[name]), index=raw.index, dtype=pd.StringDtype("pyarrow")
+            )
         else:
             columns[name] = typed[name]
     return pd.DataFrame(columns, index=typed.index)
@@ -153,5 +163,6 @@ def failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFra
         schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as error:
         return error.failure_cases
-    return pd.DataFrame(columns=["schema_context", "column", "check", "check_number",
-                                 "failure_case", "index"])
+    return pd.DataFrame(
+        columns=["schema_context", "column", "check", "check_number", "failure_case", "index"]
+    )

@@ -12,6 +12,7 @@ from .options import debug_option, force_option, package_argument, user_errors
 #: a test checks that the two agree.
 FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
 
+
 def _size(out: Path) -> int:
     if out.is_file():
         return out.stat().st_size
@@ -19,9 +20,14 @@ def _size(out: Path) -> int:
 
 
 @click.command()
-@click.option("--to", "to", type=click.Choice(FORMATS), required=True,
-              help="Format: a SQLite or DuckDB database file, a folder of Parquet files, an "
-                   "Excel workbook, or a folder with a copy of the package (CSV).")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="Format: a SQLite or DuckDB database file, a folder of Parquet files, an "
+    "Excel workbook, or a folder with a copy of the package (CSV).",
+)
 @force_option("Replace OUT if it exists (a folder only if it holds an earlier export).")
 @debug_option
 @click.argument("out", type=click.Path(path_type=Path))
@@ -43,8 +49,11 @@ def export(to: str, out: Path, path: Path | None, force: bool, debug: bool) -> N
 
     written = write(to, out, path, overwrite=force)
     descriptor = read_descriptor(path)
-    click.echo(f"wrote {written} ({_size(written)} bytes): {descriptor.get('name')} "
-               f"{descriptor.get('version')} as {to}", err=True)
+    click.echo(
+        f"wrote {written} ({_size(written)} bytes): {descriptor.get('name')} "
+        f"{descriptor.get('version')} as {to}",
+        err=True,
+    )
 
 
 COMMANDS = [export]

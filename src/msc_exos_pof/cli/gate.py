@@ -25,16 +25,30 @@ def _patterns(value: str | None) -> list[str]:
 
 @click.command()
 @package_argument
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format: a readable table, JSON, JUnit XML or GitHub annotations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: a readable table, JSON, JUnit XML or GitHub annotations.",
+)
 @output_option("Write the report to this file (atomically) instead of standard output.")
-@click.option("--select", help="Run only these checks: comma-separated ids or prefixes "
-              "(e.g. 'schema,integrity.hash').")
+@click.option(
+    "--select",
+    help="Run only these checks: comma-separated ids or prefixes (e.g. 'schema,integrity.hash').",
+)
 @click.option("--ignore", help="Skip these checks: comma-separated ids or prefixes.")
 @debug_option
 @user_errors()
-def validate(path: Path | None, fmt: str, output: Path | None, select: str | None,
-             ignore: str | None, debug: bool) -> None:
+def validate(
+    path: Path | None,
+    fmt: str,
+    output: Path | None,
+    select: str | None,
+    ignore: str | None,
+    debug: bool,
+) -> None:
     """Validate the data package at PATH (a folder or its datapackage.json; default: the
     package shipped with this library).
 
@@ -59,14 +73,21 @@ def validate(path: Path | None, fmt: str, output: Path | None, select: str | Non
     text = render.render(report, fmt, colour=output is None and render.use_colour(sys.stdout))
     write_or_echo(text, output)
     if output is not None:
-        click.echo(f"{'valid' if report.valid else 'invalid'}: report written to {output}",
-                   err=True)
+        click.echo(
+            f"{'valid' if report.valid else 'invalid'}: report written to {output}", err=True
+        )
     sys.exit(report.exit_code)
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text",
-              show_default=True, help="A table, JSON, or the Markdown page docs/checks.md.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "markdown")),
+    default="text",
+    show_default=True,
+    help="A table, JSON, or the Markdown page docs/checks.md.",
+)
 @output_option("Write the list to this file (atomically) instead of standard output.")
 def checks(fmt: str, output: Path | None) -> None:
     """List every check of the gate: id, layer, severity and what it guards against."""
@@ -79,8 +100,9 @@ def checks(fmt: str, output: Path | None) -> None:
         from ..io.atomic import write_text_atomic
 
         if fmt != "markdown":
-            raise click.BadParameter("--output writes the Markdown page: add --format markdown",
-                                     param_hint="--output")
+            raise click.BadParameter(
+                "--output writes the Markdown page: add --format markdown", param_hint="--output"
+            )
         write_text_atomic(output, checks_markdown())
         return
     items = all_checks()
@@ -90,8 +112,20 @@ def checks(fmt: str, output: Path | None) -> None:
         click.echo(checks_markdown(), nl=False)
         return
     if fmt == "json":
-        click.echo(json.dumps([{"id": c.id, "layer": c.layer, "severity": c.severity,
-                                "description": c.description} for c in items], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "layer": c.layer,
+                        "severity": c.severity,
+                        "description": c.description,
+                    }
+                    for c in items
+                ],
+                indent=2,
+            )
+        )
         return
     width = max(len(c.id) for c in items)
     for c in items:

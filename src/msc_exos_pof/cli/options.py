@@ -29,14 +29,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: ``PATH``: a package folder or its ``datapackage.json`` (default: the shipped package).
 package_argument = click.argument("path", required=False, type=click.Path(path_type=Path))
 
-debug_option = click.option("--debug", is_flag=True,
-                            help="Show the traceback of unexpected errors.")
+debug_option = click.option(
+    "--debug", is_flag=True, help="Show the traceback of unexpected errors."
+)
 
 
 def output_option(help: str, **extra: Any) -> Callable[[F], F]:
     """``--output/-o FILE``: where a command writes its text (atomically)."""
-    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                        help=help, **extra)
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help=help, **extra
+    )
 
 
 def force_option(help: str) -> Callable[[F], F]:
@@ -78,8 +80,11 @@ def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
         return CommandError(prefix + str(error.args[0] if error.args else error), EXIT_DATA)
     if isinstance(error, OSError):
         where = error.filename or "the output"
-        return CommandError(f"{prefix}cannot write {where}: {error.strerror or error}; check "
-                            "that its folder is writable and has space", EXIT_UNREADABLE)
+        return CommandError(
+            f"{prefix}cannot write {where}: {error.strerror or error}; check "
+            "that its folder is writable and has space",
+            EXIT_UNREADABLE,
+        )
     return None
 
 
@@ -104,8 +109,11 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
                     raise translated from None
                 if debug:
                     raise
-                click.echo(f"Error: unexpected {type(error).__name__}: {_first_line(error)} "
-                           "(rerun with --debug for the traceback)", err=True)
+                click.echo(
+                    f"Error: unexpected {type(error).__name__}: {_first_line(error)} "
+                    "(rerun with --debug for the traceback)",
+                    err=True,
+                )
                 sys.exit(EXIT_UNREADABLE)
 
         return wrapper  # type: ignore[return-value]
@@ -120,7 +128,9 @@ def refuse_output_inside(output: Path | None, path: Path | None, option: str) ->
     if output is not None and inside_package(output, path) is not None:
         raise click.BadParameter(
             f"{output} is inside the package being validated, which is never written "
-            "to; write the report elsewhere", param_hint=option)
+            "to; write the report elsewhere",
+            param_hint=option,
+        )
 
 
 def write_or_echo(text: str, output: Path | None) -> None:

@@ -16,9 +16,11 @@ def _installed_copy(folder: Path) -> bool:
 
 @click.command()
 @package_argument
-@click.option("--check", is_flag=True,
-              help="Only report resources whose bytes/hash are stale (exit 1 if any); "
-                   "write nothing.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only report resources whose bytes/hash are stale (exit 1 if any); write nothing.",
+)
 @user_errors()
 def rehash(path: Path | None, check: bool) -> None:
     """Write each resource's bytes and sha256 hash into PATH's datapackage.json.
@@ -41,20 +43,25 @@ def rehash(path: Path | None, check: bool) -> None:
         for name, why in stale:
             click.echo(f"stale: {name}: {why}")
         command = f"msc-exos-pof rehash {path}" if path is not None else "msc-exos-pof rehash"
-        click.echo(f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
-                   "to update them", err=True)
+        click.echo(
+            f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
+            "to update them",
+            err=True,
+        )
         raise SystemExit(1)
     if path is None and _installed_copy(file.parent):
         raise click.UsageError(
             f"{file.parent} is the copy installed with the library and is never rewritten; "
-            "pass the path of your own copy of the package")
+            "pass the path of your own copy of the package"
+        )
     unreadable = [name for name, why in stale if "cannot be read" in why]
     if unreadable:
         for name, why in stale:
             if name in unreadable:
                 click.echo(f"error: {name}: {why}", err=True)
-        click.echo("nothing written: restore the missing files or remove their resources first",
-                   err=True)
+        click.echo(
+            "nothing written: restore the missing files or remove their resources first", err=True
+        )
         raise SystemExit(1)
     changed = write_hashes(path)
     if changed:
@@ -66,8 +73,14 @@ def rehash(path: Path | None, check: bool) -> None:
 @click.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path), required=False)
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="A readable summary or the full diff as JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="A readable summary or the full diff as JSON.",
+)
 @user_errors(prefix="cannot compare: ")
 def diff_command(old: Path, new: Path | None, fmt: str) -> None:
     """Compare two releases of the data package and say which version bump the change needs.
@@ -84,8 +97,14 @@ def diff_command(old: Path, new: Path | None, fmt: str) -> None:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(("text", "bibtex")), default="text",
-              show_default=True, help="A reference-list entry or BibTeX.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "bibtex")),
+    default="text",
+    show_default=True,
+    help="A reference-list entry or BibTeX.",
+)
 def cite(fmt: str) -> None:
     """How to cite this release of the dataset and the review it transcribes."""
     from ..release.citation import cite as citation

@@ -8,10 +8,20 @@ import click
 
 
 @click.command()
-@click.option("--studies", "-n", type=click.IntRange(min=1), required=True,
-              help="Number of studies to generate (1 to millions).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed: the same seed writes the same bytes.")
+@click.option(
+    "--studies",
+    "-n",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Number of studies to generate (1 to millions).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed: the same seed writes the same bytes.",
+)
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty OUT_DIR.")
 @click.argument("out_dir", type=click.Path(file_okay=False))
 def synth(studies: int, seed: int, force: bool, out_dir: str) -> None:

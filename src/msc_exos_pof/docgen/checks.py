@@ -46,11 +46,18 @@ def checks_markdown() -> str:
         in_layer = [check for check in checks if check.layer == layer]
         if not in_layer:
             continue
-        lines += [f"## {layer}", "", _LAYER_TEXT.get(layer, ""), "",
-                  "| id | severity | description |", "|---|---|---|"]
+        lines += [
+            f"## {layer}",
+            "",
+            _LAYER_TEXT.get(layer, ""),
+            "",
+            "| id | severity | description |",
+            "|---|---|---|",
+        ]
         for check in in_layer:
             loader = " (*loader*)" if check.function is None else ""
-            lines.append(f"| `{check.id}` | {check.severity}{loader} | "
-                         f"{_cell(check.description)} |")
+            lines.append(
+                f"| `{check.id}` | {check.severity}{loader} | {_cell(check.description)} |"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -74,8 +74,7 @@ def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
     for kind in kinds:
         count = int((errata["kind"] == kind).sum())
         if count:
-            lines.append(f"| [`{kind}`](#{kind}) | {count} | "
-                         f"{KIND_TEXT.get(kind, '')} |")
+            lines.append(f"| [`{kind}`](#{kind}) | {count} | {KIND_TEXT.get(kind, '')} |")
     lines.append("")
     for kind in kinds:
         in_kind = errata[errata["kind"] == kind]

@@ -30,17 +30,24 @@ class Check:
     layer: str
     function: CheckFunction | None = None
 
-    def finding(self, message: str, resource: str | None = None, row: int | None = None,
-                field: str | None = None, severity: Severity | None = None,
-                erratum: str | None = None) -> Finding:
+    def finding(
+        self,
+        message: str,
+        resource: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        severity: Severity | None = None,
+        erratum: str | None = None,
+    ) -> Finding:
         return Finding(self.id, severity or self.severity, message, resource, row, field, erratum)
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def register(id: str, severity: Severity, description: str, layer: str
-             ) -> Callable[[CheckFunction], CheckFunction]:
+def register(
+    id: str, severity: Severity, description: str, layer: str
+) -> Callable[[CheckFunction], CheckFunction]:
     """Register ``function`` as check ``id`` (ids are unique and never reused)."""
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")

@@ -46,8 +46,10 @@ def patterns(value: object, name: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a list of check ids or prefixes, not "
-                        f"{type(value).__name__} {value!r}; write {name}=[{value!r}]")
+        raise TypeError(
+            f"{name} must be a list of check ids or prefixes, not "
+            f"{type(value).__name__} {value!r}; write {name}=[{value!r}]"
+        )
     found = list(value)
     for item in found:
         if not isinstance(item, str) or not item.strip():
@@ -71,11 +73,18 @@ def selected_ids(select: object = None, ignore: object = None) -> list[str]:
     for name, given in (("select", selected), ("ignore", ignored)):
         for pattern in given:
             if not any(matches(check_id, [pattern]) for check_id in ids):
-                raise ValueError(f"{name}: {pattern!r} matches no check id; see "
-                                 "`msc-exos-pof checks` for the ids")
-    chosen = [check_id for check_id in ids
-              if (not selected or matches(check_id, selected)) and not matches(check_id, ignored)]
+                raise ValueError(
+                    f"{name}: {pattern!r} matches no check id; see "
+                    "`msc-exos-pof checks` for the ids"
+                )
+    chosen = [
+        check_id
+        for check_id in ids
+        if (not selected or matches(check_id, selected)) and not matches(check_id, ignored)
+    ]
     if not chosen:
-        raise ValueError("the selection leaves no check to run: --select and --ignore together "
-                         "exclude every check")
+        raise ValueError(
+            "the selection leaves no check to run: --select and --ignore together "
+            "exclude every check"
+        )
     return chosen

@@ -58,8 +58,9 @@ def isin(series: pd.Series, values: Any) -> np.ndarray:
         values = pd.Series(list(values), dtype=object)
     if _numeric(series) and _numeric(values):  # integer keys: hash the numbers, not their text
         return (series.isin(values.dropna().unique()) & series.notna()).to_numpy(dtype=bool)
-    found = pc.is_in(arrow_text(series), value_set=_one_chunk(pc.drop_null(arrow_text(values))),
-                     skip_nulls=True)
+    found = pc.is_in(
+        arrow_text(series), value_set=_one_chunk(pc.drop_null(arrow_text(values))), skip_nulls=True
+    )
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -86,8 +87,9 @@ def replace_regex(series: pd.Series, pattern: str, replacement: str) -> pd.Serie
     """``re.sub`` for a whole column with an RE2 pattern (``\\1`` back-references work)."""
     import pyarrow.compute as pc
 
-    return _series(pc.replace_substring_regex(arrow_text(series), pattern, replacement),
-                   series.index)
+    return _series(
+        pc.replace_substring_regex(arrow_text(series), pattern, replacement), series.index
+    )
 
 
 def first_part(series: pd.Series, separator: str) -> pd.Series:
@@ -132,10 +134,10 @@ def repeated(series: pd.Series) -> np.ndarray:
         return (series.duplicated(keep=False) & series.notna()).to_numpy(dtype=bool)
     text = arrow_text(series)
     counts = pc.value_counts(text)  # missing cells count as one more value: dropped below
-    twice = pc.drop_null(pc.filter(counts.field("values"),
-                                   pc.greater(counts.field("counts"), 1)))
-    return pc.is_in(text, value_set=twice, skip_nulls=True).to_numpy(
-        zero_copy_only=False).astype(bool)
+    twice = pc.drop_null(pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)))
+    return (
+        pc.is_in(text, value_set=twice, skip_nulls=True).to_numpy(zero_copy_only=False).astype(bool)
+    )
 
 
 def extract(series: pd.Series, pattern: str) -> pd.Series:

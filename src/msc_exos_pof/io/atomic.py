@@ -38,4 +38,3 @@ def write_text_atomic(file: str | os.PathLike[str], text: str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return file
-

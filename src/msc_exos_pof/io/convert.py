@@ -25,8 +25,9 @@ def arrow_column(column: pd.Series) -> Any:
 
     array = pa.array(column.astype("string"), from_pandas=True).cast(pa.large_string())
     if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array([_empty_as_missing(chunk) for chunk in array.chunks],
-                                pa.large_string())
+        return pa.chunked_array(
+            [_empty_as_missing(chunk) for chunk in array.chunks], pa.large_string()
+        )
     return _empty_as_missing(array)
 
 
@@ -40,8 +41,12 @@ def _empty_as_missing(array: Any) -> Any:
     # (an if_else would copy every character of the column).
     present = pc.not_equal(array, "")
     return pa.LargeStringArray.from_buffers(
-        len(array), array.buffers()[1], array.buffers()[2], present.buffers()[1],
-        null_count=len(array) - (pc.sum(present).as_py() or 0))
+        len(array),
+        array.buffers()[1],
+        array.buffers()[2],
+        present.buffers()[1],
+        null_count=len(array) - (pc.sum(present).as_py() or 0),
+    )
 
 
 def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
@@ -58,8 +63,9 @@ def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
     target = pa.int64() if dtype == "Int64" else pa.float64()
     if not pc.any(pc.match_substring(text, "x", ignore_case=True)).as_py():
         try:
-            values = pc.cast(text, target).to_pandas(types_mapper={
-                pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get)
+            values = pc.cast(text, target).to_pandas(
+                types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get
+            )
             return pd.Series(values.array, index=column.index)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
@@ -89,17 +95,24 @@ def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
         if dtype == "Int64" or dtype == "Float64":
             columns[name] = _numbers(text, dtype, raw[name])
         elif dtype == "boolean":
-            truth = pc.if_else(pc.is_in(text, value_set=pa.array(_TRUE)), True,
-                               pc.if_else(pc.is_in(text, value_set=pa.array(_FALSE)), False,
-                                          pa.scalar(None, pa.bool_())))
+            truth = pc.if_else(
+                pc.is_in(text, value_set=pa.array(_TRUE)),
+                True,
+                pc.if_else(
+                    pc.is_in(text, value_set=pa.array(_FALSE)), False, pa.scalar(None, pa.bool_())
+                ),
+            )
             columns[name] = pd.Series(
                 truth.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).array,
-                index=raw.index)
+                index=raw.index,
+            )
         elif isinstance(dtype, pd.CategoricalDtype):
             categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
             codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
-            columns[name] = pd.Series(pd.Categorical.from_codes(
-                codes.to_numpy(zero_copy_only=False), dtype=dtype), index=raw.index)
+            columns[name] = pd.Series(
+                pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), dtype=dtype),
+                index=raw.index,
+            )
         else:
             columns[name] = pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow"))
     # Undeclared columns join in one step: inserting them one by one is quadratic in columns.
@@ -122,4 +135,3 @@ def frictionless_package(path: str | os.PathLike[str] | None = None) -> Package:
     file = descriptor_path(path)
     resource_files(path)  # refuses URLs and escaping paths before frictionless sees them
     return Package(str(file.resolve()))
-

@@ -20,4 +20,3 @@ def file_digest(file: Path, algorithm: str = "sha256") -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, f"{algorithm}:{digest.hexdigest()}"
-

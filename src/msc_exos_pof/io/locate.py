@@ -29,7 +29,6 @@ def descriptor_path(path: str | os.PathLike[str] | None) -> Path:
     return candidate
 
 
-
 def unsafe_path_reason(value: object) -> str | None:
     """Why a resource ``path`` may not be opened (``None`` when it is a safe relative path).
 
@@ -52,8 +51,9 @@ def unsafe_path_reason(value: object) -> str | None:
     return None
 
 
-def inside_package(out: str | os.PathLike[str], path: str | os.PathLike[str] | None,
-                   *, shipped: bool = False) -> Path | None:
+def inside_package(
+    out: str | os.PathLike[str], path: str | os.PathLike[str] | None, *, shipped: bool = False
+) -> Path | None:
     """The package folder that ``out`` lies in (or is), else ``None``: the one guard behind
     every refusal to write an output into a package the library reads.
 

@@ -172,9 +172,11 @@ def _arrow_table(data: bytes, columns: int) -> Any:
 
     return pacsv.read_csv(
         pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True,
-                                       use_threads=len(data) > ARROW_BLOCK_SIZE,
-                                       block_size=ARROW_BLOCK_SIZE),
+        read_options=pacsv.ReadOptions(
+            autogenerate_column_names=True,
+            use_threads=len(data) > ARROW_BLOCK_SIZE,
+            block_size=ARROW_BLOCK_SIZE,
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             strings_can_be_null=False,
@@ -261,7 +263,7 @@ def _count(data: bytes | mmap.mmap, byte: bytes) -> int:
     if isinstance(data, bytes):
         return data.count(byte)
     step = 16 << 20
-    return sum(data[start:start + step].count(byte) for start in range(0, len(data), step))
+    return sum(data[start : start + step].count(byte) for start in range(0, len(data), step))
 
 
 def _only_newlines(data: bytes | mmap.mmap) -> bool:
@@ -271,8 +273,7 @@ def _only_newlines(data: bytes | mmap.mmap) -> bool:
     return not _as_bytes(data).strip(b"\r\n")
 
 
-def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
-                 ) -> tuple[pd.DataFrame, CsvStructure]:
+def _parse_table(item: ResourceFile, data: bytes | mmap.mmap) -> tuple[pd.DataFrame, CsvStructure]:
     path = item.descriptor.get("path")
     if _only_newlines(data):
         raise TableError(
@@ -309,7 +310,10 @@ def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
         if found.broken:
             row, message = found.problems[0]
             raise TableError(
-                "table.parse", f"resource '{item.name}': {message}", item.name, row=row,
+                "table.parse",
+                f"resource '{item.name}': {message}",
+                item.name,
+                row=row,
                 structure=found,
             )
         if arrow_error:
@@ -337,4 +341,3 @@ def _parse_table(item: ResourceFile, data: bytes | mmap.mmap
 def read_raw_table(item: ResourceFile) -> pd.DataFrame:
     """The CSV as text columns, exactly as written; ``TableError`` if unreadable."""
     return read_table(item)[0]
-

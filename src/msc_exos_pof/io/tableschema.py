@@ -94,8 +94,9 @@ def foreign_key(entry: Any, resource: str) -> ForeignKey | None:
     target = reference.get("resource") or resource  # "" is a self-reference
     if not isinstance(target, str):
         return None
-    return ForeignKey(tuple(key_fields(entry.get("fields"))), target,
-                      tuple(key_fields(reference.get("fields"))))
+    return ForeignKey(
+        tuple(key_fields(entry.get("fields"))), target, tuple(key_fields(reference.get("fields")))
+    )
 
 
 def foreign_keys(schema: Any, resource: str) -> list[ForeignKey]:

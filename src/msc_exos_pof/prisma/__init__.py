@@ -408,8 +408,9 @@ def prisma_svg(path: str | os.PathLike[str] | None = None) -> str:
         orient="auto-start-reverse",
     )
     _element(marker, "path", d="M 0 0 L 10 5 L 0 10 z", fill="#000000")
-    _element(svg, "rect", x="0", y="0", width=_number(_WIDTH), height=_number(height),
-             fill="#FFFFFF")
+    _element(
+        svg, "rect", x="0", y="0", width=_number(_WIDTH), height=_number(height), fill="#FFFFFF"
+    )
 
     # Arm headers.
     fills = (_MAIN_HEADER_FILL, _OTHER_HEADER_FILL)
@@ -417,9 +418,18 @@ def prisma_svg(path: str | os.PathLike[str] | None = None) -> str:
         if index == 1 and not other_arm:
             continue
         group = _element(svg, "g", class_="prisma-header")
-        _element(group, "rect", x=_number(x), y=_number(_MARGIN), width=_number(_BOX_WIDTH),
-                 height=_number(header_height), rx="6", fill=fills[index], stroke="#000000",
-                 stroke_width="1")
+        _element(
+            group,
+            "rect",
+            x=_number(x),
+            y=_number(_MARGIN),
+            width=_number(_BOX_WIDTH),
+            height=_number(header_height),
+            rx="6",
+            fill=fills[index],
+            stroke="#000000",
+            stroke_width="1",
+        )
         top = _MARGIN + (header_height - _LINE * len(lines)) / 2
         _draw_text(group, [(line, 0) for line in lines], x + _BOX_WIDTH / 2, top, bold=True)
 
@@ -429,12 +439,28 @@ def prisma_svg(path: str | os.PathLike[str] | None = None) -> str:
         top = row_tops[indices[0]]
         bottom = row_tops[indices[-1]] + heights[indices[-1]]
         group = _element(svg, "g", class_="prisma-phase")
-        _element(group, "rect", x=_number(_MARGIN), y=_number(top), width=_number(_PHASE_WIDTH),
-                 height=_number(bottom - top), rx="6", fill=_PHASE_FILL, stroke="#000000",
-                 stroke_width="1")
+        _element(
+            group,
+            "rect",
+            x=_number(_MARGIN),
+            y=_number(top),
+            width=_number(_PHASE_WIDTH),
+            height=_number(bottom - top),
+            rx="6",
+            fill=_PHASE_FILL,
+            stroke="#000000",
+            stroke_width="1",
+        )
         cx, cy = _MARGIN + _PHASE_WIDTH / 2, (top + bottom) / 2
-        label = _element(group, "text", x=_number(cx), y=_number(cy + 5), text_anchor="middle",
-                         font_weight="bold", transform=f"rotate(-90 {_number(cx)} {_number(cy)})")
+        label = _element(
+            group,
+            "text",
+            x=_number(cx),
+            y=_number(cy + 5),
+            text_anchor="middle",
+            font_weight="bold",
+            transform=f"rotate(-90 {_number(cx)} {_number(cy)})",
+        )
         label.text = phase
 
     # Boxes and arrows.
@@ -443,7 +469,7 @@ def prisma_svg(path: str | os.PathLike[str] | None = None) -> str:
         for box in (main, side):
             if box is not None:
                 _draw_box(svg, box)
-        below = next((box for box in mains[index + 1:] if box is not None), None)
+        below = next((box for box in mains[index + 1 :] if box is not None), None)
         centre = _MAIN_X + _BOX_WIDTH / 2
         if main is not None and below is not None:
             _arrow(svg, [(centre, main.y + main.height), (centre, below.y)])
@@ -455,8 +481,7 @@ def prisma_svg(path: str | os.PathLike[str] | None = None) -> str:
             side_centre = _SIDE_X + _BOX_WIDTH / 2
             _arrow(
                 svg,
-                [(side_centre, side.y + side.height), (side_centre, junction),
-                 (centre, junction)],
+                [(side_centre, side.y + side.height), (side_centre, junction), (centre, junction)],
                 head=main is None,
             )
         elif main is not None:
@@ -526,95 +551,328 @@ TEMPLATE_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips",
 #: The template's rows: (data, node, box, description, boxtext, tooltips, url, n). ``n`` is the
 #: template's placeholder; count rows get the package's count or NA.
 TEMPLATE_ROWS: tuple[tuple[str, ...], ...] = (
-    ("NA", "node4", "prevstud", "Grey title box; Previous studies", "Previous studies",
-     "Grey title box; Previous studies", "prevstud.html", "0"),
-    ("previous_studies", "node5", "box1", "Studies included in previous version of review",
-     "Studies included in previous version of review",
-     "Studies included in previous version of review", "previous_studies.html", "0"),
-    ("previous_reports", "NA", "box1", "Reports of studies included in previous version of review",
-     "Reports of studies included in previous version of review", "NA", "previous_reports.html",
-     "0"),
-    ("NA", "node6", "newstud",
-     "Yellow title box; Identification of new studies via databases and registers",
-     "Identification of new studies via databases and registers",
-     "Yellow title box; Identification of new studies via databases and registers",
-     "newstud.html", "0"),
-    ("database_results", "node7", "box2", "Records identified from: Databases", "Databases",
-     "Records identified from: Databases and Registers", "database_results.html", "0"),
-    ("database_specific_results", "NA", "box2", "Records identified from: specific databases",
-     "Specific Databases", "NA", "database_results.html",
-     "Database 1, xxx; Database 2, xxx; Database 3, xxx"),
-    ("register_results", "NA", "box2", "Records identified from: Registers", "Registers", "NA",
-     "NA", "0"),
-    ("register_specific_results", "NA", "box2", "Records identified from: specific registers",
-     "Specific Registers", "NA", "database_results.html",
-     "Register 1, xxx; Register 2, xxx; Register 3, xxx"),
-    ("NA", "node16", "othstud", "Grey title box; Identification of new studies via other methods",
-     "Identification of new studies via other methods",
-     "Grey title box; Identification of new studies via other methods", "othstud.html", "0"),
-    ("website_results", "node17", "box11", "Records identified from: Websites", "Websites",
-     "Records identified from: Websites, Organisations and Citation Searching",
-     "website_results.html", "0"),
-    ("organisation_results", "", "box11", "Records identified from: Organisations",
-     "Organisations", "NA", "NA", "0"),
-    ("citations_results", "NA", "box11", "Records identified from: Citation searching",
-     "Citation searching", "NA", "NA", "0"),
-    ("duplicates", "node8", "box3", "Duplicate records", "Duplicate records", "Duplicate records",
-     "duplicates.html", "0"),
-    ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools",
-     "Records marked as ineligible by automation tools", "NA", "NA", "0"),
-    ("excluded_other", "NA", "box3", "Records removed for other reasons",
-     "Records removed for other reasons", "NA", "NA", "0"),
-    ("records_screened", "node9", "box4", "Records screened (databases and registers)",
-     "Records screened", "Records screened (databases and registers)", "records_screened.html",
-     "0"),
-    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)",
-     "Records excluded", "Records excluded (databases and registers)", "records_excluded.html",
-     "0"),
-    ("dbr_sought_reports", "node11", "box6",
-     "Reports sought for retrieval (databases and registers)", "Reports sought for retrieval",
-     "Reports sought for retrieval (databases and registers)", "dbr_sought_reports.html", "0"),
-    ("dbr_notretrieved_reports", "node12", "box7",
-     "Reports not retrieved (databases and registers)", "Reports not retrieved",
-     "Reports not retrieved (databases and registers)", "dbr_notretrieved_reports.html", "0"),
-    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)",
-     "Reports sought for retrieval", "Reports sought for retrieval (other)",
-     "other_sought_reports.html", "0"),
-    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)",
-     "Reports not retrieved", "Reports not retrieved (other)", "other_notretrieved_reports.html",
-     "0"),
-    ("dbr_assessed", "node13", "box8",
-     "Reports assessed for eligibility (databases and registers)",
-     "Reports assessed for eligibility",
-     "Reports assessed for eligibility (databases and registers)", "dbr_assessed.html", "0"),
-    ("dbr_excluded", "node14", "box9",
-     "Reports excluded (databases and registers): [separate reasons and numbers using ; e.g. "
-     "Reason1, xxx; Reason2, xxx; Reason3, xxx]",
-     "Reports excluded", "Reports excluded (databases and registers)", "dbrexcludedrecords.html",
-     "Reason1, xxx; Reason2, xxx; Reason3, xxx"),
-    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)",
-     "Reports assessed for eligibility", "Reports assessed for eligibility (other)",
-     "other_assessed.html", "0"),
-    ("other_excluded", "node21", "box15",
-     "Reports excluded (other): [separate reasons and numbers using ; e.g. Reason1, xxx; "
-     "Reason2, xxx; Reason3, xxx]",
-     "Reports excluded", "Reports excluded (other)", "other_excluded.html",
-     "Reason1, xxx; Reason2, xxx; Reason3, xxx"),
-    ("new_studies", "node15", "box10", "New studies included in review",
-     "New studies included in review", "New studies included in review", "new_studies.html", "0"),
-    ("new_reports", "NA", "box10", "Reports of new included studies",
-     "Reports of new included studies", "NA", "NA", "0"),
-    ("total_studies", "node22", "box16", "Total studies included in review",
-     "Total studies included in review", "Total studies included in review",
-     "total_studies.html", "0"),
-    ("total_reports", "NA", "box16", "Reports of total included studies",
-     "Reports of total included studies", "NA", "NA", "0"),
-    ("identification", "node1", "identification", "Blue identification box", "Identification",
-     "Blue identification box", "identification.html", "0"),
-    ("screening", "node2", "screening", "Blue screening box", "Screening", "Blue screening box",
-     "screening.html", "0"),
-    ("included", "node3", "included", "Blue included box", "Included", "Blue included box",
-     "included.html", "0"),
+    (
+        "NA",
+        "node4",
+        "prevstud",
+        "Grey title box; Previous studies",
+        "Previous studies",
+        "Grey title box; Previous studies",
+        "prevstud.html",
+        "0",
+    ),
+    (
+        "previous_studies",
+        "node5",
+        "box1",
+        "Studies included in previous version of review",
+        "Studies included in previous version of review",
+        "Studies included in previous version of review",
+        "previous_studies.html",
+        "0",
+    ),
+    (
+        "previous_reports",
+        "NA",
+        "box1",
+        "Reports of studies included in previous version of review",
+        "Reports of studies included in previous version of review",
+        "NA",
+        "previous_reports.html",
+        "0",
+    ),
+    (
+        "NA",
+        "node6",
+        "newstud",
+        "Yellow title box; Identification of new studies via databases and registers",
+        "Identification of new studies via databases and registers",
+        "Yellow title box; Identification of new studies via databases and registers",
+        "newstud.html",
+        "0",
+    ),
+    (
+        "database_results",
+        "node7",
+        "box2",
+        "Records identified from: Databases",
+        "Databases",
+        "Records identified from: Databases and Registers",
+        "database_results.html",
+        "0",
+    ),
+    (
+        "database_specific_results",
+        "NA",
+        "box2",
+        "Records identified from: specific databases",
+        "Specific Databases",
+        "NA",
+        "database_results.html",
+        "Database 1, xxx; Database 2, xxx; Database 3, xxx",
+    ),
+    (
+        "register_results",
+        "NA",
+        "box2",
+        "Records identified from: Registers",
+        "Registers",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "register_specific_results",
+        "NA",
+        "box2",
+        "Records identified from: specific registers",
+        "Specific Registers",
+        "NA",
+        "database_results.html",
+        "Register 1, xxx; Register 2, xxx; Register 3, xxx",
+    ),
+    (
+        "NA",
+        "node16",
+        "othstud",
+        "Grey title box; Identification of new studies via other methods",
+        "Identification of new studies via other methods",
+        "Grey title box; Identification of new studies via other methods",
+        "othstud.html",
+        "0",
+    ),
+    (
+        "website_results",
+        "node17",
+        "box11",
+        "Records identified from: Websites",
+        "Websites",
+        "Records identified from: Websites, Organisations and Citation Searching",
+        "website_results.html",
+        "0",
+    ),
+    (
+        "organisation_results",
+        "",
+        "box11",
+        "Records identified from: Organisations",
+        "Organisations",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "citations_results",
+        "NA",
+        "box11",
+        "Records identified from: Citation searching",
+        "Citation searching",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "duplicates",
+        "node8",
+        "box3",
+        "Duplicate records",
+        "Duplicate records",
+        "Duplicate records",
+        "duplicates.html",
+        "0",
+    ),
+    (
+        "excluded_automatic",
+        "NA",
+        "box3",
+        "Records marked as ineligible by automation tools",
+        "Records marked as ineligible by automation tools",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "excluded_other",
+        "NA",
+        "box3",
+        "Records removed for other reasons",
+        "Records removed for other reasons",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "records_screened",
+        "node9",
+        "box4",
+        "Records screened (databases and registers)",
+        "Records screened",
+        "Records screened (databases and registers)",
+        "records_screened.html",
+        "0",
+    ),
+    (
+        "records_excluded",
+        "node10",
+        "box5",
+        "Records excluded (databases and registers)",
+        "Records excluded",
+        "Records excluded (databases and registers)",
+        "records_excluded.html",
+        "0",
+    ),
+    (
+        "dbr_sought_reports",
+        "node11",
+        "box6",
+        "Reports sought for retrieval (databases and registers)",
+        "Reports sought for retrieval",
+        "Reports sought for retrieval (databases and registers)",
+        "dbr_sought_reports.html",
+        "0",
+    ),
+    (
+        "dbr_notretrieved_reports",
+        "node12",
+        "box7",
+        "Reports not retrieved (databases and registers)",
+        "Reports not retrieved",
+        "Reports not retrieved (databases and registers)",
+        "dbr_notretrieved_reports.html",
+        "0",
+    ),
+    (
+        "other_sought_reports",
+        "node18",
+        "box12",
+        "Reports sought for retrieval (other)",
+        "Reports sought for retrieval",
+        "Reports sought for retrieval (other)",
+        "other_sought_reports.html",
+        "0",
+    ),
+    (
+        "other_notretrieved_reports",
+        "node19",
+        "box13",
+        "Reports not retrieved (other)",
+        "Reports not retrieved",
+        "Reports not retrieved (other)",
+        "other_notretrieved_reports.html",
+        "0",
+    ),
+    (
+        "dbr_assessed",
+        "node13",
+        "box8",
+        "Reports assessed for eligibility (databases and registers)",
+        "Reports assessed for eligibility",
+        "Reports assessed for eligibility (databases and registers)",
+        "dbr_assessed.html",
+        "0",
+    ),
+    (
+        "dbr_excluded",
+        "node14",
+        "box9",
+        "Reports excluded (databases and registers): [separate reasons and numbers using ; e.g. "
+        "Reason1, xxx; Reason2, xxx; Reason3, xxx]",
+        "Reports excluded",
+        "Reports excluded (databases and registers)",
+        "dbrexcludedrecords.html",
+        "Reason1, xxx; Reason2, xxx; Reason3, xxx",
+    ),
+    (
+        "other_assessed",
+        "node20",
+        "box14",
+        "Reports assessed for eligibility (other)",
+        "Reports assessed for eligibility",
+        "Reports assessed for eligibility (other)",
+        "other_assessed.html",
+        "0",
+    ),
+    (
+        "other_excluded",
+        "node21",
+        "box15",
+        "Reports excluded (other): [separate reasons and numbers using ; e.g. Reason1, xxx; "
+        "Reason2, xxx; Reason3, xxx]",
+        "Reports excluded",
+        "Reports excluded (other)",
+        "other_excluded.html",
+        "Reason1, xxx; Reason2, xxx; Reason3, xxx",
+    ),
+    (
+        "new_studies",
+        "node15",
+        "box10",
+        "New studies included in review",
+        "New studies included in review",
+        "New studies included in review",
+        "new_studies.html",
+        "0",
+    ),
+    (
+        "new_reports",
+        "NA",
+        "box10",
+        "Reports of new included studies",
+        "Reports of new included studies",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "total_studies",
+        "node22",
+        "box16",
+        "Total studies included in review",
+        "Total studies included in review",
+        "Total studies included in review",
+        "total_studies.html",
+        "0",
+    ),
+    (
+        "total_reports",
+        "NA",
+        "box16",
+        "Reports of total included studies",
+        "Reports of total included studies",
+        "NA",
+        "NA",
+        "0",
+    ),
+    (
+        "identification",
+        "node1",
+        "identification",
+        "Blue identification box",
+        "Identification",
+        "Blue identification box",
+        "identification.html",
+        "0",
+    ),
+    (
+        "screening",
+        "node2",
+        "screening",
+        "Blue screening box",
+        "Screening",
+        "Blue screening box",
+        "screening.html",
+        "0",
+    ),
+    (
+        "included",
+        "node3",
+        "included",
+        "Blue included box",
+        "Included",
+        "Blue included box",
+        "included.html",
+        "0",
+    ),
 )
 
 #: Template ``data`` name -> ``prisma_flow`` node that gives its count. The review reports no
@@ -705,8 +963,11 @@ def write_prisma(
     """
     from ..io.atomic import write_text_atomic
 
-    outputs = [(file, make) for file, make in ((svg, prisma_svg), (csv_file, prisma_template_csv))
-               if file is not None]
+    outputs = [
+        (file, make)
+        for file, make in ((svg, prisma_svg), (csv_file, prisma_template_csv))
+        if file is not None
+    ]
     # Read the package first: a wrong PATH is reported as such, not as an output problem.
     texts = [(file, make(path)) for file, make in outputs]
     for file, _ in texts:

@@ -40,7 +40,8 @@ def _dataset(path: str | os.PathLike[str] | None) -> dict[str, Any]:
 
     descriptor = read_descriptor(path)
     authors = [
-        c.get("title") for c in descriptor.get("contributors", [])
+        c.get("title")
+        for c in descriptor.get("contributors", [])
         if isinstance(c, dict) and c.get("role") == "author" and c.get("title")
     ] or [descriptor.get("name", "msc-exos-pof")]
     created = str(descriptor.get("created") or "")
@@ -125,8 +126,6 @@ def cite(style: str = "text", path: str | os.PathLike[str] | None = None) -> str
     ``style`` is ``"text"`` (a reference list entry) or ``"bibtex"`` (two BibTeX entries).
     """
     if style not in STYLES:
-        raise ValueError(
-            f"unknown citation style {style!r}: expected one of {', '.join(STYLES)}"
-        )
+        raise ValueError(f"unknown citation style {style!r}: expected one of {', '.join(STYLES)}")
     data = _dataset(path)
     return _text(data) if style == "text" else _bibtex(data)

@@ -182,17 +182,18 @@ def _as_list(value: Any) -> list[str]:
 
 def _fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
     schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
-    return {
-        f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f
-    }
+    return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
 
 
 def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
     changes: list[SchemaChange] = []
     for key in sorted((set(old) | set(new)) - _VOLATILE):
         if old.get(key) != new.get(key):
-            changes.append(SchemaChange("metadata_changed", "patch", field=key,
-                                        old=old.get(key), new=new.get(key)))
+            changes.append(
+                SchemaChange(
+                    "metadata_changed", "patch", field=key, old=old.get(key), new=new.get(key)
+                )
+            )
     old_res = {r["name"]: r for r in old["resources"]}
     new_res = {r["name"]: r for r in new["resources"]}
     for name in old_res.keys() - new_res.keys():
@@ -215,31 +216,71 @@ def _resource_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> li
     for f in [f for f in new_fields if f in old_fields]:
         before, after = old_fields[f], new_fields[f]
         if before.get("type", "string") != after.get("type", "string"):
-            changes.append(SchemaChange("type_changed", "major", name, f,
-                                        before.get("type", "string"), after.get("type", "string")))
+            changes.append(
+                SchemaChange(
+                    "type_changed",
+                    "major",
+                    name,
+                    f,
+                    before.get("type", "string"),
+                    after.get("type", "string"),
+                )
+            )
         if (before.get("format") or "default") != (after.get("format") or "default"):
-            changes.append(SchemaChange("format_changed", "major", name, f,
-                                        before.get("format"), after.get("format")))
+            changes.append(
+                SchemaChange(
+                    "format_changed", "major", name, f, before.get("format"), after.get("format")
+                )
+            )
         if (before.get("constraints") or {}) != (after.get("constraints") or {}):
-            changes.append(SchemaChange("constraints_changed", "minor", name, f,
-                                        before.get("constraints"), after.get("constraints")))
+            changes.append(
+                SchemaChange(
+                    "constraints_changed",
+                    "minor",
+                    name,
+                    f,
+                    before.get("constraints"),
+                    after.get("constraints"),
+                )
+            )
         for key in sorted(_DESCRIPTIVE):
             if before.get(key) != after.get(key):
-                changes.append(SchemaChange(f"{key}_changed", "patch", name, f,
-                                            before.get(key), after.get(key)))
+                changes.append(
+                    SchemaChange(
+                        f"{key}_changed", "patch", name, f, before.get(key), after.get(key)
+                    )
+                )
     old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
     new_schema = new.get("schema") if isinstance(new.get("schema"), dict) else {}
     if _as_list(old_schema.get("primaryKey")) != _as_list(new_schema.get("primaryKey")):
-        changes.append(SchemaChange("primary_key_changed", "major", name, None,
-                                    _as_list(old_schema.get("primaryKey")),
-                                    _as_list(new_schema.get("primaryKey"))))
+        changes.append(
+            SchemaChange(
+                "primary_key_changed",
+                "major",
+                name,
+                None,
+                _as_list(old_schema.get("primaryKey")),
+                _as_list(new_schema.get("primaryKey")),
+            )
+        )
     if (old_schema.get("foreignKeys") or []) != (new_schema.get("foreignKeys") or []):
-        changes.append(SchemaChange("foreign_keys_changed", "major", name, None,
-                                    old_schema.get("foreignKeys"), new_schema.get("foreignKeys")))
+        changes.append(
+            SchemaChange(
+                "foreign_keys_changed",
+                "major",
+                name,
+                None,
+                old_schema.get("foreignKeys"),
+                new_schema.get("foreignKeys"),
+            )
+        )
     for key in ("path", "title", "description"):
         if old.get(key) != new.get(key):
-            changes.append(SchemaChange(f"resource_{key}_changed", "patch", name, None,
-                                        old.get(key), new.get(key)))
+            changes.append(
+                SchemaChange(
+                    f"resource_{key}_changed", "patch", name, None, old.get(key), new.get(key)
+                )
+            )
     return changes
 
 
@@ -255,12 +296,15 @@ def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -
     for label, frame in (("old", old), ("new", new)):
         duplicated = frame.duplicated(key)
         if duplicated.any():
-            notes.append(f"{int(duplicated.sum())} repeated key(s) in the {label} release "
-                         "were compared by their first row only")
+            notes.append(
+                f"{int(duplicated.sum())} repeated key(s) in the {label} release "
+                "were compared by their first row only"
+            )
     old = old.drop_duplicates(key)
     new = new.drop_duplicates(key)
-    merged = old[key + common].merge(new[key + common], on=key, how="outer",
-                                     suffixes=("\x00old", "\x00new"), indicator=True)
+    merged = old[key + common].merge(
+        new[key + common], on=key, how="outer", suffixes=("\x00old", "\x00new"), indicator=True
+    )
     result.removed = _keys(merged[merged["_merge"] == "left_only"], key)
     result.added = _keys(merged[merged["_merge"] == "right_only"], key)
     both = merged[merged["_merge"] == "both"]
@@ -274,15 +318,25 @@ def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -
         names = np.asarray(common, dtype=object)[columns]
         result.changed = [
             CellChange(tuple(k), c, o, n)
-            for k, c, o, n in zip(keys.tolist(), names.tolist(), before[rows, columns].tolist(),
-                                  after[rows, columns].tolist(), strict=True)
+            for k, c, o, n in zip(
+                keys.tolist(),
+                names.tolist(),
+                before[rows, columns].tolist(),
+                after[rows, columns].tolist(),
+                strict=True,
+            )
         ]
     result.note = "; ".join(notes) or None
     return result
 
 
-def _key_for(name: str, old: dict[str, Any], new: dict[str, Any],
-             old_frame: pd.DataFrame, new_frame: pd.DataFrame) -> tuple[list[str], str | None]:
+def _key_for(
+    name: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_frame: pd.DataFrame,
+    new_frame: pd.DataFrame,
+) -> tuple[list[str], str | None]:
     """The columns rows are matched by: the new primary key if both tables have it."""
     for resource in (new, old):
         schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
@@ -290,9 +344,11 @@ def _key_for(name: str, old: dict[str, Any], new: dict[str, Any],
         if key and all(k in old_frame.columns and k in new_frame.columns for k in key):
             return key, None
     common = [c for c in new_frame.columns if c in old_frame.columns]
-    return common, (f"'{name}' has no primary key shared by both releases; rows were matched "
-                    "on all their common columns, so a changed value shows as a row removed "
-                    "and a row added")
+    return common, (
+        f"'{name}' has no primary key shared by both releases; rows were matched "
+        "on all their common columns, so a changed value shows as a row removed "
+        "and a row added"
+    )
 
 
 def _open(path: str | os.PathLike[str], holder: list[tempfile.TemporaryDirectory]) -> Path:
@@ -310,13 +366,20 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
     try:
         with zipfile.ZipFile(archive) as zipped:
             names = [n for n in zipped.namelist() if not n.endswith("/")]
-            descriptors = sorted((n for n in names if n.endswith("datapackage/datapackage.json")
-                                  or n == "datapackage.json"), key=len)
+            descriptors = sorted(
+                (
+                    n
+                    for n in names
+                    if n.endswith("datapackage/datapackage.json") or n == "datapackage.json"
+                ),
+                key=len,
+            )
             if not descriptors:
                 raise PackageError(
                     "descriptor.missing",
                     f"{archive} holds no datapackage.json: pass a release wheel of "
-                    "msc-exos-pof, a zip of a data package, or a package folder")
+                    "msc-exos-pof, a zip of a data package, or a package folder",
+                )
             prefix = descriptors[0][: -len("datapackage.json")]
             temporary = tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-")
             holder.append(temporary)
@@ -324,15 +387,16 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
             for name in names:
                 if not name.startswith(prefix):
                     continue
-                inner = name[len(prefix):]
+                inner = name[len(prefix) :]
                 if unsafe_path_reason(inner) is not None:  # never write outside the temp dir
                     continue
                 (target / inner).parent.mkdir(parents=True, exist_ok=True)
                 (target / inner).write_bytes(zipped.read(name))
             return target
     except (zipfile.BadZipFile, OSError) as error:
-        raise PackageError("descriptor.missing",
-                           f"{archive} cannot be read as a zip archive: {error}") from None
+        raise PackageError(
+            "descriptor.missing", f"{archive} cannot be read as a zip archive: {error}"
+        ) from None
 
 
 def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
@@ -350,15 +414,21 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
         old_desc, new_desc = read_descriptor(old_path), read_descriptor(new_path)
         old_files = {item.name: item for item in resource_files(old_path)}
         new_files = {item.name: item for item in resource_files(new_path)}
-        result = DataDiff(str(old), str(new), old_desc.get("version"), new_desc.get("version"),
-                          _schema_changes(old_desc, new_desc))
+        result = DataDiff(
+            str(old),
+            str(new),
+            old_desc.get("version"),
+            new_desc.get("version"),
+            _schema_changes(old_desc, new_desc),
+        )
         for name, item in new_files.items():
             if name not in old_files:
                 continue
             old_frame = read_raw_table(old_files[name])
             new_frame = read_raw_table(item)
-            key, note = _key_for(name, old_files[name].descriptor, item.descriptor,
-                                 old_frame, new_frame)
+            key, note = _key_for(
+                name, old_files[name].descriptor, item.descriptor, old_frame, new_frame
+            )
             resource = _row_diff(name, key, old_frame, new_frame)
             if note:
                 resource.note = "; ".join(filter(None, [note, resource.note]))
@@ -403,6 +473,7 @@ def render_text(result: DataDiff, limit: int = TEXT_LIMIT) -> str:
         for c in r.changed[:limit]:
             lines.append(f"  {'/'.join(c.key)} {c.field}: {_short(c.old)} -> {_short(c.new)}")
         if len(r.changed) > limit:
-            lines.append(f"  ... and {len(r.changed) - limit} more changed values "
-                         "(--format json lists all)")
+            lines.append(
+                f"  ... and {len(r.changed) - limit} more changed values (--format json lists all)"
+            )
     return "\n".join(lines) + "\n"

@@ -31,14 +31,18 @@ class HashState:
     @property
     def stale(self) -> bool:
         return self.error is not None or (self.declared_bytes, self.declared_hash) != (
-            self.bytes, self.hash)
+            self.bytes,
+            self.hash,
+        )
 
     @property
     def why(self) -> str:
         if self.error is not None:
             return f"its file {self.path} cannot be read ({self.error})"
-        return (f"declares bytes={self.declared_bytes} hash={self.declared_hash}, "
-                f"the file has bytes={self.bytes} hash={self.hash}")
+        return (
+            f"declares bytes={self.declared_bytes} hash={self.declared_hash}, "
+            f"the file has bytes={self.bytes} hash={self.hash}"
+        )
 
 
 def hash_states(path: str | os.PathLike[str] | None = None) -> list[HashState]:
@@ -46,8 +50,11 @@ def hash_states(path: str | os.PathLike[str] | None = None) -> list[HashState]:
     package cannot be read)."""
     states = []
     for item in resource_files(path):
-        declared = (item.descriptor.get("path"), item.descriptor.get("bytes"),
-                    item.descriptor.get("hash"))
+        declared = (
+            item.descriptor.get("path"),
+            item.descriptor.get("bytes"),
+            item.descriptor.get("hash"),
+        )
         try:
             size, digest = file_digest(item.file)
         except OSError as error:

@@ -71,8 +71,9 @@ class SyntheticPackage:
         folder = Path(folder)
         (folder / "data").mkdir(parents=True, exist_ok=True)
         for name in RESOURCE_ORDER:
-            write_csv(self.tables[name], folder / "data" / f"{name}.csv",
-                      _columns(self.descriptor, name))
+            write_csv(
+                self.tables[name], folder / "data" / f"{name}.csv", _columns(self.descriptor, name)
+            )
         finish_descriptor(folder, self.descriptor)
         return folder
 
@@ -91,8 +92,9 @@ def _splits(draw: Any, total: int, parts: int) -> list[int]:
 
 
 @st.composite
-def consistent_packages(draw: Any, min_studies: int = 1, max_studies: int = 60,
-                        min_errata: int = 0, max_errata: int = 4) -> SyntheticPackage:
+def consistent_packages(
+    draw: Any, min_studies: int = 1, max_studies: int = 60, min_errata: int = 0, max_errata: int = 4
+) -> SyntheticPackage:
     """Strategy: a ``SyntheticPackage`` whose tables satisfy every schema and consistency rule.
 
     Studies spread over the six MSC sources (some possibly empty), stated counts and PRISMA
@@ -107,8 +109,9 @@ def consistent_packages(draw: Any, min_studies: int = 1, max_studies: int = 60,
     n = draw(st.integers(min_studies, max_studies))
 
     def column(low: int, high: int) -> np.ndarray:
-        return np.array(draw(st.lists(st.integers(low, high), min_size=n, max_size=n)),
-                        dtype=np.int64)
+        return np.array(
+            draw(st.lists(st.integers(low, high), min_size=n, max_size=n)), dtype=np.int64
+        )
 
     mechanisms = len(_enum(descriptor, "study_mechanisms", "mechanism"))
     low = draw(st.integers(1990, 2024))
@@ -127,10 +130,16 @@ def consistent_packages(draw: Any, min_studies: int = 1, max_studies: int = 60,
     # The first `min_errata` differences use kinds that apply to any row.
     always = st.sampled_from(("label_year", "label_author", "duplicate_reference"))
     rows = st.integers(0, n - 1)
-    guaranteed = draw(st.lists(st.tuples(always, rows), min_size=min_errata,
-                               max_size=min_errata, unique=True))
-    extra = draw(st.lists(st.tuples(st.sampled_from(ERRATA_KINDS), rows),
-                          max_size=max(0, max_errata - min_errata), unique=True))
+    guaranteed = draw(
+        st.lists(st.tuples(always, rows), min_size=min_errata, max_size=min_errata, unique=True)
+    )
+    extra = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ERRATA_KINDS), rows),
+            max_size=max(0, max_errata - min_errata),
+            unique=True,
+        )
+    )
     databases = draw(st.integers(1, len(DATABASES)))
     flow = draw(st.tuples(*(st.integers(0, 300) for _ in range(4))))
     identified = n + flow[3] + flow[2] + flow[1]

@@ -45,11 +45,13 @@ class Mutation:
 MUTATIONS: dict[str, Mutation] = {}
 
 
-def mutation(name: str, catches: tuple[str, ...] = (), also: tuple[str, ...] = ()
-             ) -> Callable[[Apply], Apply]:
+def mutation(
+    name: str, catches: tuple[str, ...] = (), also: tuple[str, ...] = ()
+) -> Callable[[Apply], Apply]:
     def decorate(function: Apply) -> Apply:
-        MUTATIONS[name] = Mutation(name, function, catches, also,
-                                   (function.__doc__ or "").strip().splitlines()[0])
+        MUTATIONS[name] = Mutation(
+            name, function, catches, also, (function.__doc__ or "").strip().splitlines()[0]
+        )
         return function
 
     return decorate
@@ -69,8 +71,9 @@ def mutation_ids() -> set[str]:
 
 
 def read(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(folder / "data" / f"{name}.csv", dtype=str, keep_default_na=False,
-                       na_filter=False)
+    return pd.read_csv(
+        folder / "data" / f"{name}.csv", dtype=str, keep_default_na=False, na_filter=False
+    )
 
 
 def write(folder: Path, name: str, frame: pd.DataFrame, update_hash: bool = True) -> None:
@@ -145,10 +148,12 @@ _ERRATA_FIELDS = {
     ("stated_counts", "value"): ("counts.per_source", "errata.unexplained"),
     ("msc_sources", "stated_study_count"): ("counts.source_table", "errata.unexplained"),
 }
-_DYNAMIC = {"prisma": {i for ids in _PRISMA.values() for i in ids},
-            "stated": {i for ids in _STATED.values() for i in ids},
-            "errata": {i for ids in _ERRATA_KINDS.values() for i in ids}
-            | {i for ids in _ERRATA_FIELDS.values() for i in ids}}
+_DYNAMIC = {
+    "prisma": {i for ids in _PRISMA.values() for i in ids},
+    "stated": {i for ids in _STATED.values() for i in ids},
+    "errata": {i for ids in _ERRATA_KINDS.values() for i in ids}
+    | {i for ids in _ERRATA_FIELDS.values() for i in ids},
+}
 
 
 @mutation("prisma_count", also=("counts.source_total",))
@@ -174,8 +179,9 @@ def database_records(folder: Path, rnd: random.Random) -> None:
 def stated_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     """Change a derivable count stated in the narrative so the rows no longer support it."""
     counts = read(folder, "stated_counts")
-    row = pick(rnd, counts, (counts["derivable"] == "true")
-               & counts["quantity"].isin(list(_STATED)))
+    row = pick(
+        rnd, counts, (counts["derivable"] == "true") & counts["quantity"].isin(list(_STATED))
+    )
     quantity = counts.loc[row, "quantity"]
     value = int(counts.loc[row, "value"])
     if quantity.startswith("year") and counts.loc[row, "section"] == "methods":
@@ -185,16 +191,21 @@ def stated_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
         counts.loc[row, "value"] = str(value + step if quantity == "year_min" else value - step)
         write(folder, "stated_counts", counts)
         return ("years.window",)
-    counts.loc[row, "value"] = bump(str(value), rnd, low=1900 if quantity.startswith("year")
-                                    else 0)
+    counts.loc[row, "value"] = bump(str(value), rnd, low=1900 if quantity.startswith("year") else 0)
     write(folder, "stated_counts", counts)
     return _STATED[quantity]
 
 
-@mutation("stated_study_count",
-          catches=("counts.source_table", "counts.source_total", "counts.source_agreement",
-                   "errata.unexplained"),
-          also=("errata.stale",))
+@mutation(
+    "stated_study_count",
+    catches=(
+        "counts.source_table",
+        "counts.source_total",
+        "counts.source_agreement",
+        "errata.unexplained",
+    ),
+    also=("errata.stale",),
+)
 def stated_study_count(folder: Path, rnd: random.Random) -> None:
     """Change the study count msc_sources states for one source."""
     sources = read(folder, "msc_sources")
@@ -207,8 +218,11 @@ def stated_study_count(folder: Path, rnd: random.Random) -> None:
 # Rows
 
 
-@mutation("study_dropped", catches=("prisma.included_rows", "counts.included"),
-          also=("counts", "years.window", "errata.unexplained", "errata.stale"))
+@mutation(
+    "study_dropped",
+    catches=("prisma.included_rows", "counts.included"),
+    also=("counts", "years.window", "errata.unexplained", "errata.stale"),
+)
 def study_dropped(folder: Path, rnd: random.Random) -> None:
     """Drop one study (and its mechanism links): the counts no longer match the rows."""
     studies = read(folder, "studies")
@@ -216,14 +230,28 @@ def study_dropped(folder: Path, rnd: random.Random) -> None:
         raise Inapplicable("dropping the only study leaves a header-only table")
     row = pick(rnd, studies, unexplained_studies(folder, studies))
     links = read(folder, "study_mechanisms")
-    write(folder, "study_mechanisms", links[links["study_id"] != studies.loc[row, "study_id"]],
-          update_hash=False)
+    write(
+        folder,
+        "study_mechanisms",
+        links[links["study_id"] != studies.loc[row, "study_id"]],
+        update_hash=False,
+    )
     write(folder, "studies", studies.drop(index=row))
 
 
-@mutation("study_duplicated", catches=("schema.primary_key", "duplicates.study_title"),
-          also=("schema.unique", "duplicates", "prisma.included_rows", "counts", "errata",
-                "years.window", "studies"))
+@mutation(
+    "study_duplicated",
+    catches=("schema.primary_key", "duplicates.study_title"),
+    also=(
+        "schema.unique",
+        "duplicates",
+        "prisma.included_rows",
+        "counts",
+        "errata",
+        "years.window",
+        "studies",
+    ),
+)
 def study_duplicated(folder: Path, rnd: random.Random) -> None:
     """Repeat one study row."""
     studies = read(folder, "studies")
@@ -243,9 +271,11 @@ def mechanism_duplicated(folder: Path, rnd: random.Random) -> None:
 def primary_key_duplicated(folder: Path, rnd: random.Random) -> None:
     """Give a background reference entry the number of another one."""
     references = read(folder, "references")
-    background = references[~references["reference_number"].isin(
-        read(folder, "studies")["reference_number"]) & (references["duplicate_of"] == "")
-        & ~references["reference_number"].isin(references["duplicate_of"])]
+    background = references[
+        ~references["reference_number"].isin(read(folder, "studies")["reference_number"])
+        & (references["duplicate_of"] == "")
+        & ~references["reference_number"].isin(references["duplicate_of"])
+    ]
     if len(background) < 2:
         raise Inapplicable("needs two background references")
     first, second = rnd.sample(list(background.index), 2)
@@ -287,20 +317,25 @@ def foreign_key_mechanism(folder: Path, rnd: random.Random) -> None:
     write(folder, "study_mechanisms", links)
 
 
-@mutation("foreign_key_reference", catches=("schema.foreign_key",),
-          also=("studies", "years.reference", "duplicates"))
+@mutation(
+    "foreign_key_reference",
+    catches=("schema.foreign_key",),
+    also=("studies", "years.reference", "duplicates"),
+)
 def foreign_key_reference(folder: Path, rnd: random.Random) -> None:
     """Point a study at a reference number the reference list does not have."""
     studies = read(folder, "studies")
     references = read(folder, "references")
     row = pick(rnd, studies)
     studies.loc[row, "reference_number"] = str(
-        references["reference_number"].astype(int).max() + 1000)
+        references["reference_number"].astype(int).max() + 1000
+    )
     write(folder, "studies", studies)
 
 
-@mutation("foreign_key_animal_model", catches=("schema.foreign_key",),
-          also=("studies.species", "errata"))
+@mutation(
+    "foreign_key_animal_model", catches=("schema.foreign_key",), also=("studies.species", "errata")
+)
 def foreign_key_animal_model(folder: Path, rnd: random.Random) -> None:
     """Print an animal model in a study that the animal_models vocabulary lacks."""
     studies = read(folder, "studies")
@@ -309,14 +344,22 @@ def foreign_key_animal_model(folder: Path, rnd: random.Random) -> None:
     write(folder, "studies", studies)
 
 
-_ENUMS = (("study_mechanisms", "mechanism", "telepathy"), ("studies", "design", "in_silico"),
-          ("stated_counts", "section", "preface"), ("prisma_flow", "basis", "guessed"),
-          ("errata", "kind", "whim"), ("studies", "effector_type", "magic"),
-          ("msc_sources", "origin", "lunar"))
+_ENUMS = (
+    ("study_mechanisms", "mechanism", "telepathy"),
+    ("studies", "design", "in_silico"),
+    ("stated_counts", "section", "preface"),
+    ("prisma_flow", "basis", "guessed"),
+    ("errata", "kind", "whim"),
+    ("studies", "effector_type", "magic"),
+    ("msc_sources", "origin", "lunar"),
+)
 
 
-@mutation("enum_value", catches=("schema.enum",),
-          also=("schema.required", "schema.primary_key", "counts", "errata", "prisma"))
+@mutation(
+    "enum_value",
+    catches=("schema.enum",),
+    also=("schema.required", "schema.primary_key", "counts", "errata", "prisma"),
+)
 def enum_value(folder: Path, rnd: random.Random) -> None:
     """Write a value outside a field's enum vocabulary."""
     choices = [c for c in _ENUMS if len(read(folder, c[0]))]
@@ -326,8 +369,7 @@ def enum_value(folder: Path, rnd: random.Random) -> None:
     write(folder, name, frame)
 
 
-_INTEGERS = (("search_strategies", "table_row"), ("prisma_flow", "step"),
-             ("studies", "table_row"))
+_INTEGERS = (("search_strategies", "table_row"), ("prisma_flow", "step"), ("studies", "table_row"))
 
 
 @mutation("type_corruption", catches=("schema.type",), also=("schema.required",))
@@ -342,8 +384,14 @@ def type_corruption(folder: Path, rnd: random.Random) -> None:
 @mutation("required_blank", catches=("schema.required",))
 def required_blank(folder: Path, rnd: random.Random) -> None:
     """Empty a required cell that no cross-table rule reads."""
-    name, column = rnd.choice((("msc_sources", "tissue"), ("search_strategies", "filter"),
-                               ("prisma_flow", "label"), ("msc_sources", "origin_evidence")))
+    name, column = rnd.choice(
+        (
+            ("msc_sources", "tissue"),
+            ("search_strategies", "filter"),
+            ("prisma_flow", "label"),
+            ("msc_sources", "origin_evidence"),
+        )
+    )
     frame = read(folder, name)
     frame.loc[pick(rnd, frame), column] = ""
     write(folder, name, frame)
@@ -362,9 +410,11 @@ def pattern_broken(folder: Path, rnd: random.Random) -> None:
 def range_violation(folder: Path, rnd: random.Random) -> None:
     """Date a background reference entry before the schema's minimum year."""
     references = read(folder, "references")
-    mask = ~references["reference_number"].isin(read(folder, "studies")["reference_number"]) \
-        & ~references["reference_number"].isin(references["duplicate_of"]) \
+    mask = (
+        ~references["reference_number"].isin(read(folder, "studies")["reference_number"])
+        & ~references["reference_number"].isin(references["duplicate_of"])
         & (references["duplicate_of"] == "")
+    )
     references.loc[pick(rnd, references, mask), "year"] = rnd.choice(["1800", "2200", "0"])
     write(folder, "references", references)
 
@@ -434,8 +484,11 @@ def species_unexplained(folder: Path, rnd: random.Random) -> None:
     write(folder, "studies", studies)
 
 
-@mutation("msc_source_unexplained", catches=("studies.msc_source", "errata.unexplained"),
-          also=("counts.per_source", "counts.source_table", "errata.stale"))
+@mutation(
+    "msc_source_unexplained",
+    catches=("studies.msc_source", "errata.unexplained"),
+    also=("counts.per_source", "counts.source_table", "errata.stale"),
+)
 def msc_source_unexplained(folder: Path, rnd: random.Random) -> None:
     """Curate an MSC source other than the printed one, without an errata row."""
     studies = read(folder, "studies")
@@ -492,8 +545,11 @@ def reference_title(folder: Path, rnd: random.Random) -> None:
     write(folder, "references", references)
 
 
-@mutation("duplicate_study_title", catches=("duplicates.study_title", "schema.unique"),
-          also=("studies.title_reference", "duplicates.reference_unlinked"))
+@mutation(
+    "duplicate_study_title",
+    catches=("duplicates.study_title", "schema.unique"),
+    also=("studies.title_reference", "duplicates.reference_unlinked"),
+)
 def duplicate_study_title(folder: Path, rnd: random.Random) -> None:
     """Give one study the title of another."""
     studies = read(folder, "studies")
@@ -504,8 +560,11 @@ def duplicate_study_title(folder: Path, rnd: random.Random) -> None:
     write(folder, "studies", studies)
 
 
-@mutation("shared_reference", catches=("duplicates.study_reference", "schema.unique"),
-          also=("studies", "years.reference"))
+@mutation(
+    "shared_reference",
+    catches=("duplicates.study_reference", "schema.unique"),
+    also=("studies", "years.reference"),
+)
 def shared_reference(folder: Path, rnd: random.Random) -> None:
     """Point two studies at the same reference entry."""
     studies = read(folder, "studies")
@@ -526,22 +585,42 @@ def reference_unlinked(folder: Path, rnd: random.Random) -> None:
     write(folder, "references", pd.concat([references, copy], ignore_index=True))
 
 
-@mutation("reference_chain", catches=("duplicates.reference_chain",),
-          also=("errata.unexplained", "errata.stale", "errata.known"))
+@mutation(
+    "reference_chain",
+    catches=("duplicates.reference_chain",),
+    also=("errata.unexplained", "errata.stale", "errata.known"),
+)
 def reference_chain(folder: Path, rnd: random.Random) -> None:
     """Make a reference entry a duplicate of itself (with an erratum saying so)."""
     references = read(folder, "references")
     mask = (references["duplicate_of"] == "") & ~references["reference_number"].isin(
-        references["duplicate_of"])
+        references["duplicate_of"]
+    )
     row = pick(rnd, references, mask)
     number = references.loc[row, "reference_number"]
     references.loc[row, "duplicate_of"] = number
     errata = read(folder, "errata")
-    errata = pd.concat([errata, pd.DataFrame([{
-        "erratum_id": f"references/{number}/duplicate_of", "resource": "references",
-        "record": number, "field": "duplicate_of", "published_value": "",
-        "curated_value": number, "kind": "duplicate_reference", "evidence": "x", "note": "x",
-    }])], ignore_index=True)
+    errata = pd.concat(
+        [
+            errata,
+            pd.DataFrame(
+                [
+                    {
+                        "erratum_id": f"references/{number}/duplicate_of",
+                        "resource": "references",
+                        "record": number,
+                        "field": "duplicate_of",
+                        "published_value": "",
+                        "curated_value": number,
+                        "kind": "duplicate_reference",
+                        "evidence": "x",
+                        "note": "x",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     write(folder, "errata", errata, update_hash=False)
     write(folder, "references", references)
 
@@ -574,16 +653,35 @@ def errata_added(folder: Path, rnd: random.Random) -> None:
     row = pick(rnd, studies, unexplained_studies(folder, studies))
     sid, year = studies.loc[row, "study_id"], studies.loc[row, "year"]
     errata = read(folder, "errata")
-    errata = pd.concat([errata, pd.DataFrame([{
-        "erratum_id": f"studies/{sid}/year", "resource": "studies", "record": sid,
-        "field": "year", "published_value": str(int(year) - 5), "curated_value": year,
-        "kind": "label_year_mismatch", "evidence": "x", "note": "An invented difference.",
-    }])], ignore_index=True)
+    errata = pd.concat(
+        [
+            errata,
+            pd.DataFrame(
+                [
+                    {
+                        "erratum_id": f"studies/{sid}/year",
+                        "resource": "studies",
+                        "record": sid,
+                        "field": "year",
+                        "published_value": str(int(year) - 5),
+                        "curated_value": year,
+                        "kind": "label_year_mismatch",
+                        "evidence": "x",
+                        "note": "An invented difference.",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     write(folder, "errata", errata)
 
 
-@mutation("errata_value_changed", catches=("errata.stale", "errata.unexplained"),
-          also=("counts", "years", "studies", "duplicates"))
+@mutation(
+    "errata_value_changed",
+    catches=("errata.stale", "errata.unexplained"),
+    also=("counts", "years", "studies", "duplicates"),
+)
 def errata_value_changed(folder: Path, rnd: random.Random) -> None:
     """Change the published value an errata row records: it no longer matches the data."""
     errata = _errata(folder)
@@ -593,8 +691,11 @@ def errata_value_changed(folder: Path, rnd: random.Random) -> None:
     write(folder, "errata", errata)
 
 
-@mutation("errata_id", catches=("errata.id",),
-          also=("errata.stale", "errata.unexplained", "errata.target"))
+@mutation(
+    "errata_id",
+    catches=("errata.id",),
+    also=("errata.stale", "errata.unexplained", "errata.target"),
+)
 def errata_id(folder: Path, rnd: random.Random) -> None:
     """Make an erratum_id disagree with its resource/record/field columns."""
     errata = _errata(folder)
@@ -608,15 +709,35 @@ def errata_id(folder: Path, rnd: random.Random) -> None:
 def errata_target(folder: Path, rnd: random.Random) -> None:
     """Add an errata row for a record that does not exist."""
     errata = read(folder, "errata")
-    target = rnd.choice((("studies", "nobody-zz-2020", "year"),
-                         ("studies", read(folder, "studies").loc[0, "study_id"], "colour"),
-                         ("msc_sources", "iPSC", "stated_study_count")))
+    target = rnd.choice(
+        (
+            ("studies", "nobody-zz-2020", "year"),
+            ("studies", read(folder, "studies").loc[0, "study_id"], "colour"),
+            ("msc_sources", "iPSC", "stated_study_count"),
+        )
+    )
     resource, record, name = target
-    errata = pd.concat([errata, pd.DataFrame([{
-        "erratum_id": f"{resource}/{record}/{name}", "resource": resource, "record": record,
-        "field": name, "published_value": "1", "curated_value": "2",
-        "kind": "label_year_mismatch", "evidence": "x", "note": "A row about nothing.",
-    }])], ignore_index=True)
+    errata = pd.concat(
+        [
+            errata,
+            pd.DataFrame(
+                [
+                    {
+                        "erratum_id": f"{resource}/{record}/{name}",
+                        "resource": resource,
+                        "record": record,
+                        "field": name,
+                        "published_value": "1",
+                        "curated_value": "2",
+                        "kind": "label_year_mismatch",
+                        "evidence": "x",
+                        "note": "A row about nothing.",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     write(folder, "errata", errata)
 
 
@@ -629,11 +750,27 @@ def explained_difference(folder: Path, rnd: random.Random) -> None:
     wrong = str(int(year) - 1)
     studies.loc[row, "label_published"] = studies.loc[row, "label_published"][:-4] + wrong
     errata = read(folder, "errata")
-    errata = pd.concat([errata, pd.DataFrame([{
-        "erratum_id": f"studies/{sid}/year", "resource": "studies", "record": sid,
-        "field": "year", "published_value": wrong, "curated_value": year,
-        "kind": "label_year_mismatch", "evidence": "x", "note": "The label is a year off.",
-    }])], ignore_index=True)
+    errata = pd.concat(
+        [
+            errata,
+            pd.DataFrame(
+                [
+                    {
+                        "erratum_id": f"studies/{sid}/year",
+                        "resource": "studies",
+                        "record": sid,
+                        "field": "year",
+                        "published_value": wrong,
+                        "curated_value": year,
+                        "kind": "label_year_mismatch",
+                        "evidence": "x",
+                        "note": "The label is a year off.",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     write(folder, "errata", errata, update_hash=False)
     write(folder, "studies", studies)
 
@@ -641,8 +778,17 @@ def explained_difference(folder: Path, rnd: random.Random) -> None:
 # ---------------------------------------------------------------------------------------------
 # Table structure and bytes
 
-_RESOURCES = ("search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
-              "studies", "study_mechanisms", "stated_counts", "errata")
+_RESOURCES = (
+    "search_strategies",
+    "prisma_flow",
+    "msc_sources",
+    "animal_models",
+    "references",
+    "studies",
+    "study_mechanisms",
+    "stated_counts",
+    "errata",
+)
 
 
 def _csv(folder: Path, rnd: random.Random, non_empty: bool = True) -> Path:
@@ -650,8 +796,9 @@ def _csv(folder: Path, rnd: random.Random, non_empty: bool = True) -> Path:
     return folder / "data" / f"{rnd.choice(names)}.csv"
 
 
-@mutation("column_removed", catches=("table.header",),
-          also=("schema.foreign_key", "schema.primary_key"))
+@mutation(
+    "column_removed", catches=("table.header",), also=("schema.foreign_key", "schema.primary_key")
+)
 def column_removed(folder: Path, rnd: random.Random) -> None:
     """Remove one column from a CSV (the Table Schema still declares it)."""
     name = rnd.choice(_RESOURCES)
@@ -659,8 +806,9 @@ def column_removed(folder: Path, rnd: random.Random) -> None:
     write(folder, name, frame.drop(columns=rnd.choice(list(frame.columns))))
 
 
-@mutation("column_renamed", catches=("table.header",),
-          also=("schema.foreign_key", "schema.primary_key"))
+@mutation(
+    "column_renamed", catches=("table.header",), also=("schema.foreign_key", "schema.primary_key")
+)
 def column_renamed(folder: Path, rnd: random.Random) -> None:
     """Rename one column of a CSV."""
     name = rnd.choice(_RESOURCES)
@@ -719,8 +867,7 @@ def table_empty(folder: Path, rnd: random.Random) -> None:
     write(folder, "study_mechanisms", links.iloc[0:0])
 
 
-@mutation("missing_file", catches=("table.missing_file",),
-          also=("integrity", "schema.foreign_key"))
+@mutation("missing_file", catches=("table.missing_file",), also=("integrity", "schema.foreign_key"))
 def missing_file(folder: Path, rnd: random.Random) -> None:
     """Delete a resource's file (the descriptor still lists it)."""
     _csv(folder, rnd, non_empty=False).unlink()
@@ -734,7 +881,7 @@ def hash_tamper(folder: Path, rnd: random.Random) -> None:
     journal = references.loc[row, "journal"]
     at = rnd.choice([i for i, c in enumerate(journal) if "a" <= c <= "z"])
     # Upper-case one letter of a cell no check reads: only the hash can tell.
-    references.loc[row, "journal"] = journal[:at] + journal[at].upper() + journal[at + 1:]
+    references.loc[row, "journal"] = journal[:at] + journal[at].upper() + journal[at + 1 :]
     write(folder, "references", references, update_hash=False)
 
 
@@ -766,8 +913,15 @@ def unsafe_path(folder: Path, rnd: random.Random) -> None:
     """Point a resource outside the package: '..', an absolute path or a URL (never fetched)."""
     data = descriptor(folder)
     resource = rnd.choice(data["resources"])
-    resource["path"] = rnd.choice(["../outside.csv", "data/../../outside.csv", "/etc/passwd",
-                                   "https://example.invalid/studies.csv", "~/studies.csv"])
+    resource["path"] = rnd.choice(
+        [
+            "../outside.csv",
+            "data/../../outside.csv",
+            "/etc/passwd",
+            "https://example.invalid/studies.csv",
+            "~/studies.csv",
+        ]
+    )
     save_descriptor(folder, data)
 
 
@@ -785,7 +939,7 @@ def descriptor_encoding(folder: Path, rnd: random.Random) -> None:
     file = folder / "datapackage.json"
     data = file.read_bytes()
     at = data.index(b'"title"')
-    file.write_bytes(data[:at + 9] + b"\xe9" + data[at + 9:])
+    file.write_bytes(data[: at + 9] + b"\xe9" + data[at + 9 :])
 
 
 @mutation("descriptor_missing", catches=("descriptor.missing",))
@@ -814,8 +968,13 @@ def descriptor_model(folder: Path, rnd: random.Random) -> None:
     save_descriptor(folder, data)
 
 
-_OPTIONAL = (("animal_models", "note"), ("studies", "curation_note"),
-             ("prisma_flow", "derivation"), ("references", "pages"), ("msc_sources", "tissue"))
+_OPTIONAL = (
+    ("animal_models", "note"),
+    ("studies", "curation_note"),
+    ("prisma_flow", "derivation"),
+    ("references", "pages"),
+    ("msc_sources", "tissue"),
+)
 
 
 @mutation("descriptor_resources", catches=("descriptor.resources",))

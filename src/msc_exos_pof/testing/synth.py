@@ -26,13 +26,35 @@ CHUNK = 100_000
 
 # Vocabularies of invented cell values (never field definitions: enums come from the schema).
 FAMILIES = (
-    "Smith", "Chen", "Garcia", "Okafor", "Yamada", "Novak", "Silva", "Kowalski", "Haddad",
-    "Rossi", "Nguyen", "Ivanova", "Dubois", "Moreau", "Larsen", "Tanaka", "Kumar", "Mensah",
-    "Olsen", "Santos", "Li", "Le",
+    "Smith",
+    "Chen",
+    "Garcia",
+    "Okafor",
+    "Yamada",
+    "Novak",
+    "Silva",
+    "Kowalski",
+    "Haddad",
+    "Rossi",
+    "Nguyen",
+    "Ivanova",
+    "Dubois",
+    "Moreau",
+    "Larsen",
+    "Tanaka",
+    "Kumar",
+    "Mensah",
+    "Olsen",
+    "Santos",
+    "Li",
+    "Le",
 )
 #: printed "Animal Model" cell -> species (None: the cell names no species).
 ANIMAL_MODELS: tuple[tuple[str, str | None], ...] = (
-    ("Rat", "rat"), ("Mice", "mouse"), ("Rabbit", "rabbit"), ("Human", "human"),
+    ("Rat", "rat"),
+    ("Mice", "mouse"),
+    ("Rabbit", "rabbit"),
+    ("Human", "human"),
     ("HUVEC cell", None),
 )
 SOURCE_NAMES = {
@@ -147,61 +169,80 @@ def build_chunk(plan: Plan, descriptor: dict[str, Any]) -> Tables:
     year = _s(plan.year)
     source = sources[plan.source]
     model = models[plan.model]
-    title = ("Synthetic study " + number + ": " + source + "-derived exosomes restore ovarian "
-             "function in a " + model + " model")
+    title = (
+        "Synthetic study " + number + ": " + source + "-derived exosomes restore ovarian "
+        "function in a " + model + " model"
+    )
     concern = concerns[plan.concern]
-    studies = pd.DataFrame({
-        "study_id": np.char.lower(family.astype(str)).astype(object) + "-" + code + "-" + year,
-        "table_row": number,
-        "reference_number": _s(index + 1 + BACKGROUND_REFERENCES),
-        "label_published": "",
-        "first_author": family,
-        "year": year,
-        "title": title,
-        "effector_published": source + "-Exos",
-        "effector_type": effectors[plan.effector],
-        "msc_source_published": source,
-        "msc_source": source,
-        "animal_model_published": model,
-        "species": species[plan.model],
-        "design": designs[plan.design],
-        "effect_published": "Improve ovarian function via " + mechanisms[plan.mechanism],
-        "eligibility_concern": concern,
-        "eligibility_evidence": np.where(concern != "", "Synthetic study " + number, ""),
-        "curation_note": "",
-    })
+    studies = pd.DataFrame(
+        {
+            "study_id": np.char.lower(family.astype(str)).astype(object) + "-" + code + "-" + year,
+            "table_row": number,
+            "reference_number": _s(index + 1 + BACKGROUND_REFERENCES),
+            "label_published": "",
+            "first_author": family,
+            "year": year,
+            "title": title,
+            "effector_published": source + "-Exos",
+            "effector_type": effectors[plan.effector],
+            "msc_source_published": source,
+            "msc_source": source,
+            "animal_model_published": model,
+            "species": species[plan.model],
+            "design": designs[plan.design],
+            "effect_published": "Improve ovarian function via " + mechanisms[plan.mechanism],
+            "eligibility_concern": concern,
+            "eligibility_evidence": np.where(concern != "", "Synthetic study " + number, ""),
+            "curation_note": "",
+        }
+    )
     initial = pd.Series(code).str[0].str.upper().to_numpy(dtype=object)
     studies["label_published"] = initial + "." + family + " et al. " + year
-    references = pd.DataFrame({
-        "reference_number": studies["reference_number"],
-        "authors": family + " " + initial + ", Doe J, Roe R",
-        "title": title,
-        "journal": "Journal of Synthetic Reproduction",
-        "year": year,
-        "volume": _s(plan.year - 2000),
-        "issue": _s(index % 12 + 1),
-        "pages": _s(index % 900 + 100) + "-" + _s(index % 900 + 110),
-        "duplicate_of": "",
-    })
+    references = pd.DataFrame(
+        {
+            "reference_number": studies["reference_number"],
+            "authors": family + " " + initial + ", Doe J, Roe R",
+            "title": title,
+            "journal": "Journal of Synthetic Reproduction",
+            "year": year,
+            "volume": _s(plan.year - 2000),
+            "issue": _s(index % 12 + 1),
+            "pages": _s(index % 900 + 100) + "-" + _s(index % 900 + 110),
+            "duplicate_of": "",
+        }
+    )
     second = plan.second_mechanism > 0
-    first_links = pd.DataFrame({
-        "order": index * 2, "study_id": studies["study_id"].to_numpy(),
-        "mechanism": mechanisms[plan.mechanism], "pathway": "",
-        "evidence": studies["effect_published"].to_numpy(),
-    })
+    first_links = pd.DataFrame(
+        {
+            "order": index * 2,
+            "study_id": studies["study_id"].to_numpy(),
+            "mechanism": mechanisms[plan.mechanism],
+            "pathway": "",
+            "evidence": studies["effect_published"].to_numpy(),
+        }
+    )
     other = (plan.mechanism + plan.second_mechanism) % len(mechanisms)
-    second_links = pd.DataFrame({
-        "order": index[second] * 2 + 1, "study_id": studies["study_id"].to_numpy()[second],
-        "mechanism": mechanisms[other[second]], "pathway": "PI3K/AKT",
-        "evidence": studies["effect_published"].to_numpy()[second],
-    })
+    second_links = pd.DataFrame(
+        {
+            "order": index[second] * 2 + 1,
+            "study_id": studies["study_id"].to_numpy()[second],
+            "mechanism": mechanisms[other[second]],
+            "pathway": "PI3K/AKT",
+            "evidence": studies["effect_published"].to_numpy()[second],
+        }
+    )
     links = pd.concat([first_links, second_links]).sort_values("order", kind="stable")
     links = links.drop(columns="order").reset_index(drop=True)
     return Tables(studies, references, links)
 
 
-def random_plan(rng: np.random.Generator, start: int, n: int, descriptor: dict[str, Any],
-                year_range: tuple[int, int] = (2016, 2025)) -> Plan:
+def random_plan(
+    rng: np.random.Generator,
+    start: int,
+    n: int,
+    descriptor: dict[str, Any],
+    year_range: tuple[int, int] = (2016, 2025),
+) -> Plan:
     """Per-study choices drawn with numpy (for ``synth``)."""
     import numpy as np
 
@@ -242,9 +283,11 @@ class Totals:
         self.studies += len(studies)
         self.year_min = low if self.year_min is None else min(self.year_min, low)
         self.year_max = high if self.year_max is None else max(self.year_max, high)
-        for column, target in (("msc_source", self.per_source_curated),
-                               ("msc_source_published", self.per_source_published),
-                               ("design", self.per_design)):
+        for column, target in (
+            ("msc_source", self.per_source_curated),
+            ("msc_source_published", self.per_source_published),
+            ("design", self.per_design),
+        ):
             for key, count in studies[column][studies[column] != ""].value_counts().items():
                 target[key] = target.get(key, 0) + int(count)
 
@@ -257,15 +300,36 @@ class Errata:
     extra_references: list[dict[str, str]] = field(default_factory=list)
 
 
-def _erratum(resource: str, record: str, name: str, published: str, curated: str, kind: str,
-             evidence: str, note: str) -> dict[str, str]:
-    return {"erratum_id": f"{resource}/{record}/{name}", "resource": resource, "record": record,
-            "field": name, "published_value": published, "curated_value": curated,
-            "kind": kind, "evidence": evidence, "note": note}
+def _erratum(
+    resource: str,
+    record: str,
+    name: str,
+    published: str,
+    curated: str,
+    kind: str,
+    evidence: str,
+    note: str,
+) -> dict[str, str]:
+    return {
+        "erratum_id": f"{resource}/{record}/{name}",
+        "resource": resource,
+        "record": record,
+        "field": name,
+        "published_value": published,
+        "curated_value": curated,
+        "kind": kind,
+        "evidence": evidence,
+        "note": note,
+    }
 
 
-def apply_errata(tables: Tables, choices: Sequence[tuple[str, int]], errata: Errata,
-                 next_reference: int, limit: int | None = None) -> int:
+def apply_errata(
+    tables: Tables,
+    choices: Sequence[tuple[str, int]],
+    errata: Errata,
+    next_reference: int,
+    limit: int | None = None,
+) -> int:
     """Introduce the chosen differences (kind, row of the chunk) and record their errata rows.
 
     A choice that does not apply to its row (e.g. ``species`` on a row not printed "Mice") is
@@ -287,41 +351,94 @@ def apply_errata(tables: Tables, choices: Sequence[tuple[str, int]], errata: Err
         if kind == "label_year" and label.endswith(" " + study["year"]):
             wrong = str(int(study["year"]) - 2)
             studies.iloc[row, studies.columns.get_loc("label_published")] = label[:-4] + wrong
-            errata.rows.append(_erratum(
-                "studies", sid, "year", wrong, study["year"], "label_year_mismatch",
-                references.iloc[row]["title"],
-                f"The label says {wrong}; the reference entry gives {study['year']}."))
-        elif kind == "label_author" and " et al. " in label \
-                and label.split(" et al. ")[0].endswith("." + study["first_author"]):
+            errata.rows.append(
+                _erratum(
+                    "studies",
+                    sid,
+                    "year",
+                    wrong,
+                    study["year"],
+                    "label_year_mismatch",
+                    references.iloc[row]["title"],
+                    f"The label says {wrong}; the reference entry gives {study['year']}.",
+                )
+            )
+        elif (
+            kind == "label_author"
+            and " et al. " in label
+            and label.split(" et al. ")[0].endswith("." + study["first_author"])
+        ):
             author, rest = label.split(" et al. ", 1)
             studies.iloc[row, studies.columns.get_loc("label_published")] = (
-                f"{author}et et al. {rest}")
-            errata.rows.append(_erratum(
-                "studies", sid, "first_author", f"{author}et", study["first_author"],
-                "label_author_typo", references.iloc[row]["authors"],
-                "The label misspells the family name; the reference entry gives it."))
-        elif kind == "species" and study["animal_model_published"] == "Mice" \
-                and study["species"] == "mouse":
+                f"{author}et et al. {rest}"
+            )
+            errata.rows.append(
+                _erratum(
+                    "studies",
+                    sid,
+                    "first_author",
+                    f"{author}et",
+                    study["first_author"],
+                    "label_author_typo",
+                    references.iloc[row]["authors"],
+                    "The label misspells the family name; the reference entry gives it.",
+                )
+            )
+        elif (
+            kind == "species"
+            and study["animal_model_published"] == "Mice"
+            and study["species"] == "mouse"
+        ):
             studies.iloc[row, studies.columns.get_loc("species")] = "rat"
-            errata.rows.append(_erratum(
-                "studies", sid, "species", "Mice", "rat", "cell_contradicts_title",
-                study["title"], 'Table 2 prints "Mice"; the title says rats.'))
+            errata.rows.append(
+                _erratum(
+                    "studies",
+                    sid,
+                    "species",
+                    "Mice",
+                    "rat",
+                    "cell_contradicts_title",
+                    study["title"],
+                    'Table 2 prints "Mice"; the title says rats.',
+                )
+            )
         elif kind == "msc_source" and study["msc_source"] == study["msc_source_published"] != "":
             studies.iloc[row, studies.columns.get_loc("msc_source")] = ""
-            errata.rows.append(_erratum(
-                "studies", sid, "msc_source", study["msc_source_published"], "",
-                "cell_contradicts_title", study["title"],
-                "The title shows that no MSC source applies."))
+            errata.rows.append(
+                _erratum(
+                    "studies",
+                    sid,
+                    "msc_source",
+                    study["msc_source_published"],
+                    "",
+                    "cell_contradicts_title",
+                    study["title"],
+                    "The title shows that no MSC source applies.",
+                )
+            )
         elif kind == "duplicate_reference":
             original = references.iloc[row].to_dict()
             number = str(next_reference)
             next_reference += 1
-            errata.extra_references.append({**original, "reference_number": number,
-                                            "duplicate_of": original["reference_number"]})
-            errata.rows.append(_erratum(
-                "references", number, "duplicate_of", "", original["reference_number"],
-                "duplicate_reference", original["authors"],
-                f"Reference {number} repeats reference {original['reference_number']}."))
+            errata.extra_references.append(
+                {
+                    **original,
+                    "reference_number": number,
+                    "duplicate_of": original["reference_number"],
+                }
+            )
+            errata.rows.append(
+                _erratum(
+                    "references",
+                    number,
+                    "duplicate_of",
+                    "",
+                    original["reference_number"],
+                    "duplicate_reference",
+                    original["authors"],
+                    f"Reference {number} repeats reference {original['reference_number']}.",
+                )
+            )
         else:
             continue
         done.add((kind, row))
@@ -329,9 +446,14 @@ def apply_errata(tables: Tables, choices: Sequence[tuple[str, int]], errata: Err
     return next_reference
 
 
-def assemble(plan: Plan, descriptor: dict[str, Any], choices: Sequence[tuple[str, int]] = (),
-             databases: int = 5, flow: Sequence[int] = (9, 140, 110, 20),
-             records: Sequence[int] | None = None) -> dict[str, pd.DataFrame]:
+def assemble(
+    plan: Plan,
+    descriptor: dict[str, Any],
+    choices: Sequence[tuple[str, int]] = (),
+    databases: int = 5,
+    flow: Sequence[int] = (9, 140, 110, 20),
+    records: Sequence[int] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Every resource of a small package (one chunk) as text frames, errata included."""
     import pandas as pd
 
@@ -341,16 +463,23 @@ def assemble(plan: Plan, descriptor: dict[str, Any], choices: Sequence[tuple[str
     totals = Totals()
     totals.add(tables.studies)
     count_errata(totals, errata, descriptor)
-    references = pd.concat([background_references(), tables.references,
-                            pd.DataFrame(errata.extra_references,
-                                         columns=tables.references.columns)],
-                           ignore_index=True)
+    references = pd.concat(
+        [
+            background_references(),
+            tables.references,
+            pd.DataFrame(errata.extra_references, columns=tables.references.columns),
+        ],
+        ignore_index=True,
+    )
     frames = summary_tables(totals, descriptor, databases, flow, records)
-    frames.update({
-        "references": references, "studies": tables.studies,
-        "study_mechanisms": tables.study_mechanisms,
-        "errata": pd.DataFrame(errata.rows, columns=_columns(descriptor, "errata")),
-    })
+    frames.update(
+        {
+            "references": references,
+            "studies": tables.studies,
+            "study_mechanisms": tables.study_mechanisms,
+            "errata": pd.DataFrame(errata.rows, columns=_columns(descriptor, "errata")),
+        }
+    )
     return {name: frames[name].reset_index(drop=True) for name in RESOURCE_ORDER}
 
 
@@ -364,16 +493,28 @@ def count_errata(totals: Totals, errata: Errata, descriptor: dict[str, Any]) -> 
                 ("stated_counts", f"studies_per_source.{source}", "value"),
                 ("msc_sources", source, "stated_study_count"),
             ):
-                errata.rows.append(_erratum(
-                    resource, record, name, str(published), str(curated),
-                    "stated_count_unsupported", "Synthetic study titles",
-                    f"{published} rows are filed under {source}, but "
-                    f"{published - curated} of them use no MSC source."))
+                errata.rows.append(
+                    _erratum(
+                        resource,
+                        record,
+                        name,
+                        str(published),
+                        str(curated),
+                        "stated_count_unsupported",
+                        "Synthetic study titles",
+                        f"{published} rows are filed under {source}, but "
+                        f"{published - curated} of them use no MSC source.",
+                    )
+                )
 
 
-def summary_tables(totals: Totals, descriptor: dict[str, Any], databases: int = 5,
-                   flow: Sequence[int] = (9, 140, 110, 20), records: Sequence[int] | None = None,
-                   ) -> dict[str, pd.DataFrame]:
+def summary_tables(
+    totals: Totals,
+    descriptor: dict[str, Any],
+    databases: int = 5,
+    flow: Sequence[int] = (9, 140, 110, 20),
+    records: Sequence[int] | None = None,
+) -> dict[str, pd.DataFrame]:
     """search_strategies, prisma_flow, msc_sources, animal_models and stated_counts.
 
     ``flow`` is (citations, duplicates, records excluded, reports excluded); the PRISMA counts
@@ -393,48 +534,60 @@ def summary_tables(totals: Totals, descriptor: dict[str, Any], databases: int = 
         share = database_results // databases
         records = [share] * databases
         records[0] += database_results - share * databases
-    search = pd.DataFrame({
-        "database": list(DATABASES[:databases]),
-        "table_row": [str(i + 1) for i in range(databases)],
-        "query": "(Premature ovarian failure) AND (Mesenchymal Stem Cells) AND (Exosomes)",
-        "filter": "No filter set",
-        "records": [str(r) for r in records],
-    })
+    search = pd.DataFrame(
+        {
+            "database": list(DATABASES[:databases]),
+            "table_row": [str(i + 1) for i in range(databases)],
+            "query": "(Premature ovarian failure) AND (Mesenchymal Stem Cells) AND (Exosomes)",
+            "filter": "No filter set",
+            "records": [str(r) for r in records],
+        }
+    )
     nodes = [
         ("database_results", database_results, "Records identified from databases", ""),
         ("citations_results", citations, "Records identified by manual searches", ""),
         ("identified_total", identified, "Records identified in total", ""),
-        ("duplicates", duplicates, "Duplicate records removed",
-         "identified_total - records_screened"),
+        (
+            "duplicates",
+            duplicates,
+            "Duplicate records removed",
+            "identified_total - records_screened",
+        ),
         ("records_screened", screened, "Records screened", ""),
         ("records_excluded", records_excluded, "Records excluded at screening", ""),
         ("reports_assessed", assessed, "Full texts assessed for eligibility", ""),
         ("reports_excluded", reports_excluded, "Full texts excluded", ""),
         ("new_studies", n, "Studies included in the review", ""),
     ]
-    prisma = pd.DataFrame({
-        "node": [k for k, *_ in nodes],
-        "step": [str(i + 1) for i in range(len(nodes))],
-        "count": [str(c) for _, c, *_ in nodes],
-        "label": [label for _, _, label, _ in nodes],
-        "basis": ["derived" if d else "stated" for *_, d in nodes],
-        "evidence": ["" if d else f"{c} records" for _, c, _, d in nodes],
-        "derivation": [d for *_, d in nodes],
-    })
+    prisma = pd.DataFrame(
+        {
+            "node": [k for k, *_ in nodes],
+            "step": [str(i + 1) for i in range(len(nodes))],
+            "count": [str(c) for _, c, *_ in nodes],
+            "label": [label for _, _, label, _ in nodes],
+            "basis": ["derived" if d else "stated" for *_, d in nodes],
+            "evidence": ["" if d else f"{c} records" for _, c, _, d in nodes],
+            "derivation": [d for *_, d in nodes],
+        }
+    )
     codes = _enum(descriptor, "msc_sources", "msc_source")
-    sources = pd.DataFrame({
-        "msc_source": codes,
-        "full_name": [SOURCE_NAMES[c][0] for c in codes],
-        "tissue": [SOURCE_NAMES[c][1] for c in codes],
-        "origin": [SOURCE_NAMES[c][2] for c in codes],
-        "origin_evidence": [f"{SOURCE_NAMES[c][0]} are {SOURCE_NAMES[c][2]}" for c in codes],
-        "stated_study_count": [str(totals.per_source_published.get(c, 0)) for c in codes],
-    })
-    models = pd.DataFrame({
-        "animal_model_published": [m for m, _ in ANIMAL_MODELS],
-        "species": [s or "" for _, s in ANIMAL_MODELS],
-        "note": ["" if s else "Names a cell line." for _, s in ANIMAL_MODELS],
-    })
+    sources = pd.DataFrame(
+        {
+            "msc_source": codes,
+            "full_name": [SOURCE_NAMES[c][0] for c in codes],
+            "tissue": [SOURCE_NAMES[c][1] for c in codes],
+            "origin": [SOURCE_NAMES[c][2] for c in codes],
+            "origin_evidence": [f"{SOURCE_NAMES[c][0]} are {SOURCE_NAMES[c][2]}" for c in codes],
+            "stated_study_count": [str(totals.per_source_published.get(c, 0)) for c in codes],
+        }
+    )
+    models = pd.DataFrame(
+        {
+            "animal_model_published": [m for m, _ in ANIMAL_MODELS],
+            "species": [s or "" for _, s in ANIMAL_MODELS],
+            "note": ["" if s else "Names a cell line." for _, s in ANIMAL_MODELS],
+        }
+    )
     low = totals.year_min if totals.year_min is not None else 2016
     high = totals.year_max if totals.year_max is not None else 2025
     quote = f"{n} studies published between {low} and {high} from {databases} databases"
@@ -447,19 +600,49 @@ def summary_tables(totals: Totals, descriptor: dict[str, Any], databases: int = 
         ("year_min.results", "year_min", "", low, "results", "true"),
         ("year_max.results", "year_max", "", high, "results", "true"),
     ]
-    stated += [(f"studies_per_design.{d}", "studies_per_design", d, totals.per_design.get(d, 0),
-                "results", "true") for d in _enum(descriptor, "studies", "design")]
-    stated += [(f"studies_per_source.{c}", "studies_per_source", c,
-                totals.per_source_published.get(c, 0), "results", "true") for c in codes]
-    stated.append(("registered_clinical_trials", "registered_clinical_trials", "", 21,
-                   "discussion", "false"))
-    counts = pd.DataFrame({
-        "key": [s[0] for s in stated], "quantity": [s[1] for s in stated],
-        "group": [s[2] for s in stated], "value": [str(s[3]) for s in stated],
-        "section": [s[4] for s in stated], "quote": quote, "derivable": [s[5] for s in stated],
-    })
-    return {"search_strategies": search, "prisma_flow": prisma, "msc_sources": sources,
-            "animal_models": models, "stated_counts": counts}
+    stated += [
+        (
+            f"studies_per_design.{d}",
+            "studies_per_design",
+            d,
+            totals.per_design.get(d, 0),
+            "results",
+            "true",
+        )
+        for d in _enum(descriptor, "studies", "design")
+    ]
+    stated += [
+        (
+            f"studies_per_source.{c}",
+            "studies_per_source",
+            c,
+            totals.per_source_published.get(c, 0),
+            "results",
+            "true",
+        )
+        for c in codes
+    ]
+    stated.append(
+        ("registered_clinical_trials", "registered_clinical_trials", "", 21, "discussion", "false")
+    )
+    counts = pd.DataFrame(
+        {
+            "key": [s[0] for s in stated],
+            "quantity": [s[1] for s in stated],
+            "group": [s[2] for s in stated],
+            "value": [str(s[3]) for s in stated],
+            "section": [s[4] for s in stated],
+            "quote": quote,
+            "derivable": [s[5] for s in stated],
+        }
+    )
+    return {
+        "search_strategies": search,
+        "prisma_flow": prisma,
+        "msc_sources": sources,
+        "animal_models": models,
+        "stated_counts": counts,
+    }
 
 
 def background_references(start: int = 1) -> pd.DataFrame:
@@ -467,13 +650,19 @@ def background_references(start: int = 1) -> pd.DataFrame:
     import pandas as pd
 
     numbers = range(start, start + BACKGROUND_REFERENCES)
-    return pd.DataFrame({
-        "reference_number": [str(i) for i in numbers],
-        "authors": [f"Page M{chr(65 + i)}, Moher D" for i in numbers],
-        "title": [f"Background reading number {i} on reviews" for i in numbers],
-        "journal": "BMJ", "year": "2021", "volume": "372", "issue": "",
-        "pages": [f"n{i}" for i in numbers], "duplicate_of": "",
-    })
+    return pd.DataFrame(
+        {
+            "reference_number": [str(i) for i in numbers],
+            "authors": [f"Page M{chr(65 + i)}, Moher D" for i in numbers],
+            "title": [f"Background reading number {i} on reviews" for i in numbers],
+            "journal": "BMJ",
+            "year": "2021",
+            "volume": "372",
+            "issue": "",
+            "pages": [f"n{i}" for i in numbers],
+            "duplicate_of": "",
+        }
+    )
 
 
 def synthetic_descriptor(n: int) -> dict[str, Any]:
@@ -481,14 +670,25 @@ def synthetic_descriptor(n: int) -> dict[str, Any]:
     descriptor = shipped_descriptor()
     descriptor["name"] = "msc-exos-pof-synthetic"
     descriptor["title"] = f"Synthetic msc-exos-pof package with {n} studies"
-    descriptor["description"] = ("Invented rows that satisfy every Table Schema and consistency "
-                                 "rule of msc-exos-pof; for testing and benchmarks only.")
+    descriptor["description"] = (
+        "Invented rows that satisfy every Table Schema and consistency "
+        "rule of msc-exos-pof; for testing and benchmarks only."
+    )
     descriptor.pop("id", None)
     return descriptor
 
 
-RESOURCE_ORDER = ("search_strategies", "prisma_flow", "msc_sources", "animal_models",
-                  "references", "studies", "study_mechanisms", "stated_counts", "errata")
+RESOURCE_ORDER = (
+    "search_strategies",
+    "prisma_flow",
+    "msc_sources",
+    "animal_models",
+    "references",
+    "studies",
+    "study_mechanisms",
+    "stated_counts",
+    "errata",
+)
 
 
 def write_csv(frame: pd.DataFrame, file: Path, columns: list[str], header: bool = True) -> None:
@@ -496,7 +696,8 @@ def write_csv(frame: pd.DataFrame, file: Path, columns: list[str], header: bool 
     mode = "w" if header else "a"
     with open(file, mode, encoding="utf-8", newline="") as handle:
         frame.reindex(columns=columns, fill_value="").to_csv(
-            handle, index=False, header=header, lineterminator="\n")
+            handle, index=False, header=header, lineterminator="\n"
+        )
 
 
 def finish_descriptor(folder: Path, descriptor: dict[str, Any]) -> None:
@@ -516,8 +717,9 @@ def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(size, total - start)
 
 
-def write_synthetic(folder: Path, studies: int, seed: int = 0, chunk: int = CHUNK,
-                    errata_per_kind: int = 1) -> dict[str, int]:
+def write_synthetic(
+    folder: Path, studies: int, seed: int = 0, chunk: int = CHUNK, errata_per_kind: int = 1
+) -> dict[str, int]:
     """Write a consistent package of ``studies`` studies into the empty folder ``folder``.
 
     Rows are generated and written ``chunk`` studies at a time. A few documented differences
@@ -545,10 +747,14 @@ def write_synthetic(folder: Path, studies: int, seed: int = 0, chunk: int = CHUN
         if index == 0 and errata_per_kind > 0:
             # Each kind tries rows of its own (a kind may not apply to every row).
             picks = rng.permutation(size)[: 40 * len(ERRATA_KINDS)]
-            choices = [(kind, int(row)) for k, kind in enumerate(ERRATA_KINDS)
-                       for row in picks[k :: len(ERRATA_KINDS)]]
-            next_reference = apply_errata(tables, choices, errata, next_reference,
-                                          limit=errata_per_kind)
+            choices = [
+                (kind, int(row))
+                for k, kind in enumerate(ERRATA_KINDS)
+                for row in picks[k :: len(ERRATA_KINDS)]
+            ]
+            next_reference = apply_errata(
+                tables, choices, errata, next_reference, limit=errata_per_kind
+            )
         totals.add(tables.studies)
         for name in ("studies", "references", "study_mechanisms"):
             frame = getattr(tables, name)
@@ -556,12 +762,20 @@ def write_synthetic(folder: Path, studies: int, seed: int = 0, chunk: int = CHUN
             write_csv(frame, files[name], columns[name], header=first)
             rows[name] += len(frame)
     if errata.extra_references:
-        write_csv(pd.DataFrame(errata.extra_references), files["references"],
-                  columns["references"], header=False)
+        write_csv(
+            pd.DataFrame(errata.extra_references),
+            files["references"],
+            columns["references"],
+            header=False,
+        )
         rows["references"] += len(errata.extra_references)
     count_errata(totals, errata, descriptor)
-    flow = (int(rng.integers(0, 20)), int(rng.integers(0, 200)), int(rng.integers(0, 200)),
-            int(rng.integers(0, 40)))
+    flow = (
+        int(rng.integers(0, 20)),
+        int(rng.integers(0, 200)),
+        int(rng.integers(0, 200)),
+        int(rng.integers(0, 40)),
+    )
     for name, frame in summary_tables(totals, descriptor, int(rng.integers(1, 7)), flow).items():
         write_csv(frame, files[name], columns[name])
         rows[name] = len(frame)
@@ -571,8 +785,13 @@ def write_synthetic(folder: Path, studies: int, seed: int = 0, chunk: int = CHUN
     return rows
 
 
-def synth(out_dir: str | os.PathLike[str], studies: int, seed: int = 0, force: bool = False,
-          chunk: int = CHUNK) -> dict[str, int]:
+def synth(
+    out_dir: str | os.PathLike[str],
+    studies: int,
+    seed: int = 0,
+    force: bool = False,
+    chunk: int = CHUNK,
+) -> dict[str, int]:
     """Write a synthetic package into ``out_dir`` atomically: a temporary folder moved into place.
 
     Refuses a non-empty ``out_dir`` unless ``force`` (then its content is replaced).
@@ -582,7 +801,8 @@ def synth(out_dir: str | os.PathLike[str], studies: int, seed: int = 0, force: b
         raise FileExistsError(f"{out} exists and is not a folder: choose another OUT_DIR")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise FileExistsError(
-            f"{out} is not empty: choose an empty or new folder, or pass --force to replace it")
+            f"{out} is not empty: choose an empty or new folder, or pass --force to replace it"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

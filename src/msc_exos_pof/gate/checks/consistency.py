@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 LAYER = "consistency"
 
 
-def _findings(check_id: str, resource: str, field: str | None, rows: Iterable[int],
-              messages: Iterable[str]) -> Iterator[Finding]:
+def _findings(
+    check_id: str, resource: str, field: str | None, rows: Iterable[int], messages: Iterable[str]
+) -> Iterator[Finding]:
     """One finding per flagged row (row numbers are 1-based data rows: index + 1)."""
     check = REGISTRY[check_id]
     for index, message in zip(rows, messages, strict=True):
@@ -31,6 +32,7 @@ def _findings(check_id: str, resource: str, field: str | None, rows: Iterable[in
 
 
 # --- explainable checks: differences an errata row may explain ------------------------------
+
 
 def _unexplained(check_id: str, ctx: PackageContext) -> Iterator[Finding]:
     judged = judgement(ctx)
@@ -45,7 +47,10 @@ def _unexplained(check_id: str, ctx: PackageContext) -> Iterator[Finding]:
             f"{item.resource} '{item.record}': {item.detail}; expected them to agree: correct "
             f"{item.field}, or add an errata row '{erratum}' (published {item.published!r}, "
             f"curated {item.curated!r}) with the evidence",
-            resource=item.resource, row=int(item.row), field=item.field)
+            resource=item.resource,
+            row=int(item.row),
+            field=item.field,
+        )
 
 
 _EXPLAINABLE = {
@@ -58,7 +63,7 @@ _EXPLAINABLE = {
     "counts.per_design": "stated studies per design equal the studies rows with that design",
     "counts.per_source": "stated studies per MSC source equal the studies rows with that source",
     "counts.source_table": "msc_sources.stated_study_count equals the studies rows with that "
-                           "source",
+    "source",
 }
 
 
@@ -67,50 +72,70 @@ def _register_explainable(check_id: str, guards: str) -> None:
         return _unexplained(check_id, ctx)
 
     check.__name__ = check.__qualname__ = check_id.replace(".", "_")
-    register(check_id, "error", f"{guards} (or an errata row explains the difference)",
-             LAYER)(check)
+    register(check_id, "error", f"{guards} (or an errata row explains the difference)", LAYER)(
+        check
+    )
 
 
 for _id, _guards in _EXPLAINABLE.items():
     _register_explainable(_id, _guards)
 
 
-@register("years.window", "error",
-          "studies fall inside the stated year window (methods: inclusion criteria); stated "
-          "year bounds elsewhere equal the studies' first/last year (or an errata row explains "
-          "it)", LAYER)
+@register(
+    "years.window",
+    "error",
+    "studies fall inside the stated year window (methods: inclusion criteria); stated "
+    "year bounds elsewhere equal the studies' first/last year (or an errata row explains "
+    "it)",
+    LAYER,
+)
 def years_window(ctx: PackageContext) -> Iterator[Finding]:
     yield from _unexplained("years.window", ctx)
     frames = ctx.frames("stated_counts", "studies")
     if frames is None:
         return
     counts, studies = frames
-    if not (usable(counts, "quantity", "value", "section", "derivable")
-            and usable(studies, "study_id", "year")):
+    if not (
+        usable(counts, "quantity", "value", "section", "derivable")
+        and usable(studies, "study_id", "year")
+    ):
         return
-    criteria = counts[(counts["section"].astype("string") == "methods").fillna(False)
-                      & counts["derivable"].fillna(False).astype(bool)]
+    criteria = counts[
+        (counts["section"].astype("string") == "methods").fillna(False)
+        & counts["derivable"].fillna(False).astype(bool)
+    ]
     quantity = criteria["quantity"].astype("string")
     low = criteria.loc[(quantity == "year_min").fillna(False), "value"].dropna()
     high = criteria.loc[(quantity == "year_max").fillna(False), "value"].dropna()
     low = int(low.max()) if len(low) else None
     high = int(high.min()) if len(high) else None
     year = studies["year"]
-    outside = year.notna() & (((year < low) if low is not None else False)
-                              | ((year > high) if high is not None else False))
+    outside = year.notna() & (
+        ((year < low) if low is not None else False)
+        | ((year > high) if high is not None else False)
+    )
     s = studies[outside.fillna(False).astype(bool)]
     window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
-    messages = join("study '", s["study_id"], "' is from ", s["year"].astype("string"),
-                    f", outside the inclusion window {window} the methods state; expected a year "
-                    "inside it: correct the year or the stated criteria")
+    messages = join(
+        "study '",
+        s["study_id"],
+        "' is from ",
+        s["year"].astype("string"),
+        f", outside the inclusion window {window} the methods state; expected a year "
+        "inside it: correct the year or the stated criteria",
+    )
     yield from _findings("years.window", "studies", "year", s.index, messages)
 
 
 # --- stated counts that must agree with each other -----------------------------------------
 
-@register("counts.source_total", "error",
-          "the studies stated per MSC source (msc_sources) add up to the PRISMA new_studies",
-          LAYER)
+
+@register(
+    "counts.source_total",
+    "error",
+    "the studies stated per MSC source (msc_sources) add up to the PRISMA new_studies",
+    LAYER,
+)
 def counts_source_total(ctx: PackageContext) -> Iterator[Finding]:
     sources = ctx.frame("msc_sources")
     flow = flow_counts(ctx)
@@ -124,60 +149,83 @@ def counts_source_total(ctx: PackageContext) -> Iterator[Finding]:
         yield REGISTRY["counts.source_total"].finding(
             f"msc_sources: the stated study counts add up to {total} but the PRISMA flow "
             f"includes {counts['new_studies']} studies; expected the same number: correct "
-            "stated_study_count or new_studies", resource="msc_sources",
-            field="stated_study_count")
+            "stated_study_count or new_studies",
+            resource="msc_sources",
+            field="stated_study_count",
+        )
 
 
-@register("counts.source_agreement", "error",
-          "msc_sources.stated_study_count equals the stated_counts studies_per_source value",
-          LAYER)
+@register(
+    "counts.source_agreement",
+    "error",
+    "msc_sources.stated_study_count equals the stated_counts studies_per_source value",
+    LAYER,
+)
 def counts_source_agreement(ctx: PackageContext) -> Iterator[Finding]:
     frames = ctx.frames("msc_sources", "stated_counts")
     if frames is None:
         return
     sources, counts = frames
-    if not (usable(sources, "msc_source", "stated_study_count")
-            and usable(counts, "key", "quantity", "group", "value")):
+    if not (
+        usable(sources, "msc_source", "stated_study_count")
+        and usable(counts, "key", "quantity", "group", "value")
+    ):
         return
-    per_source = counts[(counts["quantity"].astype("string") == "studies_per_source")
-                        .fillna(False)].dropna(subset=["group", "value"])
+    per_source = counts[
+        (counts["quantity"].astype("string") == "studies_per_source").fillna(False)
+    ].dropna(subset=["group", "value"])
     per_source = per_source.assign(group=per_source["group"].astype("string"))
     left = sources.assign(_code=sources["msc_source"].astype("string"), _row=sources.index)
-    merged = left.merge(per_source[["group", "key", "value"]], left_on="_code",
-                        right_on="group", how="inner")
+    merged = left.merge(
+        per_source[["group", "key", "value"]], left_on="_code", right_on="group", how="inner"
+    )
     merged = merged[(merged["value"] != merged["stated_study_count"]).fillna(False)]
-    messages = join("msc_sources '", merged["_code"], "' states ",
-                    merged["stated_study_count"].astype("string"), " studies but stated_counts '",
-                    merged["key"], "' states ", merged["value"].astype("string"),
-                    "; expected both transcriptions of the review to agree: correct the one that"
-                    " differs from the review")
-    yield from _findings("counts.source_agreement", "msc_sources", "stated_study_count",
-                         merged["_row"], messages)
+    messages = join(
+        "msc_sources '",
+        merged["_code"],
+        "' states ",
+        merged["stated_study_count"].astype("string"),
+        " studies but stated_counts '",
+        merged["key"],
+        "' states ",
+        merged["value"].astype("string"),
+        "; expected both transcriptions of the review to agree: correct the one that"
+        " differs from the review",
+    )
+    yield from _findings(
+        "counts.source_agreement", "msc_sources", "stated_study_count", merged["_row"], messages
+    )
 
 
 # --- studies against their reference entries -----------------------------------------------
 
-def _with_reference(ctx: PackageContext, study_column: str, reference_column: str
-                    ) -> pd.DataFrame | None:
+
+def _with_reference(
+    ctx: PackageContext, study_column: str, reference_column: str
+) -> pd.DataFrame | None:
     """Studies joined to their reference entry's ``reference_column`` (as ``<column>_ref``);
     the index is the studies index."""
     frames = ctx.frames("studies", "references")
     if frames is None:
         return None
     studies, references = frames
-    if not (usable(studies, "study_id", "reference_number", study_column)
-            and usable(references, "reference_number", reference_column)):
+    if not (
+        usable(studies, "study_id", "reference_number", study_column)
+        and usable(references, "reference_number", reference_column)
+    ):
         return None
     positions = _reference_positions(ctx, studies, references)
     found = positions >= 0
     joined = studies.loc[found, ["study_id", "reference_number", study_column]].copy()
-    joined[f"{reference_column}_ref"] = references[reference_column].take(
-        positions[found]).set_axis(joined.index)
+    joined[f"{reference_column}_ref"] = (
+        references[reference_column].take(positions[found]).set_axis(joined.index)
+    )
     return joined
 
 
-def _reference_positions(ctx: PackageContext, studies: pd.DataFrame,
-                         references: pd.DataFrame) -> np.ndarray:
+def _reference_positions(
+    ctx: PackageContext, studies: pd.DataFrame, references: pd.DataFrame
+) -> np.ndarray:
     """Row position in ``references`` of each study's reference entry (its first row with that
     number), -1 for none: one hash lookup per context, shared by the three reference checks
     instead of three million-row merges."""
@@ -199,10 +247,17 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
     if m is None:
         return
     m = m[(m["year"] != m["year_ref"]).fillna(False)]
-    messages = join("study '", m["study_id"], "' has year ", m["year"].astype("string"),
-                    " but its reference entry ", m["reference_number"].astype("string"),
-                    " gives ", m["year_ref"].astype("string"),
-                    "; expected the same year: correct the study's year or its reference_number")
+    messages = join(
+        "study '",
+        m["study_id"],
+        "' has year ",
+        m["year"].astype("string"),
+        " but its reference entry ",
+        m["reference_number"].astype("string"),
+        " gives ",
+        m["year_ref"].astype("string"),
+        "; expected the same year: correct the study's year or its reference_number",
+    )
     yield from _findings("years.reference", "studies", "year", m.index, messages)
 
 
@@ -213,9 +268,12 @@ def reference_family_name(authors: pd.Series) -> pd.Series:
     return replace_regex(first, r"^(.*\S)\s+[A-Z][A-Z-]{0,4}$", r"\1")
 
 
-@register("studies.first_author_reference", "error",
-          "a study's first_author equals the family name of its reference entry's first author",
-          LAYER)
+@register(
+    "studies.first_author_reference",
+    "error",
+    "a study's first_author equals the family name of its reference entry's first author",
+    LAYER,
+)
 def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
     m = _with_reference(ctx, "first_author", "authors")
     if m is None:
@@ -223,16 +281,28 @@ def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
     family = reference_family_name(m["authors_ref"])
     bad = (m["first_author"] != family).fillna(False).astype(bool)
     m, family = m[bad], family[bad]
-    messages = join("study '", m["study_id"], "' has first_author '", m["first_author"],
-                    "' but its reference entry ", m["reference_number"].astype("string"),
-                    " starts with '", family, "'; expected the reference's first author: "
-                    "correct first_author or reference_number")
-    yield from _findings("studies.first_author_reference", "studies", "first_author", m.index,
-                         messages)
+    messages = join(
+        "study '",
+        m["study_id"],
+        "' has first_author '",
+        m["first_author"],
+        "' but its reference entry ",
+        m["reference_number"].astype("string"),
+        " starts with '",
+        family,
+        "'; expected the reference's first author: correct first_author or reference_number",
+    )
+    yield from _findings(
+        "studies.first_author_reference", "studies", "first_author", m.index, messages
+    )
 
 
-@register("studies.title_reference", "error",
-          "a study's title equals its reference entry's title (ignoring case and spacing)", LAYER)
+@register(
+    "studies.title_reference",
+    "error",
+    "a study's title equals its reference entry's title (ignoring case and spacing)",
+    LAYER,
+)
 def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
     m = _with_reference(ctx, "title", "title")
     if m is None:
@@ -240,15 +310,26 @@ def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
     # Identical text needs no normalising: compare the (usually few) other rows case-blind.
     m = m[(m["title"] != m["title_ref"]).fillna(False).astype(bool)]
     m = m[(normalised(m["title"]) != normalised(m["title_ref"])).fillna(False)]
-    messages = join("study '", m["study_id"], "' has title '", m["title"],
-                    "' but its reference entry ", m["reference_number"].astype("string"),
-                    " has title '", m["title_ref"], "'; expected the same title: correct the "
-                    "transcription or reference_number")
+    messages = join(
+        "study '",
+        m["study_id"],
+        "' has title '",
+        m["title"],
+        "' but its reference entry ",
+        m["reference_number"].astype("string"),
+        " has title '",
+        m["title_ref"],
+        "'; expected the same title: correct the transcription or reference_number",
+    )
     yield from _findings("studies.title_reference", "studies", "title", m.index, messages)
 
 
-@register("studies.eligibility_evidence", "error",
-          "eligibility_evidence is given exactly when an eligibility_concern is", LAYER)
+@register(
+    "studies.eligibility_evidence",
+    "error",
+    "eligibility_evidence is given exactly when an eligibility_concern is",
+    LAYER,
+)
 def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "eligibility_concern", "eligibility_evidence"):
@@ -257,51 +338,80 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
     evidence = studies["eligibility_evidence"].notna()
     s = studies[concern != evidence]
     has_concern = concern[concern != evidence]
-    messages = join("study '", s["study_id"], "' ",
-                    has_concern.map({True: "has an eligibility_concern but no eligibility_evidence;"
-                                       " expected the verbatim part of the title that raises it",
-                                       False: "has eligibility_evidence but no eligibility_concern;"
-                                       " expected the concern it supports, or no evidence"})
-                    .astype(object))
-    yield from _findings("studies.eligibility_evidence", "studies", "eligibility_evidence",
-                         s.index, messages)
+    messages = join(
+        "study '",
+        s["study_id"],
+        "' ",
+        has_concern.map(
+            {
+                True: "has an eligibility_concern but no eligibility_evidence;"
+                " expected the verbatim part of the title that raises it",
+                False: "has eligibility_evidence but no eligibility_concern;"
+                " expected the concern it supports, or no evidence",
+            }
+        ).astype(object),
+    )
+    yield from _findings(
+        "studies.eligibility_evidence", "studies", "eligibility_evidence", s.index, messages
+    )
 
 
 # --- duplicates --------------------------------------------------------------------------
 
+
 def _resolved(references: pd.DataFrame) -> pd.Series:
     """reference_number -> the entry it stands for (duplicate_of when set, else itself)."""
     refs = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
-    return refs["duplicate_of"].fillna(refs["reference_number"]).set_axis(
-        refs["reference_number"].to_numpy())
+    return (
+        refs["duplicate_of"]
+        .fillna(refs["reference_number"])
+        .set_axis(refs["reference_number"].to_numpy())
+    )
 
 
-@register("duplicates.study_reference", "error",
-          "no two studies cite the same reference entry (after resolving duplicate_of)", LAYER)
+@register(
+    "duplicates.study_reference",
+    "error",
+    "no two studies cite the same reference entry (after resolving duplicate_of)",
+    LAYER,
+)
 def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
     frames = ctx.frames("studies", "references")
     if frames is None:
         return
     studies, references = frames
-    if not (usable(studies, "study_id", "reference_number")
-            and usable(references, "reference_number", "duplicate_of")):
+    if not (
+        usable(studies, "study_id", "reference_number")
+        and usable(references, "reference_number", "duplicate_of")
+    ):
         return
     entry = studies["reference_number"].map(_resolved(references))
     entry = entry.fillna(studies["reference_number"])  # an unknown number is schema.foreign_key's
     s = studies.assign(_entry=entry).dropna(subset=["_entry"])
     repeated = s[s["_entry"].duplicated(keep="first")]
     first = s.drop_duplicates("_entry").set_index("_entry")["study_id"]
-    messages = join("study '", repeated["study_id"], "' cites reference ",
-                    repeated["reference_number"].astype("string"), ", the same entry as study '",
-                    repeated["_entry"].map(first), "' (reference ",
-                    repeated["_entry"].astype("string"), "); expected each study once: remove "
-                    "the duplicate row or correct reference_number")
-    yield from _findings("duplicates.study_reference", "studies", "reference_number",
-                         repeated.index, messages)
+    messages = join(
+        "study '",
+        repeated["study_id"],
+        "' cites reference ",
+        repeated["reference_number"].astype("string"),
+        ", the same entry as study '",
+        repeated["_entry"].map(first),
+        "' (reference ",
+        repeated["_entry"].astype("string"),
+        "); expected each study once: remove the duplicate row or correct reference_number",
+    )
+    yield from _findings(
+        "duplicates.study_reference", "studies", "reference_number", repeated.index, messages
+    )
 
 
-@register("duplicates.study_title", "error",
-          "no two studies have the same title (ignoring case and spacing)", LAYER)
+@register(
+    "duplicates.study_title",
+    "error",
+    "no two studies have the same title (ignoring case and spacing)",
+    LAYER,
+)
 def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
     studies = ctx.frame("studies")
     if not usable(studies, "study_id", "title"):
@@ -311,15 +421,24 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
     s = studies[many].assign(_title=title[many]).dropna(subset=["_title"])
     repeated_rows = s[s["_title"].duplicated(keep="first")]
     first = s.drop_duplicates("_title").set_index("_title")["study_id"]
-    messages = join("study '", repeated_rows["study_id"], "' has the same title as study '",
-                    repeated_rows["_title"].map(first), "'; expected each study once: remove "
-                    "the duplicate row")
-    yield from _findings("duplicates.study_title", "studies", "title", repeated_rows.index,
-                         messages)
+    messages = join(
+        "study '",
+        repeated_rows["study_id"],
+        "' has the same title as study '",
+        repeated_rows["_title"].map(first),
+        "'; expected each study once: remove the duplicate row",
+    )
+    yield from _findings(
+        "duplicates.study_title", "studies", "title", repeated_rows.index, messages
+    )
 
 
-@register("duplicates.reference_unlinked", "error",
-          "reference entries with the same title are linked by duplicate_of", LAYER)
+@register(
+    "duplicates.reference_unlinked",
+    "error",
+    "reference entries with the same title are linked by duplicate_of",
+    LAYER,
+)
 def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     references = ctx.frame("references")
     if not usable(references, "reference_number", "title", "duplicate_of"):
@@ -333,17 +452,25 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     first = r.drop_duplicates("_title").set_index("_title")
     expected = r["_title"].map(first["_entry"])
     bad = r[(r["_entry"] != expected).fillna(False).astype(bool)]
-    messages = join("reference ", bad["reference_number"].astype("string"),
-                    " has the same title as reference ",
-                    bad["_title"].map(first["reference_number"]).astype("string"),
-                    " but duplicate_of does not link them; expected a repeated entry to name the "
-                    "one it repeats: set duplicate_of (and add an errata row)")
-    yield from _findings("duplicates.reference_unlinked", "references", "duplicate_of",
-                         bad.index, messages)
+    messages = join(
+        "reference ",
+        bad["reference_number"].astype("string"),
+        " has the same title as reference ",
+        bad["_title"].map(first["reference_number"]).astype("string"),
+        " but duplicate_of does not link them; expected a repeated entry to name the "
+        "one it repeats: set duplicate_of (and add an errata row)",
+    )
+    yield from _findings(
+        "duplicates.reference_unlinked", "references", "duplicate_of", bad.index, messages
+    )
 
 
-@register("duplicates.reference_chain", "error",
-          "duplicate_of names another entry that is not itself a duplicate", LAYER)
+@register(
+    "duplicates.reference_chain",
+    "error",
+    "duplicate_of names another entry that is not itself a duplicate",
+    LAYER,
+)
 def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
     references = ctx.frame("references")
     if not usable(references, "reference_number", "duplicate_of"):
@@ -354,17 +481,29 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
     target_dup = r["duplicate_of"].map(refs.set_index("reference_number")["duplicate_of"])
     chained = target_dup.notna() & ~own
     bad = r[(own | chained).fillna(False).astype(bool)]
-    why = own[bad.index].map({True: "points to itself",
-                              False: "points to an entry that is itself a duplicate"})
-    messages = join("reference ", bad["reference_number"].astype("string"), " has duplicate_of ",
-                    bad["duplicate_of"].astype("string"), ", which ", why.astype(object),
-                    "; expected the number of the original entry: point it there")
-    yield from _findings("duplicates.reference_chain", "references", "duplicate_of", bad.index,
-                         messages)
+    why = own[bad.index].map(
+        {True: "points to itself", False: "points to an entry that is itself a duplicate"}
+    )
+    messages = join(
+        "reference ",
+        bad["reference_number"].astype("string"),
+        " has duplicate_of ",
+        bad["duplicate_of"].astype("string"),
+        ", which ",
+        why.astype(object),
+        "; expected the number of the original entry: point it there",
+    )
+    yield from _findings(
+        "duplicates.reference_chain", "references", "duplicate_of", bad.index, messages
+    )
 
 
-@register("links.mechanism_coverage", "warning",
-          "every study has at least one study_mechanisms row", LAYER)
+@register(
+    "links.mechanism_coverage",
+    "warning",
+    "every study has at least one study_mechanisms row",
+    LAYER,
+)
 def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
     frames = ctx.frames("studies", "study_mechanisms")
     if frames is None:
@@ -374,6 +513,10 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
         return
     linked = isin(studies["study_id"], links["study_id"])
     s = studies[~linked & studies["study_id"].notna().to_numpy()]
-    messages = join("study '", s["study_id"], "' has no row in study_mechanisms; expected at "
-                    "least one mechanism: add the mechanisms its effect cell reports")
+    messages = join(
+        "study '",
+        s["study_id"],
+        "' has no row in study_mechanisms; expected at "
+        "least one mechanism: add the mechanisms its effect cell reports",
+    )
     yield from _findings("links.mechanism_coverage", "studies", "study_id", s.index, messages)

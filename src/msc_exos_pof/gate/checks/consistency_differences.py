@@ -16,8 +16,15 @@ if TYPE_CHECKING:  # pragma: no cover
 DIFF_COLUMNS = ["check", "resource", "record", "field", "published", "curated", "row", "detail"]
 #: The five values an errata row must repeat to explain a difference.
 MATCH_KEYS = ["resource", "record", "field", "published", "curated"]
-ERRATA_COLUMNS = ("erratum_id", "resource", "record", "field", "published_value", "curated_value",
-                  "kind")
+ERRATA_COLUMNS = (
+    "erratum_id",
+    "resource",
+    "record",
+    "field",
+    "published_value",
+    "curated_value",
+    "kind",
+)
 NARRATIVE = "narrative_contradiction"
 
 #: (resource, field) pairs an explainable comparison covers; errata elsewhere explain nothing.
@@ -70,9 +77,16 @@ def join(*parts: str | pd.Series) -> pd.Series:
     return out.astype(object)
 
 
-def make_differences(check: str | None, resource: str, field: str, record: pd.Series,
-                     published: pd.Series, curated: pd.Series, detail: pd.Series,
-                     undetermined: pd.Series | None = None) -> pd.DataFrame:
+def make_differences(
+    check: str | None,
+    resource: str,
+    field: str,
+    record: pd.Series,
+    published: pd.Series,
+    curated: pd.Series,
+    detail: pd.Series,
+    undetermined: pd.Series | None = None,
+) -> pd.DataFrame:
     """A differences frame for rows of ``resource`` (all series share the resource's index).
 
     ``undetermined``: records whose comparison could not be made (a compared cell is missing,
@@ -80,18 +94,20 @@ def make_differences(check: str | None, resource: str, field: str, record: pd.Se
     """
     import pandas as pd
 
-    out = pd.DataFrame({
-        "check": check,
-        "resource": resource,
-        "record": text(record),
-        "field": field,
-        "published": text(published),
-        "curated": text(curated),
-        "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
-        "detail": detail.astype(object),
-    }, columns=DIFF_COLUMNS)
-    out.attrs["undetermined"] = (set() if undetermined is None
-                                 else set(text(undetermined.dropna())))
+    out = pd.DataFrame(
+        {
+            "check": check,
+            "resource": resource,
+            "record": text(record),
+            "field": field,
+            "published": text(published),
+            "curated": text(curated),
+            "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
+            "detail": detail.astype(object),
+        },
+        columns=DIFF_COLUMNS,
+    )
+    out.attrs["undetermined"] = set() if undetermined is None else set(text(undetermined.dropna()))
     return out
 
 
@@ -101,6 +117,7 @@ def _flag(mask: pd.Series) -> pd.Series:
 
 
 # --- the explainable comparisons -----------------------------------------------------------
+
 
 def label_year(ctx: PackageContext) -> pd.DataFrame | None:
     import pandas as pd
@@ -112,17 +129,27 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
         return None
     printed = extract(studies["label_published"], r"(\d{4})\s*$")
     # Compared as numbers (four digits each side); only the differing rows become text.
-    printed_year = pd.Series(pc.cast(pa.array(printed), pa.int64()).to_pandas(
-        types_mapper={pa.int64(): pd.Int64Dtype()}.get).array, index=printed.index)
-    bad = _flag(printed_year.notna() & studies["year"].notna()
-                & (printed_year != studies["year"]))
+    printed_year = pd.Series(
+        pc.cast(pa.array(printed), pa.int64())
+        .to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        .array,
+        index=printed.index,
+    )
+    bad = _flag(printed_year.notna() & studies["year"].notna() & (printed_year != studies["year"]))
     s = studies[bad]
     year = s["year"].astype("string")
-    detail = join("the label '", s["label_published"], "' gives year ", printed[bad],
-                  " but the curated year is ", year)
+    detail = join(
+        "the label '",
+        s["label_published"],
+        "' gives year ",
+        printed[bad],
+        " but the curated year is ",
+        year,
+    )
     undetermined = studies.loc[_flag(printed.isna() | studies["year"].isna()), "study_id"]
-    return make_differences("years.label", "studies", "year", s["study_id"], printed[bad],
-                            year, detail, undetermined)
+    return make_differences(
+        "years.label", "studies", "year", s["study_id"], printed[bad], year, detail, undetermined
+    )
 
 
 def _tokens(series: pd.Series, position: str) -> pd.DataFrame:
@@ -157,11 +184,24 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     found = plain | studies.index.isin(runs["i"].unique())
     bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
     s = studies[bad]
-    detail = join("the first author '", s["first_author"], "' is not a name in the label '",
-                  s["label_published"], "'")
+    detail = join(
+        "the first author '",
+        s["first_author"],
+        "' is not a name in the label '",
+        s["label_published"],
+        "'",
+    )
     undetermined = studies.loc[_flag(studies["first_author"].isna() | authors.isna()), "study_id"]
-    return make_differences("studies.first_author_label", "studies", "first_author",
-                            s["study_id"], authors[bad], s["first_author"], detail, undetermined)
+    return make_differences(
+        "studies.first_author_label",
+        "studies",
+        "first_author",
+        s["study_id"],
+        authors[bad],
+        s["first_author"],
+        detail,
+        undetermined,
+    )
 
 
 def species(ctx: PackageContext) -> pd.DataFrame | None:
@@ -169,11 +209,14 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     if frames is None:
         return None
     studies, models = frames
-    if not (usable(studies, "study_id", "animal_model_published", "species")
-            and usable(models, "animal_model_published", "species")):
+    if not (
+        usable(studies, "study_id", "animal_model_published", "species")
+        and usable(models, "animal_model_published", "species")
+    ):
         return None
     models = models.dropna(subset=["animal_model_published"]).drop_duplicates(
-        "animal_model_published")
+        "animal_model_published"
+    )
     mapping = models.set_index("animal_model_published")["species"].astype("string")
     printed = studies["animal_model_published"]
     known = printed.isin(mapping.index)  # an unknown cell is schema.foreign_key's finding
@@ -181,12 +224,25 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     curated = studies["species"].astype("string").fillna("")
     bad = _flag(known & (named != curated))
     s = studies[bad]
-    detail = join("Table 2 prints '", s["animal_model_published"], "', which names species ",
-                  quoted(named[bad].replace("", None)), ", but the curated species is ",
-                  quoted(s["species"]))
+    detail = join(
+        "Table 2 prints '",
+        s["animal_model_published"],
+        "', which names species ",
+        quoted(named[bad].replace("", None)),
+        ", but the curated species is ",
+        quoted(s["species"]),
+    )
     undetermined = studies.loc[~_flag(known), "study_id"]
-    return make_differences("studies.species", "studies", "species", s["study_id"],
-                            printed[bad], s["species"], detail, undetermined)
+    return make_differences(
+        "studies.species",
+        "studies",
+        "species",
+        s["study_id"],
+        printed[bad],
+        s["species"],
+        detail,
+        undetermined,
+    )
 
 
 def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
@@ -197,11 +253,23 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
     curated = studies["msc_source"].astype("string").fillna("")
     bad = _flag(published != curated)
     s = studies[bad]
-    detail = join("Table 2 prints MSC source ", quoted(s["msc_source_published"]),
-                  " but the curated msc_source is ", quoted(s["msc_source"]))
+    detail = join(
+        "Table 2 prints MSC source ",
+        quoted(s["msc_source_published"]),
+        " but the curated msc_source is ",
+        quoted(s["msc_source"]),
+    )
     undetermined = studies.loc[studies["msc_source_published"].isna(), "study_id"]
-    return make_differences("studies.msc_source", "studies", "msc_source", s["study_id"],
-                            s["msc_source_published"], s["msc_source"], detail, undetermined)
+    return make_differences(
+        "studies.msc_source",
+        "studies",
+        "msc_source",
+        s["study_id"],
+        s["msc_source_published"],
+        s["msc_source"],
+        detail,
+        undetermined,
+    )
 
 
 #: quantity of stated_counts -> the check that compares it with the rows.
@@ -227,8 +295,10 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
     if frames is None:
         return None
     counts, studies, searches = frames
-    if not (usable(counts, "key", "quantity", "group", "value", "section", "derivable")
-            and usable(studies, "year", "design", "msc_source")):
+    if not (
+        usable(counts, "key", "quantity", "group", "value", "section", "derivable")
+        and usable(studies, "year", "design", "msc_source")
+    ):
         return None
     quantity = counts["quantity"].astype("string")
     group = counts["group"].astype("string")
@@ -244,18 +314,35 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
         per_group = studies[column].astype("string").value_counts()
         rows = _flag((quantity == name) & group.notna())
         derived[rows] = group[rows].map(per_group).fillna(0).astype("Int64")
-    considered = _flag(counts["derivable"].astype("boolean") & derived.notna()
-                       & counts["value"].notna())
+    considered = _flag(
+        counts["derivable"].astype("boolean") & derived.notna() & counts["value"].notna()
+    )
     bad = _flag(considered & (counts["value"] != derived))
     c = counts[bad]
     what = join(quantity[bad].str.replace("_", " "), (" for " + group[bad]).fillna(""))
-    detail = join("the review states ", what, " = ", c["value"], " (", section[bad],
-                  ") but the rows give ", derived[bad])
+    detail = join(
+        "the review states ",
+        what,
+        " = ",
+        c["value"],
+        " (",
+        section[bad],
+        ") but the rows give ",
+        derived[bad],
+    )
     per_group = quantity.isin(["studies_per_design", "studies_per_source"])
-    undetermined = counts.loc[_flag(counts["value"].isna() | counts["derivable"].isna()
-                                    | quantity.isna() | (per_group & group.isna())), "key"]
-    out = make_differences(None, "stated_counts", "value", c["key"], c["value"], derived[bad],
-                           detail, undetermined)
+    undetermined = counts.loc[
+        _flag(
+            counts["value"].isna()
+            | counts["derivable"].isna()
+            | quantity.isna()
+            | (per_group & group.isna())
+        ),
+        "key",
+    ]
+    out = make_differences(
+        None, "stated_counts", "value", c["key"], c["value"], derived[bad], detail, undetermined
+    )
     out["check"] = quantity[bad].map(COUNT_CHECKS).astype(object).to_numpy()
     return out
 
@@ -272,12 +359,26 @@ def source_table(ctx: PackageContext) -> pd.DataFrame | None:
     derived = code.map(per_source).fillna(0).astype("Int64")
     bad = _flag(sources["stated_study_count"].notna() & (sources["stated_study_count"] != derived))
     s = sources[bad]
-    detail = join("the review states ", s["stated_study_count"], " studies on ", code[bad],
-                  " but ", derived[bad], " rows of studies have that msc_source")
+    detail = join(
+        "the review states ",
+        s["stated_study_count"],
+        " studies on ",
+        code[bad],
+        " but ",
+        derived[bad],
+        " rows of studies have that msc_source",
+    )
     undetermined = code[sources["stated_study_count"].isna()]
-    return make_differences("counts.source_table", "msc_sources", "stated_study_count",
-                            code[bad], s["stated_study_count"], derived[bad], detail,
-                            undetermined)
+    return make_differences(
+        "counts.source_table",
+        "msc_sources",
+        "stated_study_count",
+        code[bad],
+        s["stated_study_count"],
+        derived[bad],
+        detail,
+        undetermined,
+    )
 
 
 def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
@@ -288,12 +389,22 @@ def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
     if not usable(references, "reference_number", "duplicate_of"):
         return None
     r = references[references["duplicate_of"].notna()]
-    detail = join("reference ", r["reference_number"], " is curated as a duplicate of reference ",
-                  r["duplicate_of"])
+    detail = join(
+        "reference ",
+        r["reference_number"],
+        " is curated as a duplicate of reference ",
+        r["duplicate_of"],
+    )
     # No consistency check owns these: only errata.unexplained reports an undocumented one.
-    return make_differences(None, "references", "duplicate_of", r["reference_number"],
-                            pd.Series(pd.NA, index=r.index, dtype="string"), r["duplicate_of"],
-                            detail)
+    return make_differences(
+        None,
+        "references",
+        "duplicate_of",
+        r["reference_number"],
+        pd.Series(pd.NA, index=r.index, dtype="string"),
+        r["duplicate_of"],
+        detail,
+    )
 
 
 PRODUCERS = {
@@ -308,6 +419,7 @@ PRODUCERS = {
 
 
 # --- judging differences against the errata table ------------------------------------------
+
 
 @dataclass
 class Judgement:
@@ -340,47 +452,67 @@ def _judge(ctx: PackageContext) -> Judgement | None:
             evaluated.add(scope)
             parts.append(found)
             undetermined += [(*scope, record) for record in found.attrs["undetermined"]]
-    differences = (pd.concat(parts, ignore_index=True) if parts
-                   else pd.DataFrame(columns=DIFF_COLUMNS))
+    differences = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DIFF_COLUMNS)
+    )
 
-    e = pd.DataFrame({
-        "erratum_id": text(errata["erratum_id"]),
-        "resource": text(errata["resource"]),
-        "record": text(errata["record"]),
-        "field": text(errata["field"]),
-        "published": text(errata["published_value"]),
-        "curated": text(errata["curated_value"]),
-        "kind": text(errata["kind"]),
-        "row": errata.index + 1,
-    })
+    e = pd.DataFrame(
+        {
+            "erratum_id": text(errata["erratum_id"]),
+            "resource": text(errata["resource"]),
+            "record": text(errata["record"]),
+            "field": text(errata["field"]),
+            "published": text(errata["published_value"]),
+            "curated": text(errata["curated_value"]),
+            "kind": text(errata["kind"]),
+            "row": errata.index + 1,
+        }
+    )
     first = e.drop_duplicates(MATCH_KEYS)[MATCH_KEYS + ["erratum_id"]]
     differences = differences.merge(first, on=MATCH_KEYS, how="left")
     differences["explained"] = differences["erratum_id"].notna()
     # An errata row with the same target but other values: say so in the unexplained message.
     same_target = e.drop_duplicates(["resource", "record", "field"]).rename(
-        columns={"erratum_id": "near_id", "published": "near_published",
-                 "curated": "near_curated"})[["resource", "record", "field", "near_id",
-                                               "near_published", "near_curated"]]
+        columns={"erratum_id": "near_id", "published": "near_published", "curated": "near_curated"}
+    )[["resource", "record", "field", "near_id", "near_published", "near_curated"]]
     differences = differences.merge(same_target, on=["resource", "record", "field"], how="left")
 
-    matched = e.merge(differences[MATCH_KEYS].drop_duplicates(), on=MATCH_KEYS, how="left",
-                      indicator=True)["_merge"].eq("both").to_numpy()
+    matched = (
+        e.merge(
+            differences[MATCH_KEYS].drop_duplicates(), on=MATCH_KEYS, how="left", indicator=True
+        )["_merge"]
+        .eq("both")
+        .to_numpy()
+    )
     problem, current = _targets(ctx, e)
     e["target_problem"] = problem
-    scopes = pd.DataFrame([(resource, field, (resource, field) in evaluated)
-                           for resource, field in SCOPES], columns=["resource", "field", "judged"])
+    scopes = pd.DataFrame(
+        [(resource, field, (resource, field) in evaluated) for resource, field in SCOPES],
+        columns=["resource", "field", "judged"],
+    )
     scoped = e[["resource", "field"]].merge(scopes, on=["resource", "field"], how="left")
     covered = scoped["judged"].notna().to_numpy()
     judged = scoped["judged"].fillna(False).astype(bool).to_numpy()
-    narrative = ((e["kind"] == NARRATIVE) & current.notna() & (e["curated"] == current)
-                 & (e["published"] != current)).to_numpy()
+    narrative = (
+        (e["kind"] == NARRATIVE)
+        & current.notna()
+        & (e["curated"] == current)
+        & (e["published"] != current)
+    ).to_numpy()
     narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
     status = pd.Series("stale", index=e.index, dtype=object)
     status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
     unknown = pd.DataFrame(undetermined, columns=["resource", "field", "record"]).assign(u=True)
-    open_question = e[["resource", "field", "record"]].merge(
-        unknown.drop_duplicates(["resource", "field", "record"]),
-        on=["resource", "field", "record"], how="left")["u"].notna().to_numpy()
+    open_question = (
+        e[["resource", "field", "record"]]
+        .merge(
+            unknown.drop_duplicates(["resource", "field", "record"]),
+            on=["resource", "field", "record"],
+            how="left",
+        )["u"]
+        .notna()
+        .to_numpy()
+    )
     status[open_question] = "unjudged"  # a compared cell is missing: schema.* reports it
     status[narrative_unknown & ~matched] = "unjudged"
     status[narrative & ~matched] = "narrative"
@@ -404,22 +536,29 @@ def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series
         names = [f.get("name") for f in ctx.fields(resource)]
         bad_field = ~rows["field"].isin(names)
         problem[rows.index[bad_field.to_numpy()]] = (
-            "resource '" + resource + "' has no field '" + rows["field"][bad_field] + "'")
+            "resource '" + resource + "' has no field '" + rows["field"][bad_field] + "'"
+        )
         raw = ctx.raw(resource)
         key = ctx.schema(resource).get("primaryKey")
         keys = [key] if isinstance(key, str) else key
-        if raw is None or not isinstance(keys, list) or not keys or not all(
-                k in raw.columns for k in keys):
+        if (
+            raw is None
+            or not isinstance(keys, list)
+            or not keys
+            or not all(k in raw.columns for k in keys)
+        ):
             continue  # unreadable table or no key: the table/schema layers report it
         record = raw[keys[0]] if len(keys) == 1 else raw[keys].agg("/".join, axis=1)
         known = pd.Series(isin(rows["record"], record), index=rows.index)
         missing = rows.index[(~known & ~bad_field).to_numpy()]
-        problem[missing] = ("resource '" + resource + "' has no record '"
-                            + rows.loc[missing, "record"] + "'")
+        problem[missing] = (
+            "resource '" + resource + "' has no record '" + rows.loc[missing, "record"] + "'"
+        )
         # Only the records that errata name: a lookup table of a few rows, not of the whole table.
         named = isin(record, rows["record"])
-        by_record = (raw[named].assign(_record=record[named]).drop_duplicates("_record")
-                     .set_index("_record"))
+        by_record = (
+            raw[named].assign(_record=record[named]).drop_duplicates("_record").set_index("_record")
+        )
         for field, cells in rows[known & ~bad_field].groupby("field", sort=False):
             if field in by_record.columns:
                 current[cells.index] = cells["record"].map(by_record[field]).to_numpy()

@@ -17,9 +17,17 @@ LAYER = "consistency"
 
 # --- the PRISMA flow -----------------------------------------------------------------------
 
-NODES = ("database_results", "citations_results", "identified_total", "duplicates",
-         "records_screened", "records_excluded", "reports_assessed", "reports_excluded",
-         "new_studies")
+NODES = (
+    "database_results",
+    "citations_results",
+    "identified_total",
+    "duplicates",
+    "records_screened",
+    "records_excluded",
+    "reports_assessed",
+    "reports_excluded",
+    "new_studies",
+)
 
 
 def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | None:
@@ -34,8 +42,7 @@ def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | 
     return counts, rows
 
 
-@register("prisma.nodes", "error", "every PRISMA flow node the arithmetic needs is present",
-          LAYER)
+@register("prisma.nodes", "error", "every PRISMA flow node the arithmetic needs is present", LAYER)
 def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
     flow = ctx.frame("prisma_flow")
     if not usable(flow, "node"):
@@ -46,11 +53,18 @@ def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
             yield REGISTRY["prisma.nodes"].finding(
                 f"prisma_flow has no row for node '{node}'; expected one row per node "
                 f"({', '.join(NODES)}): add it with its count",
-                resource="prisma_flow", field="node")
+                resource="prisma_flow",
+                field="node",
+            )
 
 
-def _arithmetic(check_id: str, ctx: PackageContext, terms: tuple[tuple[int, str], ...],
-                total: str, extra: tuple[str, int] | None = None) -> Iterator[Finding]:
+def _arithmetic(
+    check_id: str,
+    ctx: PackageContext,
+    terms: tuple[tuple[int, str], ...],
+    total: str,
+    extra: tuple[str, int] | None = None,
+) -> Iterator[Finding]:
     """``sum(sign * node) (+ extra) == total``; silent when a node is missing (prisma.nodes)."""
     flow = flow_counts(ctx)
     if flow is None:
@@ -62,62 +76,102 @@ def _arithmetic(check_id: str, ctx: PackageContext, terms: tuple[tuple[int, str]
     if value == counts[total]:
         return
     if terms:
-        formula = " ".join(("+ " if sign > 0 else "- ") + f"{node} ({counts[node]})"
-                           for sign, node in terms)[2:] + f" = {value}"
+        formula = (
+            " ".join(
+                ("+ " if sign > 0 else "- ") + f"{node} ({counts[node]})" for sign, node in terms
+            )[2:]
+            + f" = {value}"
+        )
     else:
         formula = f"{extra[0] if extra else 0} {value}"
     yield REGISTRY[check_id].finding(
         f"prisma_flow: {total} is {counts[total]} but {formula}; expected them to be "
-        f"equal: correct the count that was mistyped", resource="prisma_flow", row=rows[total],
-        field="count")
+        f"equal: correct the count that was mistyped",
+        resource="prisma_flow",
+        row=rows[total],
+        field="count",
+    )
 
 
-@register("prisma.database_total", "error",
-          "sum(search_strategies.records) equals the PRISMA database_results", LAYER)
+@register(
+    "prisma.database_total",
+    "error",
+    "sum(search_strategies.records) equals the PRISMA database_results",
+    LAYER,
+)
 def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
     searches = ctx.frame("search_strategies")
     if not usable(searches, "records"):
         return
     total = int(searches["records"].fillna(0).sum())
-    yield from _arithmetic("prisma.database_total", ctx, (), "database_results",
-                           ("the records of search_strategies add up to", total))
+    yield from _arithmetic(
+        "prisma.database_total",
+        ctx,
+        (),
+        "database_results",
+        ("the records of search_strategies add up to", total),
+    )
 
 
-@register("prisma.identified_total", "error",
-          "database_results + citations_results equals identified_total", LAYER)
+@register(
+    "prisma.identified_total",
+    "error",
+    "database_results + citations_results equals identified_total",
+    LAYER,
+)
 def prisma_identified_total(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic("prisma.identified_total", ctx,
-                           ((1, "database_results"), (1, "citations_results")),
-                           "identified_total")
+    yield from _arithmetic(
+        "prisma.identified_total",
+        ctx,
+        ((1, "database_results"), (1, "citations_results")),
+        "identified_total",
+    )
 
 
-@register("prisma.duplicates", "error",
-          "identified_total - duplicates equals records_screened", LAYER)
+@register(
+    "prisma.duplicates", "error", "identified_total - duplicates equals records_screened", LAYER
+)
 def prisma_duplicates(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic("prisma.duplicates", ctx,
-                           ((1, "identified_total"), (-1, "duplicates")), "records_screened")
+    yield from _arithmetic(
+        "prisma.duplicates", ctx, ((1, "identified_total"), (-1, "duplicates")), "records_screened"
+    )
 
 
-@register("prisma.screened", "error",
-          "records_screened - records_excluded equals reports_assessed", LAYER)
+@register(
+    "prisma.screened", "error", "records_screened - records_excluded equals reports_assessed", LAYER
+)
 def prisma_screened(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic("prisma.screened", ctx,
-                           ((1, "records_screened"), (-1, "records_excluded")),
-                           "reports_assessed")
+    yield from _arithmetic(
+        "prisma.screened",
+        ctx,
+        ((1, "records_screened"), (-1, "records_excluded")),
+        "reports_assessed",
+    )
 
 
-@register("prisma.included", "error",
-          "reports_assessed - reports_excluded equals new_studies", LAYER)
+@register(
+    "prisma.included", "error", "reports_assessed - reports_excluded equals new_studies", LAYER
+)
 def prisma_included(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic("prisma.included", ctx,
-                           ((1, "reports_assessed"), (-1, "reports_excluded")), "new_studies")
+    yield from _arithmetic(
+        "prisma.included", ctx, ((1, "reports_assessed"), (-1, "reports_excluded")), "new_studies"
+    )
 
 
-@register("prisma.included_rows", "error",
-          "the PRISMA new_studies count equals the number of studies rows", LAYER)
+@register(
+    "prisma.included_rows",
+    "error",
+    "the PRISMA new_studies count equals the number of studies rows",
+    LAYER,
+)
 def prisma_included_rows(ctx: PackageContext) -> Iterator[Finding]:
     studies = ctx.frame("studies")
     if studies is None:
         return
-    yield from _arithmetic("prisma.included_rows", ctx, (), "new_studies",
-                           ("the number of studies rows is", len(studies)))
+    yield from _arithmetic(
+        "prisma.included_rows",
+        ctx,
+        (),
+        "new_studies",
+        ("the number of studies rows is", len(studies)),
+    )

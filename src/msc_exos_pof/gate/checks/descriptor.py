@@ -20,19 +20,33 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding
 
 # Raised as ``PackageError`` by the loader; the gate turns them into one finding and exit code 2.
-declare("descriptor.missing", "error",
-        "there is no datapackage.json at the given path (or it cannot be opened)", "descriptor")
-declare("descriptor.json", "error",
-        "the descriptor is not JSON, or not an object with a 'resources' list of named resources",
-        "descriptor")
+declare(
+    "descriptor.missing",
+    "error",
+    "there is no datapackage.json at the given path (or it cannot be opened)",
+    "descriptor",
+)
+declare(
+    "descriptor.json",
+    "error",
+    "the descriptor is not JSON, or not an object with a 'resources' list of named resources",
+    "descriptor",
+)
 declare("descriptor.encoding", "error", "the descriptor is not UTF-8", "descriptor")
-declare("descriptor.unsafe_path", "error",
-        "a resource path is a URL, absolute, or escapes the package folder (never opened)",
-        "descriptor")
+declare(
+    "descriptor.unsafe_path",
+    "error",
+    "a resource path is a URL, absolute, or escapes the package folder (never opened)",
+    "descriptor",
+)
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_STANDARD_PROFILES = {"data-package", "tabular-data-package", "data-resource",
-                      "tabular-data-resource"}
+_STANDARD_PROFILES = {
+    "data-package",
+    "tabular-data-package",
+    "data-resource",
+    "tabular-data-resource",
+}
 
 
 def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -51,16 +65,23 @@ def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]
             if owner is not data and data.get("profile") == "tabular-data-package":
                 # a custom profile of a tabular package is taken to extend the tabular one
                 owner["profile"] = "tabular-data-resource"
-            dropped.append(f"{label} declares the custom profile {profile!r}, which is not "
-                           "fetched; only the standard profiles are checked")
+            dropped.append(
+                f"{label} declares the custom profile {profile!r}, which is not "
+                "fetched; only the standard profiles are checked"
+            )
         for key in ("schema", "dialect"):
             value = owner.get(key)
             if owner is not data and isinstance(value, str):
                 owner.pop(key)
-                dropped.append(f"{label} points its {key} at {value!r}; external {key}s are "
-                               f"never opened: inline the {key} in datapackage.json")
-            elif isinstance(value, dict) and isinstance(value.get("profile"), str) \
-                    and _REMOTE.match(value["profile"]):
+                dropped.append(
+                    f"{label} points its {key} at {value!r}; external {key}s are "
+                    f"never opened: inline the {key} in datapackage.json"
+                )
+            elif (
+                isinstance(value, dict)
+                and isinstance(value.get("profile"), str)
+                and _REMOTE.match(value["profile"])
+            ):
                 value.pop("profile")
     return data, dropped
 
@@ -131,9 +152,12 @@ def metadata_notes(descriptor: dict[str, Any]) -> tuple[str, ...]:
     return notes
 
 
-@register("descriptor.metadata", "error",
-          "the descriptor is valid Data Package metadata (frictionless 5, metadata only)",
-          "descriptor")
+@register(
+    "descriptor.metadata",
+    "error",
+    "the descriptor is valid Data Package metadata (frictionless 5, metadata only)",
+    "descriptor",
+)
 def check_metadata(ctx: PackageContext) -> Iterator[Finding]:
     check = get("descriptor.metadata")
     data, dropped = _strip_remote(ctx.descriptor)
@@ -146,9 +170,13 @@ def check_metadata(ctx: PackageContext) -> Iterator[Finding]:
         )
 
 
-@register("descriptor.model", "error",
-          "the package metadata fits the pydantic model (name, semver version, licenses, "
-          "DOI source, resources)", "descriptor")
+@register(
+    "descriptor.model",
+    "error",
+    "the package metadata fits the pydantic model (name, semver version, licenses, "
+    "DOI source, resources)",
+    "descriptor",
+)
 def check_model(ctx: PackageContext) -> Iterator[Finding]:
     from pydantic import ValidationError
 
@@ -175,10 +203,13 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
             )
 
 
-@register("descriptor.resources", "error",
-          "every core resource, field, rule and key of the shipped schema is kept (a copy may "
-          "add resources, fields, rules and enum values)",
-          "descriptor")
+@register(
+    "descriptor.resources",
+    "error",
+    "every core resource, field, rule and key of the shipped schema is kept (a copy may "
+    "add resources, fields, rules and enum values)",
+    "descriptor",
+)
 def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     from ...errors import PackageError
     from ...io.descriptor import read_descriptor
@@ -195,7 +226,9 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
         if name not in ctx.files:
             yield check.finding(
                 f"core resource '{name}' is missing from the descriptor; a copy may add "
-                "resources but must keep the nine core ones", resource=name)
+                "resources but must keep the nine core ones",
+                resource=name,
+            )
             continue
         present = {f.get("name"): f for f in ctx.fields(name)}
         for field in resource.get("schema", {}).get("fields", []):
@@ -204,19 +237,25 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
                 yield check.finding(
                     f"core field '{field['name']}' of resource '{name}' is missing from its "
                     "Table Schema; a copy may add fields but must keep the core ones",
-                    resource=name, field=field["name"])
+                    resource=name,
+                    field=field["name"],
+                )
             elif mine.get("type", "string") != field.get("type", "string"):
                 yield check.finding(
                     f"core field '{field['name']}' of resource '{name}' has type "
                     f"{mine.get('type', 'string')!r}, expected {field.get('type', 'string')!r} "
-                    "as in the shipped schema", resource=name, field=field["name"])
+                    "as in the shipped schema",
+                    resource=name,
+                    field=field["name"],
+                )
             else:
                 yield from _loosened_constraints(check, name, field, mine)
         yield from _loosened_keys(check, name, resource.get("schema", {}), ctx.schema(name))
 
 
-def _loosened_constraints(check: Check, resource: str, core: dict[str, Any],
-                          mine: dict[str, Any]) -> Iterator[Finding]:
+def _loosened_constraints(
+    check: Check, resource: str, core: dict[str, Any], mine: dict[str, Any]
+) -> Iterator[Finding]:
     """A copy may extend a core field's vocabulary (``enum``) but not drop or change its rules."""
     theirs = mine.get("constraints") if isinstance(mine.get("constraints"), dict) else {}
     for key, value in (core.get("constraints") or {}).items():
@@ -228,34 +267,45 @@ def _loosened_constraints(check: Check, resource: str, core: dict[str, Any],
         elif theirs.get(key) == value:
             continue
         else:
-            problem = (f"drops its {key!r} constraint" if key not in theirs
-                       else f"changes {key!r} from {value!r} to {theirs[key]!r}")
+            problem = (
+                f"drops its {key!r} constraint"
+                if key not in theirs
+                else f"changes {key!r} from {value!r} to {theirs[key]!r}"
+            )
         yield check.finding(
             f"core field '{core['name']}' of resource '{resource}' {problem}; a copy may add "
-            "rules and enum values but must keep the shipped ones", resource=resource,
-            field=core["name"])
+            "rules and enum values but must keep the shipped ones",
+            resource=resource,
+            field=core["name"],
+        )
 
 
-def _loosened_keys(check: Check, resource: str, core: dict[str, Any],
-                   mine: dict[str, Any]) -> Iterator[Finding]:
+def _loosened_keys(
+    check: Check, resource: str, core: dict[str, Any], mine: dict[str, Any]
+) -> Iterator[Finding]:
     """A copy keeps the core primary key and every core foreign key."""
     if mine.get("primaryKey") != core.get("primaryKey"):
         yield check.finding(
             f"resource '{resource}' has primary key {mine.get('primaryKey')!r}, expected "
-            f"{core.get('primaryKey')!r} as in the shipped schema", resource=resource)
+            f"{core.get('primaryKey')!r} as in the shipped schema",
+            resource=resource,
+        )
     theirs = mine.get("foreignKeys") if isinstance(mine.get("foreignKeys"), list) else []
     for foreign in core.get("foreignKeys", []):
         if foreign not in theirs:
             yield check.finding(
                 f"resource '{resource}' lacks the core foreign key {foreign['fields']!r} -> "
-                f"{foreign['reference']['resource'] or resource}; keep it", resource=resource,
-                field=str(foreign["fields"]))
+                f"{foreign['reference']['resource'] or resource}; keep it",
+                resource=resource,
+                field=str(foreign["fields"]),
+            )
 
 
 # --- integrity: declared bytes/hash against the files -------------------------------------------
 
 _DIGESTS: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str] | None]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
@@ -283,8 +333,12 @@ def _declared_hash(value: str) -> tuple[str, str]:
     return "md5", value.lower()
 
 
-@register("integrity.bytes", "error",
-          "each resource's declared 'bytes' equals the size of its file", "integrity")
+@register(
+    "integrity.bytes",
+    "error",
+    "each resource's declared 'bytes' equals the size of its file",
+    "integrity",
+)
 def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
     check = get("integrity.bytes")
     for name, item in ctx.files.items():
@@ -298,11 +352,17 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
                 "`msc-exos-pof rehash <package>`",
-                resource=name, field="bytes")
+                resource=name,
+                field="bytes",
+            )
 
 
-@register("integrity.hash", "error",
-          "each resource's declared 'hash' equals the hash of its file", "integrity")
+@register(
+    "integrity.hash",
+    "error",
+    "each resource's declared 'hash' equals the hash of its file",
+    "integrity",
+)
 def check_hash(ctx: PackageContext) -> Iterator[Finding]:
     check = get("integrity.hash")
     for name, item in ctx.files.items():
@@ -313,7 +373,10 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
         if algorithm not in hashlib.algorithms_available:
             yield check.finding(
                 f"resource '{name}': hash {declared!r} uses the unknown algorithm "
-                f"{algorithm!r}; use sha256:<hex>", resource=name, field="hash")
+                f"{algorithm!r}; use sha256:<hex>",
+                resource=name,
+                field="hash",
+            )
             continue
         actual = _digest(ctx, name, algorithm)
         if actual is not None and actual[1].partition(":")[2] != expected:
@@ -322,12 +385,17 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
                 "`msc-exos-pof rehash <package>`",
-                resource=name, field="hash")
+                resource=name,
+                field="hash",
+            )
 
 
-@register("integrity.unhashed", "warning",
-          "each resource declares 'bytes' and 'hash' so that tampering can be detected",
-          "integrity")
+@register(
+    "integrity.unhashed",
+    "warning",
+    "each resource declares 'bytes' and 'hash' so that tampering can be detected",
+    "integrity",
+)
 def check_unhashed(ctx: PackageContext) -> Iterator[Finding]:
     check = get("integrity.unhashed")
     for name, item in ctx.files.items():
@@ -336,4 +404,6 @@ def check_unhashed(ctx: PackageContext) -> Iterator[Finding]:
             yield check.finding(
                 f"resource '{name}' declares no {' or '.join(missing)}, so changes to its file "
                 "cannot be detected; record them with `msc-exos-pof rehash <package>`",
-                resource=name, field=missing[0])
+                resource=name,
+                field=missing[0],
+            )

@@ -45,14 +45,18 @@ def changelog_problem(version: object, changelog: Path) -> str | None:
         return (
             f"the descriptor's version is {version!r} but the latest entry of {changelog.name} is "
             f"[{versions[0]}]; the descriptor's version must be the newest release: bump "
-            "\"version\" in datapackage.json or fix the order of the entries"
+            '"version" in datapackage.json or fix the order of the entries'
         )
     return None
 
 
-@register("release.changelog", "warning",
-          "the descriptor's version has no CHANGELOG.md entry or is not the latest one "
-          "(only for the repository's own package)", "release")
+@register(
+    "release.changelog",
+    "warning",
+    "the descriptor's version has no CHANGELOG.md entry or is not the latest one "
+    "(only for the repository's own package)",
+    "release",
+)
 def check_changelog(ctx: PackageContext) -> Iterator[Finding]:
     root = ctx.in_repository
     if root is None:  # a copy outside a checkout has no changelog to agree with

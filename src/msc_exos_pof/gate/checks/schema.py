@@ -33,22 +33,27 @@ def _constraint_text(check_id: str, field: dict[str, Any]) -> str:
     if check_id == "schema.enum":
         return "one of " + ", ".join(map(str, c.get("enum", [])))
     if check_id == "schema.range":
-        bounds = [f">= {c['minimum']}" if "minimum" in c else "",
-                  f"<= {c['maximum']}" if "maximum" in c else ""]
+        bounds = [
+            f">= {c['minimum']}" if "minimum" in c else "",
+            f"<= {c['maximum']}" if "maximum" in c else "",
+        ]
         return "a value " + " and ".join(b for b in bounds if b)
     if check_id == "schema.pattern":
         return f"text matching the pattern {c.get('pattern')}"
     if check_id == "schema.length":
-        bounds = [f"at least {c['minLength']}" if "minLength" in c else "",
-                  f"at most {c['maxLength']}" if "maxLength" in c else ""]
+        bounds = [
+            f"at least {c['minLength']}" if "minLength" in c else "",
+            f"at most {c['maxLength']}" if "maxLength" in c else "",
+        ]
         return "text of " + " and ".join(b for b in bounds if b) + " characters"
     if check_id == "schema.unique":
         return "a value that no other row has (the field is unique)"
     return "a value (the field is required)"
 
 
-def _type_failures(name: str, raw: pd.DataFrame, typed: pd.DataFrame,
-                   fields: list[dict[str, Any]]) -> list[Finding]:
+def _type_failures(
+    name: str, raw: pd.DataFrame, typed: pd.DataFrame, fields: list[dict[str, Any]]
+) -> list[Finding]:
     """Cells written but lost in conversion: ``typed_frame`` turns them into missing values."""
     check = get("schema.type")
     out = []
@@ -59,10 +64,16 @@ def _type_failures(name: str, raw: pd.DataFrame, typed: pd.DataFrame,
             continue
         bad = raw[column].ne("") & typed[column].isna()
         for index, value in raw.loc[bad, column].items():
-            out.append(check.finding(
-                f"resource '{name}' row {index + 1} field '{column}': {_show(value)} is not a "
-                f"valid {kind}; write a {kind} or leave the cell empty if the field is optional",
-                resource=name, row=int(index) + 1, field=column))
+            out.append(
+                check.finding(
+                    f"resource '{name}' row {index + 1} field '{column}': {_show(value)} is not a "
+                    f"valid {kind}; write a {kind} or leave the cell empty if the field is "
+                    "optional",
+                    resource=name,
+                    row=int(index) + 1,
+                    field=column,
+                )
+            )
     return out
 
 
@@ -71,8 +82,9 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
-                ) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
+def _violations(
+    field: dict[str, Any], raw: pd.Series, typed: pd.Series
+) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
     """(check id, rows that break it, the values to show) for each constraint of one field.
 
     The rules are pandera's reading of Table Schema constraints (``FrictionlessFieldParser``:
@@ -96,8 +108,9 @@ def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
     text = arrow_column(raw) if textual else None
     # A text cell is present when written (a value outside an enum is an enum failure, not a
     # missing one); a typed cell when it converted (unreadable cells are schema.type's).
-    present = (pc.is_valid(text).to_numpy(zero_copy_only=False) if textual
-               else typed.notna().to_numpy())
+    present = (
+        pc.is_valid(text).to_numpy(zero_copy_only=False) if textual else typed.notna().to_numpy()
+    )
     if c.get("required") is True:
         yield "schema.required", ~present, raw
     enum = c.get("enum")
@@ -130,8 +143,13 @@ def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
                 compiled = re.compile(f"(?:{pattern})")
             except re.error:
                 compiled = None
-            good = np.ones(len(raw), dtype=bool) if compiled is None else np.array(
-                [v == "" or compiled.fullmatch(v) is not None for v in raw.tolist()], dtype=bool)
+            good = (
+                np.ones(len(raw), dtype=bool)
+                if compiled is None
+                else np.array(
+                    [v == "" or compiled.fullmatch(v) is not None for v in raw.tolist()], dtype=bool
+                )
+            )
         yield "schema.pattern", ~good, raw
     shortest, longest = c.get("minLength"), c.get("maxLength")
     if textual and (_number(shortest) or _number(longest)):
@@ -145,8 +163,9 @@ def _violations(field: dict[str, Any], raw: pd.Series, typed: pd.Series
     if c.get("unique") is True:
         # Text compares as written (two cells outside an enum still repeat each other); one
         # Arrow hash per column, where pandas' is_unique costs ~1 s per million cells.
-        values = (pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow"))
-                  if textual else typed)
+        values = (
+            pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow")) if textual else typed
+        )
         yield "schema.unique", repeated(values), values
 
 
@@ -157,8 +176,9 @@ def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
     return field_failures(name, ctx.fields(name), raw, typed)
 
 
-def field_failures(name: str, fields: list[dict[str, Any]], raw: pd.DataFrame,
-                   typed: pd.DataFrame) -> list[Finding]:
+def field_failures(
+    name: str, fields: list[dict[str, Any]], raw: pd.DataFrame, typed: pd.DataFrame
+) -> list[Finding]:
     """All type and constraint failures of one resource's frames (every failure, not the
     first): ``raw`` as read (text), ``typed`` as ``typed_frame`` made it."""
     found = _type_failures(name, raw, typed, fields)
@@ -173,12 +193,17 @@ def field_failures(name: str, fields: list[dict[str, Any]], raw: pd.DataFrame,
                 row = int(index) + 1
                 if check_id == "schema.required" and (row, column) in lost:
                     continue  # already a schema.type finding: written but unreadable
-                value = ("an empty cell" if check_id == "schema.required"
-                         else _show(shown[index]))
-                found.append(get(check_id).finding(
-                    f"resource '{name}' row {row} field '{column}': {value} where the Table "
-                    f"Schema expects {expected}; correct the cell (or the schema in "
-                    "datapackage.json)", resource=name, row=row, field=str(column)))
+                value = "an empty cell" if check_id == "schema.required" else _show(shown[index])
+                found.append(
+                    get(check_id).finding(
+                        f"resource '{name}' row {row} field '{column}': {value} where the Table "
+                        f"Schema expects {expected}; correct the cell (or the schema in "
+                        "datapackage.json)",
+                        resource=name,
+                        row=row,
+                        field=str(column),
+                    )
+                )
     return found
 
 
@@ -197,8 +222,7 @@ def _failures(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
 
 
 def _register_constraint(check_id: str, description: str) -> None:
-    register(check_id, "error", description, "schema")(
-        lambda ctx: _failures(ctx, check_id))
+    register(check_id, "error", description, "schema")(lambda ctx: _failures(ctx, check_id))
 
 
 _register_constraint("schema.type", "every cell converts to its field's type (integer, boolean...)")
@@ -210,8 +234,12 @@ _register_constraint("schema.pattern", "text fields match the field's pattern")
 _register_constraint("schema.length", "text respects the field's minLength and maxLength")
 
 
-@register("schema.primary_key", "error",
-          "the primary key (single or composite) is present and unique in every row", "schema")
+@register(
+    "schema.primary_key",
+    "error",
+    "the primary key (single or composite) is present and unique in every row",
+    "schema",
+)
 def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
     from ...schemas import primary_key
 
@@ -229,13 +257,19 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
         for index in part.index[empty]:
             yield check.finding(
                 f"resource '{name}' row {index + 1}: the primary key ({label}) has an empty "
-                "cell; every row needs a complete primary key", resource=name, row=int(index) + 1,
-                field=keys[0])
+                "cell; every row needs a complete primary key",
+                resource=name,
+                row=int(index) + 1,
+                field=keys[0],
+            )
         complete = part[~empty]
         repeated = complete.duplicated(keep="first")
         if repeated.any():
-            first = complete.reset_index(names="_row").groupby(keys, observed=True, sort=False)[
-                "_row"].transform("min")
+            first = (
+                complete.reset_index(names="_row")
+                .groupby(keys, observed=True, sort=False)["_row"]
+                .transform("min")
+            )
             first.index = complete.index
             for index in complete.index[repeated.to_numpy()]:
                 value = tuple(complete.loc[index].tolist())
@@ -243,7 +277,10 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
                     f"resource '{name}' row {index + 1}: primary key ({label}) = "
                     f"{_show(value if len(value) > 1 else value[0])} repeats row "
                     f"{int(first.loc[index]) + 1}; primary keys must be unique",
-                    resource=name, row=int(index) + 1, field=keys[0])
+                    resource=name,
+                    row=int(index) + 1,
+                    field=keys[0],
+                )
 
 
 def _as_list(value: Any) -> list[str]:
@@ -261,9 +298,12 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return key
 
 
-@register("schema.foreign_key", "error",
-          "every foreign key resolves to a row of the referenced resource (self-references too)",
-          "schema")
+@register(
+    "schema.foreign_key",
+    "error",
+    "every foreign key resolves to a row of the referenced resource (self-references too)",
+    "schema",
+)
 def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
     check = get("schema.foreign_key")
     for name in ctx.files:
@@ -282,19 +322,24 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
                 yield check.finding(
                     f"resource '{name}': foreign key ({', '.join(fields)}) refers to resource "
                     f"'{target}', which the package does not have; add it or fix the reference",
-                    resource=name, field=fields[0] if fields else None)
+                    resource=name,
+                    field=fields[0] if fields else None,
+                )
                 continue
             parent = ctx.frame(target)
             if parent is None:
                 continue  # unreadable: reported by the table layer
             absent = [f for f in fields if f not in frame.columns] + [
-                f for f in target_fields if f not in parent.columns]
+                f for f in target_fields if f not in parent.columns
+            ]
             if absent or len(fields) != len(target_fields) or not fields:
                 yield check.finding(
                     f"resource '{name}': foreign key ({', '.join(fields)}) -> {label} names "
                     f"columns that do not exist or do not pair up ({', '.join(absent) or 'count'}"
-                    "); fix the foreignKeys of the Table Schema", resource=name,
-                    field=fields[0] if fields else None)
+                    "); fix the foreignKeys of the Table Schema",
+                    resource=name,
+                    field=fields[0] if fields else None,
+                )
                 continue
             child = _keys(frame, fields)
             known = _keys(parent, target_fields).dropna()
@@ -305,4 +350,7 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
                     f"resource '{name}' row {index + 1} field '{fields[0]}': "
                     f"{_show(value if len(value) > 1 else value[0])} matches no row of {label}; "
                     f"add the referenced row to '{target}' or correct the value",
-                    resource=name, row=int(index) + 1, field=fields[0])
+                    resource=name,
+                    row=int(index) + 1,
+                    field=fields[0],
+                )

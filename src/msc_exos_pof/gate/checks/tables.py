@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Resources whose empty table is legitimate data: a review without contradictions has no errata.
 MAY_BE_EMPTY = frozenset({"errata"})
 
+
 def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
     """The byte-level scan of resource ``name`` (``None`` when its file cannot be read)."""
     ctx.raw(name)
@@ -46,8 +47,12 @@ def check_encoding(ctx: PackageContext) -> Iterator[Finding]:
     return _loader_errors(ctx, "table.encoding")
 
 
-@register("table.parse", "error",
-          "each resource's file parses as CSV: quotes closed, no blank or ragged rows", "table")
+@register(
+    "table.parse",
+    "error",
+    "each resource's file parses as CSV: quotes closed, no blank or ragged rows",
+    "table",
+)
 def check_parse(ctx: PackageContext) -> Iterator[Finding]:
     check = get("table.parse")
     for name in ctx.files:
@@ -64,8 +69,12 @@ def check_parse(ctx: PackageContext) -> Iterator[Finding]:
             yield check.finding(error.message, resource=name, row=error.row, field=error.field)
 
 
-@register("table.header", "error",
-          "each CSV header names the Table Schema's fields, once each and in order", "table")
+@register(
+    "table.header",
+    "error",
+    "each CSV header names the Table Schema's fields, once each and in order",
+    "table",
+)
 def check_header(ctx: PackageContext) -> Iterator[Finding]:
     check = get("table.header")
     for name in ctx.files:
@@ -79,26 +88,41 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
         for column in sorted({c for c in header if header.count(c) > 1}):
             yield check.finding(
                 f"resource '{name}': column '{column}' appears {header.count(column)} times in "
-                "the header; give every column a unique name", resource=name, row=0, field=column)
+                "the header; give every column a unique name",
+                resource=name,
+                row=0,
+                field=column,
+            )
         for column in missing:
             position = expected.index(column)
             instead = header[position] if position < len(header) else None
-            hint = (f"; the header has '{instead}' in its place: was it renamed?"
-                    if instead in extra else "")
+            hint = (
+                f"; the header has '{instead}' in its place: was it renamed?"
+                if instead in extra
+                else ""
+            )
             yield check.finding(
                 f"resource '{name}': column '{column}' of the Table Schema is missing from the "
-                f"CSV header{hint}; add the column or fix the header", resource=name, row=0,
-                field=column)
+                f"CSV header{hint}; add the column or fix the header",
+                resource=name,
+                row=0,
+                field=column,
+            )
         for column in extra:
             yield check.finding(
                 f"resource '{name}': column '{column}' is in the CSV header but not in the Table "
-                "Schema; declare it in datapackage.json or remove it", resource=name, row=0,
-                field=column)
+                "Schema; declare it in datapackage.json or remove it",
+                resource=name,
+                row=0,
+                field=column,
+            )
         if not missing and not extra and header != expected and len(header) == len(expected):
             yield check.finding(
                 f"resource '{name}': the header's columns are in another order than the Table "
                 f"Schema's fields (expected {', '.join(expected)}); reorder the columns",
-                resource=name, row=0)
+                resource=name,
+                row=0,
+            )
 
 
 @register("table.empty", "error", "each resource has at least one data row", "table")
@@ -109,4 +133,6 @@ def check_empty(ctx: PackageContext) -> Iterator[Finding]:
         if raw is not None and len(raw) == 0 and name not in MAY_BE_EMPTY:
             yield check.finding(
                 f"resource '{name}': {ctx.files[name].descriptor.get('path')} has a header but "
-                "no data rows; restore its rows", resource=name)
+                "no data rows; restore its rows",
+                resource=name,
+            )

@@ -43,41 +43,69 @@ def text(report: Report, colour: bool = False) -> str:
         rows = [(f.severity, f.check, _where(f), f.message) for f in report.findings]
         width = [max(len(r[i]) for r in rows) for i in range(3)]
         for severity, check, where, message in rows:
-            lines.append("  ".join([
-                _paint(severity.ljust(width[0]), severity, colour),
-                check.ljust(width[1]), where.ljust(width[2]), message]))
+            lines.append(
+                "  ".join(
+                    [
+                        _paint(severity.ljust(width[0]), severity, colour),
+                        check.ljust(width[1]),
+                        where.ljust(width[2]),
+                        message,
+                    ]
+                )
+            )
     summary = report.summary or {}
     if summary:
         lines.append("")
         lines.append(_paint(f"{summary.get('name')} {summary.get('version')}", "bold", colour))
         resources = summary.get("resources") or {}
         if resources:
-            lines.append("  rows: " + ", ".join(
-                f"{name} {'unreadable' if n is None else n}" for name, n in resources.items()))
-        for key, label in (("studies_per_source", "studies per MSC source"),
-                           ("studies_per_design", "studies per design"),
-                           ("studies_per_species", "studies per species"),
-                           ("errata", "errata by kind")):
+            lines.append(
+                "  rows: "
+                + ", ".join(
+                    f"{name} {'unreadable' if n is None else n}" for name, n in resources.items()
+                )
+            )
+        for key, label in (
+            ("studies_per_source", "studies per MSC source"),
+            ("studies_per_design", "studies per design"),
+            ("studies_per_species", "studies per species"),
+            ("errata", "errata by kind"),
+        ):
             if summary.get(key):
                 stated = summary.get(f"stated_{key}") or {}
-                lines.append(f"  {label}: " + ", ".join(
-                    f"{k} {v}" + (f" (review states {stated[k]})"
-                                  if k in stated and stated[k] != v else "")
-                    for k, v in summary[key].items()))
+                lines.append(
+                    f"  {label}: "
+                    + ", ".join(
+                        f"{k} {v}"
+                        + (
+                            f" (review states {stated[k]})"
+                            if k in stated and stated[k] != v
+                            else ""
+                        )
+                        for k, v in summary[key].items()
+                    )
+                )
         if "eligibility_concerns" in summary:
-            lines.append(f"  studies with an eligibility concern: "
-                         f"{summary['eligibility_concerns']}")
+            lines.append(
+                f"  studies with an eligibility concern: {summary['eligibility_concerns']}"
+            )
     known = [f for f in report.findings if f.erratum]
     if known:
-        lines.append(f"  known errata ({len(known)}): " + ", ".join(
-            sorted({f.erratum for f in known if f.erratum})))
+        lines.append(
+            f"  known errata ({len(known)}): "
+            + ", ".join(sorted({f.erratum for f in known if f.erratum}))
+        )
     counts = report.counts
-    verdict = ("unreadable" if report.unreadable else "valid" if report.valid else "invalid")
+    verdict = "unreadable" if report.unreadable else "valid" if report.valid else "invalid"
     style = "ok" if report.valid else "error"
     lines.append("")
-    lines.append(_paint(verdict.upper(), style, colour) + (
-        f": {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
-        f"{len(report.checks_run)} checks run (exit code {report.exit_code})"))
+    lines.append(
+        _paint(verdict.upper(), style, colour)
+        + (
+            f": {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
+            f"{len(report.checks_run)} checks run (exit code {report.exit_code})"
+        )
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -97,25 +125,40 @@ def junit(report: Report) -> str:
     ids += [f.check for f in report.findings if f.check not in ids]
     ids = list(dict.fromkeys(ids))
     errors = [f for f in report.findings if f.severity == "error"]
-    suite = ET.Element("testsuite", {
-        "name": "msc-exos-pof validate", "tests": str(len(ids)),
-        "failures": str(len({f.check for f in errors})), "errors": "0", "skipped": "0"})
-    ET.SubElement(ET.SubElement(suite, "properties"), "property",
-                  {"name": "package", "value": report.package})
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": "msc-exos-pof validate",
+            "tests": str(len(ids)),
+            "failures": str(len({f.check for f in errors})),
+            "errors": "0",
+            "skipped": "0",
+        },
+    )
+    ET.SubElement(
+        ET.SubElement(suite, "properties"), "property", {"name": "package", "value": report.package}
+    )
     for check_id in ids:
         check = described.get(check_id)
-        case = ET.SubElement(suite, "testcase", {
-            "classname": f"msc_exos_pof.{check.layer if check else 'gate'}", "name": check_id})
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": f"msc_exos_pof.{check.layer if check else 'gate'}", "name": check_id},
+        )
         mine = [f for f in report.findings if f.check == check_id]
         failed = [f for f in mine if f.severity == "error"]
         if failed:
-            failure = ET.SubElement(case, "failure", {
-                "type": check_id, "message": f"{len(failed)} finding(s): {failed[0].message}"})
+            failure = ET.SubElement(
+                case,
+                "failure",
+                {"type": check_id, "message": f"{len(failed)} finding(s): {failed[0].message}"},
+            )
             failure.text = "\n".join(f"{_where(f)}: {f.message}" for f in failed)
         other = [f for f in mine if f.severity != "error"]
         if other:
             ET.SubElement(case, "system-out").text = "\n".join(
-                f"{f.severity}: {_where(f)}: {f.message}" for f in other)
+                f"{f.severity}: {_where(f)}: {f.message}" for f in other
+            )
     suites = ET.Element("testsuites")
     suites.append(suite)
     ET.indent(suites)
@@ -168,8 +211,10 @@ def github(report: Report) -> str:
         properties.append(f"title={_escape_property(f.check)}")
         lines.append(f"::{command[f.severity]} {','.join(properties)}::{_escape_data(f.message)}")
     counts = report.counts
-    lines.append(f"msc-exos-pof validate: {'valid' if report.valid else 'invalid'}, "
-                 f"{counts['error']} error(s), {counts['warning']} warning(s)")
+    lines.append(
+        f"msc-exos-pof validate: {'valid' if report.valid else 'invalid'}, "
+        f"{counts['error']} error(s), {counts['warning']} warning(s)"
+    )
     return "\n".join(lines) + "\n"
 
 
