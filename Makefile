@@ -21,6 +21,7 @@ test-all: $(BIN)/msc-exos-pof
 
 lint: $(BIN)/msc-exos-pof
 	$(BIN)/ruff check src tests benchmarks docs/hooks
+	$(BIN)/ruff format --check src tests benchmarks docs/hooks
 
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md

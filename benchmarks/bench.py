@@ -11,7 +11,7 @@ is made in the same run on the same files, and reported as a ratio:
 
 * ``import msc_exos_pof``: wall time (median) and which heavy modules it loads (must be none);
 * the shipped package: ``msc-exos-pof validate`` (every layer) against ``frictionless validate``;
-* synthetic packages (``msc_exos_pof.synth``, seed 1) of growing size: the full gate against
+* synthetic packages (``msc_exos_pof.testing.synth``, seed 1) of growing size: the full gate against
   ``frictionless validate`` and against the floor, reading the same CSV files with
   ``pyarrow.csv``; wall time, rows/s, peak memory, and the log-log slope of time over rows.
 

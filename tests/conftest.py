@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
 )
-settings.load_profile("default")
+# CI (CI=true, as .ci/run sets it) runs derandomised; HYPOTHESIS_PROFILE picks any profile.
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 SOURCE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "source" / "000_a4970f2b6624f28e.txt"

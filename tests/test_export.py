@@ -8,7 +8,6 @@ import importlib
 import json
 import shutil
 import sqlite3
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -581,18 +580,6 @@ def test_a_missing_extra_says_how_to_install_it(
     if module == "duckdb":
         with pytest.raises(ImportError, match=r"msc-exos-pof\[export\]"):
             msc_exos_pof.connect()
-
-
-def test_import_msc_exos_pof_imports_no_export_engine() -> None:
-    code = (
-        "import sys, msc_exos_pof, msc_exos_pof.cli; "
-        "print([m for m in ('duckdb', 'openpyxl', 'pyarrow') if m in sys.modules])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-    code = "import sys, msc_exos_pof; print([m for m in ('pandas', 'duckdb') if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --- the command line ------------------------------------------------------------------------

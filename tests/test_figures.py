@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -177,15 +176,3 @@ def test_cli_user_errors_exit_without_a_traceback(
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists() and not (package_copy / "figures").exists()
-
-
-def test_importing_the_library_and_its_cli_does_not_import_matplotlib() -> None:
-    code = (
-        "import sys, msc_exos_pof, msc_exos_pof.cli, msc_exos_pof.prisma, msc_exos_pof.figures;"
-        "msc_exos_pof.prisma.prisma_svg();"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import typing
 
-import pandas as pd
 import pytest
 from pydantic import ValidationError
 
 import msc_exos_pof
 from msc_exos_pof.io.descriptor import read_descriptor, resource_file
-from msc_exos_pof.models import PYTHON_TYPES, PackageMetadata, model_for, records_to_frame
+from msc_exos_pof.models import PYTHON_TYPES, PackageMetadata, model_for
 
 NAMES = msc_exos_pof.resource_names()
 
@@ -38,17 +37,6 @@ def test_model_agrees_with_the_table_schema_field_by_field(name: str) -> None:
             assert list(typing.get_args(annotation)) == constraints["enum"]
         else:
             assert annotation is PYTHON_TYPES[field.get("type", "string")]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_records_to_frame_to_records_is_identity(name: str) -> None:
-    items = msc_exos_pof.records(name)
-    frame = records_to_frame(items, name)
-    pd.testing.assert_frame_equal(frame, msc_exos_pof.load(name))
-    assert [type(i).model_validate(i.model_dump()) for i in items] == items
-    from msc_exos_pof.models import frame_to_records
-
-    assert frame_to_records(frame, model_for(name)) == items
 
 
 @pytest.mark.parametrize(

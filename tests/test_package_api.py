@@ -17,13 +17,47 @@ from msc_exos_pof.io.descriptor import read_descriptor
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_import_does_not_import_pandas_pandera_or_frictionless() -> None:
-    code = (
-        "import sys, msc_exos_pof; "
-        "heavy = [m for m in ('pandas', 'pandera', 'frictionless', 'pydantic', 'numpy') "
-        "if m in sys.modules]; print(heavy)"
+HEAVY = (
+    "pandas",
+    "pandera",
+    "pyarrow",
+    "frictionless",
+    "pydantic",
+    "numpy",
+    "duckdb",
+    "openpyxl",
+    "matplotlib",
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "allowed"),
+    [
+        # The facade is cheap: nothing heavy at all.
+        ("import msc_exos_pof", ()),
+        # Starting the CLI imports no engine (each command imports what it needs).
+        ("import msc_exos_pof, msc_exos_pof.cli", ()),
+        # The release commands and their checks work on the descriptor alone.
+        (
+            "import msc_exos_pof.release.diff, msc_exos_pof.release.citation, "
+            "msc_exos_pof.cli.release, msc_exos_pof.gate.checks.release",
+            ("pydantic", "numpy"),
+        ),
+        # Drawing the PRISMA diagram needs no matplotlib (only the figures do).
+        (
+            "import msc_exos_pof.prisma, msc_exos_pof.figures; msc_exos_pof.prisma.prisma_svg()",
+            ("pandas", "pyarrow", "numpy", "pydantic", "pandera", "frictionless"),
+        ),
+    ],
+    ids=["facade", "cli", "release", "prisma"],
+)
+def test_imports_stay_light(code: str, allowed: tuple[str, ...]) -> None:
+    """What an import (or a light call) pulls in: heavy libraries load on first use only."""
+    probe = (
+        f"import sys; {code}; "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules and m not in {allowed!r}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
@@ -99,3 +133,20 @@ def test_committed_prisma_diagram_is_up_to_date() -> None:
     assert current == prisma_svg(), (
         "docs/prisma-flow.svg is stale: run `msc-exos-pof prisma --svg docs/prisma-flow.svg`"
     )
+
+
+def test_the_architecture_page_names_every_layer_and_module() -> None:
+    """docs/architecture.md is the map a newcomer reads first: it must match the tree."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "src" / "msc_exos_pof"
+    missing = []
+    for item in sorted(package.iterdir()):
+        if item.is_dir() and (item / "__init__.py").is_file():
+            if f"{item.name}/" not in page:
+                missing.append(f"{item.name}/")
+            for module in sorted(item.glob("*.py")):
+                if module.stem != "__init__" and module.stem not in page:
+                    missing.append(f"{item.name}/{module.name}")
+        elif item.suffix == ".py" and item.name not in page:
+            missing.append(item.name)
+    assert not missing, f"docs/architecture.md does not mention {missing}"

@@ -117,6 +117,32 @@ def test_any_mutation_of_any_consistent_package_is_caught(
     _assert_caught(MUTATIONS[mutation], package, seed)
 
 
+def test_the_stated_study_count_mutation_never_picks_a_source_an_erratum_explains(
+    package_copy: Path,
+) -> None:
+    """Regression: it once bumped PMSC, whose count an erratum explains, and then the checks it
+    promises (counts.source_table, errata.unexplained) rightly stayed silent: a random failure."""
+    import random
+    import shutil
+
+    from conftest import read_rows
+
+    original = {
+        row["msc_source"]: row["stated_study_count"]
+        for row in read_rows(package_copy, "msc_sources")
+    }
+    for seed in range(40):
+        folder = package_copy.parent / f"seed-{seed}"
+        shutil.copytree(package_copy, folder)
+        MUTATIONS["stated_study_count"](folder, random.Random(seed))
+        changed = {
+            row["msc_source"]
+            for row in read_rows(folder, "msc_sources")
+            if row["stated_study_count"] != original[row["msc_source"]]
+        }
+        assert len(changed) == 1 and "PMSC" not in changed
+
+
 def test_every_registered_check_is_fired_by_some_mutation() -> None:
     registered = {check.id for check in all_checks()}
     uncovered = sorted(registered - catalogue_ids() - set(EXEMPT))

@@ -221,7 +221,7 @@ def test_schema_for_rejects_a_value_outside_the_enum() -> None:
 def _pandera_cells(name: str, fields: list[dict], raw, typed) -> set[tuple[str, int, str]]:
     """(check id, row, field) of every failure of pandera's schema derived from the Table
     Schema (``schemas.derive``), validated lazily on the same frames the gate sees."""
-    from msc_exos_pof.schemas import CHECK_IDS, failure_cases, text_frame
+    from pandera_agreement import CHECK_IDS, failure_cases, text_frame
 
     table_schema = {"fields": fields}
     schema = derive(table_schema, frame="text", primary_keys=False)

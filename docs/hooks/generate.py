@@ -433,9 +433,9 @@ def _api() -> str:
             lines += _class_entry(f"msc_exos_pof.{name}", value)
         else:
             lines += _entry(name, f"msc_exos_pof.{name}", value)
-    lines += ["## Reports", "", "What `validate` returns (`msc_exos_pof.report`).", ""]
-    lines += _class_entry("msc_exos_pof.report.Report", Report)
-    lines += _class_entry("msc_exos_pof.report.Finding", Finding)
+    lines += ["## Reports", "", "What `validate` returns (`msc_exos_pof.gate.report`).", ""]
+    lines += _class_entry("msc_exos_pof.gate.report.Report", Report)
+    lines += _class_entry("msc_exos_pof.gate.report.Finding", Finding)
     for module_name in ("msc_exos_pof.prisma", "msc_exos_pof.figures"):
         module = importlib.import_module(module_name)
         summary = _docstring(module).split("\n\n")[0]

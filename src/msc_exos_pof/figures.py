@@ -470,7 +470,7 @@ def write_figures(
 
 
 def _write_bytes_atomic(file: Path, data: bytes) -> Path:
-    """Like ``package_io.write_text_atomic``, for bytes: readers never see half a file."""
+    """Like ``io.atomic.write_text_atomic``, for bytes: readers never see half a file."""
     file.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
     try:

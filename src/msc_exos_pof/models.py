@@ -10,6 +10,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from .io.tableschema import field_list, primary_key
+
 # Semantic Versioning 2.0.0 (the official regular expression).
 SEMVER = (
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -123,10 +125,9 @@ def _class_name(name: str) -> str:
 @lru_cache(maxsize=64)
 def _model_from_text(name: str, schema_text: str) -> type[BaseModel]:
     schema = json.loads(schema_text)
-    primary = schema.get("primaryKey") or []
-    primary = [primary] if isinstance(primary, str) else list(primary)
+    primary = primary_key(schema)
     definitions: dict[str, Any] = {}
-    for field in schema.get("fields", []):
+    for field in field_list(schema):
         constraints = field.get("constraints") or {}
         required = bool(constraints.get("required")) or field["name"] in primary
         definitions[field["name"]] = _annotation(field, required)

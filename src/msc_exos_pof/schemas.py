@@ -8,30 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from .io.tableschema import field_list, primary_key
+
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
     import pandera.pandas as pa
 
 Frame = Literal["typed", "text"]
-
-#: pandera check name -> the gate's check id that guards the same rule (the agreement test maps
-#: pandera's failures to the gate's findings with it).
-CHECK_IDS = {
-    "not_nullable": "schema.required",
-    "field_uniqueness": "schema.unique",
-    "isin": "schema.enum",
-    "in_range": "schema.range",
-    "greater_than_or_equal_to": "schema.range",
-    "less_than_or_equal_to": "schema.range",
-    "str_matches": "schema.pattern",
-    "str_length": "schema.length",
-}
-
-
-def primary_key(table_schema: dict[str, Any]) -> list[str]:
-    """The primary key's fields as a list (Table Schema allows a string or a list)."""
-    key = table_schema.get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
 
 
 def frame_dtype(field: dict[str, Any], frame: Frame = "typed") -> Any:
@@ -68,7 +50,7 @@ def _derive(schema_text: str, frame: Frame, keys: bool) -> pa.DataFrameSchema:
     table_schema = json.loads(schema_text)
     key = primary_key(table_schema)
     columns = {}
-    for field in table_schema.get("fields", []):
+    for field in field_list(table_schema):
         view = _FieldView(
             field["name"],
             field.get("type", "string"),
@@ -125,44 +107,3 @@ def schema_for(
     from .io.descriptor import resource_file
 
     return derive(resource_file(resource_name, path).descriptor.get("schema") or {})
-
-
-def text_frame(
-    raw: pd.DataFrame, typed: pd.DataFrame, table_schema: dict[str, Any]
-) -> pd.DataFrame:
-    """The frame to validate with ``derive(..., frame="text")``: typed columns, but enum columns
-    as text (""-> missing), so that a value outside the enum fails ``isin``. The gate's own
-    Arrow checks are tested against pandera on exactly this frame."""
-    import pandas as pd
-
-    from .io.convert import arrow_column
-
-    columns = {}
-    for field in table_schema.get("fields", []):
-        name = field.get("name")
-        if name not in typed.columns:
-            continue
-        if (field.get("constraints") or {}).get("enum") and field.get("type", "string") == "string":
-            columns[name] = pd.Series(
-                arrow_column(raw[name]), index=raw.index, dtype=pd.StringDtype("pyarrow")
-            )
-        else:
-            columns[name] = typed[name]
-    return pd.DataFrame(columns, index=typed.index)
-
-
-def failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every failure (lazy validation) as pandera's ``failure_cases`` frame; empty when valid."""
-    import pandas as pd
-    import pandera.errors
-
-    present = {name: col for name, col in schema.columns.items() if name in frame.columns}
-    schema = schema.remove_columns([n for n in schema.columns if n not in present])
-    schema.strict = False  # the table layer reports missing and extra columns
-    try:
-        schema.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as error:
-        return error.failure_cases
-    return pd.DataFrame(
-        columns=["schema_context", "column", "check", "check_number", "failure_case", "index"]
-    )

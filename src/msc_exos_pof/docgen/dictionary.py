@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from ..io.descriptor import read_descriptor
+from ..io.tableschema import foreign_keys, primary_key
 
 
 def _constraints(field: dict[str, Any]) -> str:
@@ -56,22 +57,14 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
             resource.get("description", ""),
             "",
         ]
-        key = schema.get("primaryKey")
+        key = primary_key(schema)
         if key:
-            key_text = ", ".join(f"`{k}`" for k in ([key] if isinstance(key, str) else key))
+            key_text = ", ".join(f"`{k}`" for k in key)
             lines.append(f"Primary key: {key_text}.")
-        for foreign in schema.get("foreignKeys", []):
-            fields = foreign["fields"]
-            target = foreign["reference"]
-            fields_text = ", ".join(
-                f"`{f}`" for f in ([fields] if isinstance(fields, str) else fields)
-            )
-            target_fields = target["fields"]
-            target_text = ", ".join(
-                f"`{f}`"
-                for f in ([target_fields] if isinstance(target_fields, str) else target_fields)
-            )
-            target_name = target["resource"] or resource["name"]
+        for foreign in foreign_keys(schema, resource["name"]):
+            fields_text = ", ".join(f"`{f}`" for f in foreign.fields)
+            target_text = ", ".join(f"`{f}`" for f in foreign.reference_fields)
+            target_name = foreign.resource
             lines.append(f"Foreign key: {fields_text} → `{target_name}` ({target_text}).")
         lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
         for field in schema.get("fields", []):

@@ -5,7 +5,7 @@ A pattern is a check id (``schema.type``), an id prefix (``schema`` or ``schema.
 a selection that leaves no check to run: a typo must never silently switch the gate off.
 
 >>> checks_matching("integrity")
-['integrity.bytes', 'integrity.hash']
+['integrity.bytes', 'integrity.hash', 'integrity.unhashed']
 >>> selected_ids(select=["schma"])
 Traceback (most recent call last):
 ...

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..io.tableschema import key_fields
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -174,12 +176,6 @@ def _row_summary(r: ResourceDiff) -> str:
     return ", ".join(parts) or "no row changes"
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
 def _fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
     schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
     return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
@@ -252,15 +248,15 @@ def _resource_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> li
                 )
     old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
     new_schema = new.get("schema") if isinstance(new.get("schema"), dict) else {}
-    if _as_list(old_schema.get("primaryKey")) != _as_list(new_schema.get("primaryKey")):
+    if key_fields(old_schema.get("primaryKey")) != key_fields(new_schema.get("primaryKey")):
         changes.append(
             SchemaChange(
                 "primary_key_changed",
                 "major",
                 name,
                 None,
-                _as_list(old_schema.get("primaryKey")),
-                _as_list(new_schema.get("primaryKey")),
+                key_fields(old_schema.get("primaryKey")),
+                key_fields(new_schema.get("primaryKey")),
             )
         )
     if (old_schema.get("foreignKeys") or []) != (new_schema.get("foreignKeys") or []):
@@ -340,7 +336,7 @@ def _key_for(
     """The columns rows are matched by: the new primary key if both tables have it."""
     for resource in (new, old):
         schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
-        key = _as_list(schema.get("primaryKey"))
+        key = key_fields(schema.get("primaryKey"))
         if key and all(k in old_frame.columns and k in new_frame.columns for k in key):
             return key, None
     common = [c for c in new_frame.columns if c in old_frame.columns]

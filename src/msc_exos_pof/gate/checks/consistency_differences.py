@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...io.tableschema import primary_key
 from ..vectorised import extract, isin, replace_regex
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -539,14 +540,8 @@ def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series
             "resource '" + resource + "' has no field '" + rows["field"][bad_field] + "'"
         )
         raw = ctx.raw(resource)
-        key = ctx.schema(resource).get("primaryKey")
-        keys = [key] if isinstance(key, str) else key
-        if (
-            raw is None
-            or not isinstance(keys, list)
-            or not keys
-            or not all(k in raw.columns for k in keys)
-        ):
+        keys = primary_key(ctx.schema(resource))
+        if raw is None or not keys or not all(k in raw.columns for k in keys):
             continue  # unreadable table or no key: the table/schema layers report it
         record = raw[keys[0]] if len(keys) == 1 else raw[keys].agg("/".join, axis=1)
         known = pd.Series(isin(rows["record"], record), index=rows.index)

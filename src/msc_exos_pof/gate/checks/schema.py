@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ...io.tableschema import key_fields
 from ..registry import get, register
 from ..vectorised import isin, repeated
 
@@ -283,10 +284,6 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
                 )
 
 
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
-
-
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """One text key per row (missing when any part is missing), comparable across tables."""
     if len(columns) == 1:
@@ -314,9 +311,9 @@ def check_foreign_key(ctx: PackageContext) -> Iterator[Finding]:
         for fk in foreign_keys:
             if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
                 continue  # malformed: reported by descriptor.metadata
-            fields = _as_list(fk.get("fields"))
+            fields = key_fields(fk.get("fields"))
             target = fk["reference"].get("resource") or name  # "" is a self-reference
-            target_fields = _as_list(fk["reference"].get("fields"))
+            target_fields = key_fields(fk["reference"].get("fields"))
             label = f"{target}.{', '.join(target_fields)}"
             if target not in ctx.files:
                 yield check.finding(
