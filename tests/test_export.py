@@ -519,9 +519,8 @@ def test_a_failed_overwrite_keeps_the_previous_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to: str
 ) -> None:
     out = tmp_path / f"out{SUFFIX[to]}"
-    if to in export_module.FOLDER_FORMATS:  # what an earlier export leaves, so force replaces it
-        out.mkdir()
-        (out / ("studies.parquet" if to == "parquet" else "datapackage.json")).write_text("old")
+    if to in export_module.FOLDER_FORMATS:  # an earlier export (with its manifest)
+        msc_exos_pof.export(to, out)
     else:
         out.write_text("old")
     before = digest(tmp_path)

@@ -249,7 +249,8 @@ def test_every_input_check_id_has_a_breakage() -> None:
 
     covered = {check_id for _, check_id, _ in BREAKAGES.values()}
     ids = {c.id for c in all_checks() if c.layer in ("descriptor", "integrity", "table")}
-    assert ids <= covered
+    # gate.internal fires for a crash, not for data: tests/test_reliability.py fires it.
+    assert ids - {"gate.internal"} <= covered
 
 
 def test_table_findings_name_resource_and_row(package_copy: Path) -> None:
@@ -428,17 +429,16 @@ def test_tables_read_in_many_chunks_give_the_same_report(
     frames = {name: msc_exos_pof.load(name) for name in msc_exos_pof.resource_names()}
     assert len({check for found in whole for check, *_ in found}) > 20
     monkeypatch.setattr(package_io, "ARROW_BLOCK_SIZE", 2048)
-    monkeypatch.setattr(package_io, "MAP_ABOVE", 0)  # every non-empty file memory-mapped
     assert [findings(path) for path in packages] == whole
     for name, frame in frames.items():
         assert msc_exos_pof.load(name).equals(frame), name
 
 
-def test_broken_files_are_reported_the_same_when_memory_mapped(
+def test_broken_files_are_reported_the_same_when_checked_in_small_slices(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The byte-level error paths (encoding, unclosed quote, blank and ragged rows) give the same
-    findings whether a file was read into memory or memory-mapped."""
+    findings whether the UTF-8 check decodes a file at once or in slices that cut characters."""
     from msc_exos_pof.io import table as package_io
 
     package = tmp_path / "pkg"
@@ -462,5 +462,6 @@ def test_broken_files_are_reported_the_same_when_memory_mapped(
 
     read = findings()
     assert {"table.encoding", "table.parse"} <= {check for check, *_ in read}
-    monkeypatch.setattr(package_io, "MAP_ABOVE", 0)
-    assert findings() == read
+    for size in (1, 2, 3, 7):
+        monkeypatch.setattr(package_io, "UTF8_SLICE", size)
+        assert findings() == read

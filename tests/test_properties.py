@@ -19,6 +19,8 @@ from msc_exos_pof.testing import mutation_ids as catalogue_ids
 
 #: Check ids no mutation of a synthetic package can fire, each with the reason.
 EXEMPT = {
+    "gate.internal": "fires for a crash of the gate, not for data (tests/test_reliability.py "
+    "makes every layer's checks crash and sees it fire)",
     "release.changelog": "fires only for the repository's own package (tests of the release "
     "helper cover it)",
 }
@@ -185,6 +187,8 @@ def test_exemptions_name_registered_checks_only() -> None:
     registered = {check.id for check in checks}
     layers = {check.layer for check in checks}
     for id in EXEMPT:
+        if id in registered:
+            continue
         if get_layer(id) not in layers:
             pytest.skip(
                 f"the {get_layer(id)} layer registers no check yet (its helper's module "

@@ -23,6 +23,8 @@ import click
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_UNREADABLE = 2
+#: Ctrl-C: the shell's convention (128 + SIGINT), never a data or usage error.
+EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,6 +105,9 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
                 return command(*args, **kwargs)
             except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
                 raise
+            except KeyboardInterrupt:  # Ctrl-C is neither invalid data (1) nor misuse (2)
+                click.echo("interrupted: no output is left half-written", err=True)
+                sys.exit(EXIT_INTERRUPTED)
             except Exception as error:
                 translated = as_command_error(error, prefix)
                 if translated is not None:

@@ -340,6 +340,8 @@ def _python_rows(data: pa.Table) -> list[tuple[Any, ...]]:
 
 
 def _engine_error(table: str, engine: str, error: Exception) -> ExportDataError:
+    if type(error).__name__ == "InterruptException" or str(error) == "interrupted":
+        raise KeyboardInterrupt  # Ctrl-C (DuckDB's or SQLite's word for it) is no data error
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return ExportDataError(
         f"resource '{table}' cannot be loaded into {engine}: {message}; {_VALIDATE_HINT}"

@@ -1,10 +1,19 @@
-"""Where an export goes: refusing a bad OUT, staging beside it, moving it into place."""
+"""Where an export goes: refusing a bad OUT, locking it, staging beside it, moving it into place.
+
+A folder export ends with a manifest (``MANIFEST_NAME``) listing every file it wrote; ``--force``
+replaces a folder only when it holds nothing but what its manifest lists, so a user's file in
+it is never deleted.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +22,11 @@ from typing import TYPE_CHECKING
 from ..errors import (
     ExportTargetError,
 )
-from ..io.locate import DESCRIPTOR_NAME, descriptor_path
+from ..io.locate import descriptor_path
 from .formats import FOLDER_FORMATS
+
+#: The file a folder export writes last, naming its format and every file it wrote.
+MANIFEST_NAME = ".msc-exos-pof-export.json"
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -24,14 +36,44 @@ def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
 
 
+def _files(folder: Path) -> tuple[set[str], bool]:
+    """Relative names of the regular files under ``folder``, and whether anything else (a link,
+    a FIFO...) is there too. Links are never followed."""
+    names: set[str] = set()
+    other = False
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            if os.path.islink(os.path.join(root, name)):
+                other = True
+        for name in files:
+            file = os.path.join(root, name)
+            if stat.S_ISREG(os.lstat(file).st_mode):
+                names.add(Path(os.path.relpath(file, folder)).as_posix())
+            else:
+                other = True
+    return names, other
+
+
+def write_manifest(folder: Path, to: str) -> None:
+    """Record every file of a built folder export, so ``--force`` may later replace them."""
+    names, _ = _files(folder)
+    manifest = {"format": to, "files": sorted(names)}
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+
+
 def _looks_like_export(folder: Path, to: str) -> bool:
-    """Whether replacing ``folder`` (with ``overwrite``) loses nothing but an earlier export."""
-    entries = list(folder.iterdir())
-    if not entries:
+    """Whether replacing ``folder`` (with ``overwrite``) loses nothing but an earlier export:
+    its manifest names this format and every file in it (a file of the user's is not listed)."""
+    names, other = _files(folder)
+    if not names and not other:
         return True
-    if to == "parquet":
-        return all(e.is_file() and e.suffix == ".parquet" for e in entries)
-    return (folder / DESCRIPTOR_NAME).is_file()
+    try:
+        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        listed = set(manifest["files"]) | {MANIFEST_NAME}
+        same_format = manifest["format"] == to
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return same_format and not other and names <= listed
 
 
 def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overwrite: bool) -> None:
@@ -64,8 +106,9 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             )
         if not _looks_like_export(out, to):
             raise ExportTargetError(
-                f"{out} holds files that an earlier {to} export would not have written, so "
-                "it is not replaced even with --force; remove it yourself or choose another OUT"
+                f"{out} holds files that an earlier {to} export would not have written (only "
+                f"those its {MANIFEST_NAME} lists may be replaced), so it is not replaced even "
+                "with --force; remove it yourself or choose another OUT"
             )
         return
     if out.is_dir():
@@ -79,9 +122,68 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
 
 
 @contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out`` (a lock file beside it) for the whole export, so that
+    two exports to one OUT cannot both check it and both write it; the second is refused."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, no concurrent guard
+        yield
+        return
+    lock = out.parent / f".{out.name}.export-lock"
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ExportTargetError(
+                f"another export is writing {out} right now; wait for it to finish or choose "
+                "another OUT"
+            ) from None
+        try:
+            current = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:  # not a lock file its previous holder removed meanwhile
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(lock)
+        except OSError:
+            pass
+        os.close(fd)
+
+
+@contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM (the default ``kill``) into ``SystemExit(143)`` while an export runs, so
+    that its ``finally`` clauses remove the staging folder and the lock, as Ctrl-C does; a
+    handler of the application's own is left alone."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
 def _staging(out: Path) -> Iterator[Path]:
     """A private folder beside ``out`` (same file system, so the final move is a rename),
-    removed with whatever it holds when the export ends, however it ends."""
+    removed with whatever it holds when the export ends, however it ends (an error, Ctrl-C,
+    SIGTERM under ``terminate_cleanly``)."""
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
     try:
         yield folder

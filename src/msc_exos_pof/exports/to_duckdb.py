@@ -10,8 +10,8 @@ from ..errors import (
     require,
 )
 from ..io.descriptor import read_descriptor
-from .arrow import arrow_table
 from .formats import INFO_TABLE
+from .keys import arrow_tables
 from .sql import (
     _comment,
     _engine_error,
@@ -37,10 +37,11 @@ def _load_duckdb(
     views = _views_for(found)
     descriptor = read_descriptor(path)
     staging = "__msc_exos_pof_rows"
+    loaded = arrow_tables(found, descriptor)  # keys checked: a violation names its row and field
     # One transaction: a commit per statement would cost a file sync each (seconds in all).
     connection.execute("BEGIN TRANSACTION")
     for table in found:
-        data = arrow_table(table, descriptor)
+        data = loaded[table.name]
         columns = ", ".join(quote(f["name"]) for f in table.fields)
         try:
             # Created in dependency order: DuckDB refuses a foreign key to a missing table.
@@ -53,7 +54,7 @@ def _load_duckdb(
                         f"SELECT {columns} FROM {staging}"
                     )
                 finally:
-                    connection.unregister(staging)
+                    _unregister(connection, staging)
         except duckdb.Error as error:
             raise _engine_error(table.name, "DuckDB", error) from None
         comments = [(f"TABLE {quote(table.name)}", table.item.descriptor.get("title"))]
@@ -72,6 +73,17 @@ def _load_duckdb(
         connection.execute(view.create_sql())
         connection.execute(f"COMMENT ON VIEW {quote(view.name)} IS {_literal(view.description)}")
     connection.execute("COMMIT")
+
+
+def _unregister(connection: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the staging view; after a failed insert the transaction is aborted and DuckDB would
+    refuse with "TransactionContext Error", masking the error that matters."""
+    import duckdb
+
+    try:
+        connection.unregister(name)
+    except duckdb.Error:
+        pass
 
 
 #: Storage format of exported DuckDB files: the oldest that DuckDB >= 1.2 can still write, so

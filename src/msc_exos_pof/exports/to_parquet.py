@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..io.descriptor import read_descriptor
-from .arrow import arrow_table
+from .keys import arrow_tables
 from .tables import tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def _write_parquet(path: str | os.PathLike[str] | None, target: Path) -> None:
     import pyarrow.parquet as pq
 
-    target.mkdir()
     descriptor = read_descriptor(path)
-    for table in tables(path):
-        pq.write_table(arrow_table(table, descriptor), target / f"{table.name}.parquet")
+    data = arrow_tables(tables(path), descriptor)  # Parquet cannot refuse a broken key itself
+    target.mkdir()
+    for name, table in data.items():
+        pq.write_table(table, target / f"{name}.parquet")

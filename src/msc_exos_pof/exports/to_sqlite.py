@@ -10,8 +10,8 @@ from ..errors import (
     ExportDataError,
 )
 from ..io.descriptor import read_descriptor
-from .arrow import arrow_table
 from .formats import _VALIDATE_HINT, INFO_TABLE
+from .keys import arrow_tables
 from .sql import (
     _engine_error,
     _insertion_waves,
@@ -33,7 +33,7 @@ def _write_sqlite(path: str | os.PathLike[str] | None, target: Path) -> None:
     found = tables(path)
     views = _views_for(found)
     descriptor = read_descriptor(path)
-    data = {table.name: arrow_table(table, descriptor) for table in found}
+    data = arrow_tables(found, descriptor)  # keys checked: a violation names its row and field
     connection = sqlite3.connect(target, isolation_level=None)
     try:
         # Off by default in SQLite, per connection: on while loading, every key is checked.

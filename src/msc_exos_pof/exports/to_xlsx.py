@@ -11,7 +11,7 @@ from ..errors import (
     require,
 )
 from ..io.descriptor import read_descriptor
-from .arrow import arrow_table
+from .keys import arrow_tables
 from .sql import _comment, package_info
 from .tables import Table, tables
 
@@ -84,7 +84,8 @@ def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
 
     descriptor = read_descriptor(path)
     found = tables(path)
-    rows = {t.name: _excel_rows(t, arrow_table(t, descriptor)) for t in found}
+    data = arrow_tables(found, descriptor)  # Excel cannot refuse a broken key itself
+    rows = {t.name: _excel_rows(t, data[t.name]) for t in found}
     info = package_info(path)
     sheets = _sheet_names(["about"] + [t.name for t in found])
     # Write-only mode streams each sheet to disk: memory stays flat for large packages.

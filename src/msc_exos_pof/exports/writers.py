@@ -11,8 +11,15 @@ from ..errors import (
     require,
 )
 from ..io.descriptor import read_descriptor
-from .formats import FORMATS
-from .target import _check_target, _move_into_place, _staging
+from .formats import FOLDER_FORMATS, FORMATS
+from .target import (
+    _check_target,
+    _move_into_place,
+    _staging,
+    locked,
+    terminate_cleanly,
+    write_manifest,
+)
 from .to_csv import _write_csv
 from .to_duckdb import _write_duckdb
 from .to_parquet import _write_parquet
@@ -89,8 +96,12 @@ def export(
     elif to == "xlsx":
         require("openpyxl", "the Excel export")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _staging(target) as staging:
-        built = staging / target.name
-        WRITERS[to](path, built)
-        _move_into_place(built, target, staging)
+    with terminate_cleanly(), locked(target):
+        _check_target(to, target, path, overwrite)  # again: OUT may have changed before the lock
+        with _staging(target) as staging:
+            built = staging / target.name
+            WRITERS[to](path, built)
+            if to in FOLDER_FORMATS:
+                write_manifest(built, to)
+            _move_into_place(built, target, staging)
     return target

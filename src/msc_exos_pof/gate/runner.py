@@ -13,6 +13,18 @@ from .report import Finding, Report
 from .selection import selected_ids
 
 
+def internal_finding(what: str, error: BaseException) -> Finding:
+    """The finding an unexpected exception becomes (``gate.internal``): the gate fails closed,
+    in the report, instead of crashing without one."""
+    text = (str(error).strip().splitlines() or [""])[0][:200]
+    return Finding(
+        "gate.internal",
+        "error",
+        f"{what} stopped with {type(error).__name__}{': ' + text if text else ''}; the package "
+        "is not known to be valid: fix what the other findings name, or report this input",
+    )
+
+
 def _overlap_heavy_layers(context: PackageContext, chosen: set[str]) -> None:
     """Compute the two heaviest, independent layers at once on two threads.
 
@@ -51,24 +63,39 @@ def validate(
     chosen = selected_ids(select, ignore)
     chosen_set = set(chosen)
     report = Report(package=str(descriptor_path(path)))
+    # The one boundary: whatever reading or a check raises becomes a finding with a check id.
     try:
         context = PackageContext(path)
-    except PackageError as error:
+    except Exception as error:
         report.unreadable = True
+        found = error if isinstance(error, PackageError) else None
         report.findings.append(
-            Finding(error.check, "error", error.message, error.resource, None, error.field)
+            internal_finding("reading the package", error)
+            if found is None
+            else Finding(found.check, "error", found.message, found.resource, None, found.field)
         )
         return report
-    _overlap_heavy_layers(context, chosen_set)
+    try:
+        _overlap_heavy_layers(context, chosen_set)
+    except Exception:
+        pass  # the same work is redone, and its failure reported, by the checks below
     for check in all_checks():
         if check.function is None or check.id not in chosen_set:
             continue
         report.checks_run.append(check.id)
-        report.findings.extend(check.function(context))
-    if select or ignore:
-        report.findings = [f for f in report.findings if f.check in chosen_set]
+        try:
+            report.findings.extend(check.function(context))
+        except Exception as error:
+            report.findings.append(internal_finding(f"check {check.id}", error))
+    if select or ignore:  # a check that could not run is reported whatever the selection
+        report.findings = [
+            f for f in report.findings if f.check in chosen_set or f.check == "gate.internal"
+        ]
     if summary:
         from .summary import dataset_summary
 
-        report.summary = dataset_summary(context)
+        try:
+            report.summary = dataset_summary(context)
+        except Exception as error:
+            report.findings.append(internal_finding("the dataset summary", error))
     return report

@@ -17,10 +17,34 @@ GROUPINGS = (
 )
 
 
+def _present(value: Any) -> bool:
+    """Whether a cell holds a value: ``None``, NaN, ``pd.NA`` and ``NaT`` do not.
+
+    (``k == k`` is no test: on ``pd.NA`` it is ``NA``, whose truth value raises ``TypeError``.)
+    """
+    import pandas as pd
+
+    try:
+        return not bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list-like cell: a value, not a missing one
+        return True
+
+
+def _count(value: Any) -> int | None:
+    """A stated count as an ``int``, or ``None`` when the cell is missing or not a whole number."""
+    if not _present(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
 def _counts(column: pd.Series) -> dict[str, int]:
     """Rows per value, in vocabulary order for enums (zeros included), missing as "(none)"."""
     counts = column.value_counts(dropna=False, sort=False)
-    out = {str(k): int(v) for k, v in counts.items() if k == k and k is not None}
+    out = {str(k): int(v) for k, v in counts.items() if _present(k)}
     missing = int(column.isna().sum())
     if missing:
         out["(none)"] = missing
@@ -47,9 +71,9 @@ def dataset_summary(context: PackageContext) -> dict[str, Any]:
         if quantity and stated is not None and {"quantity", "group", "value"} <= set(stated):
             rows = stated[stated["quantity"] == quantity].drop_duplicates("group")
             summary[f"stated_{key}"] = {
-                str(group): int(value)
+                str(group): _count(value)
                 for group, value in zip(rows["group"], rows["value"], strict=True)
-                if group == group and value == value
+                if _present(group) and _count(value) is not None
             }
     if studies is not None and "eligibility_concern" in studies:
         summary["eligibility_concerns"] = int(studies["eligibility_concern"].notna().sum())

@@ -10,8 +10,10 @@ from typing import Any
 
 
 def write_json_atomic(file: Path, data: Any) -> None:
-    """Write ``data`` as pretty JSON to ``file`` atomically."""
-    write_text_atomic(file, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Write ``data`` as pretty JSON to ``file`` atomically (``ValueError`` for NaN or
+    Infinity, which are not JSON: a descriptor is never written with them)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    write_text_atomic(file, text + "\n")
 
 
 def _umask() -> int:

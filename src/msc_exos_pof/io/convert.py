@@ -119,7 +119,7 @@ def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     for name in raw.columns:
         if name not in columns:
             columns[name] = raw[name].astype("string")
-    return pd.DataFrame(columns, index=raw.index)
+    return pd.DataFrame(columns, index=raw.index, copy=False)  # every column is new already
 
 
 def load_frame(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageError
+from .files import MAX_DESCRIPTOR_BYTES, read_regular
 from .locate import descriptor_path, unsafe_path_reason
 
 
@@ -30,21 +31,43 @@ def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any
 @lru_cache(maxsize=8)
 def _read_descriptor_cached(file: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
     try:
-        text = Path(file).read_bytes().decode("utf-8")
+        data = read_regular(file, MAX_DESCRIPTOR_BYTES, "descriptor")
+    except OSError as error:
+        raise PackageError("descriptor.missing", f"cannot read {file}: {error.strerror}") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise PackageError(
+            "descriptor.json",
+            f"{file} is a zip archive, not a datapackage.json: unpack it and validate the "
+            "folder (`msc-exos-pof diff` reads release zips and wheels directly)",
+        )
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise PackageError(
             "descriptor.encoding",
             f"{file} is not UTF-8 (byte {error.start}): save the descriptor as UTF-8",
         ) from None
-    except OSError as error:
-        raise PackageError("descriptor.missing", f"cannot read {file}: {error.strerror}") from None
     try:
-        descriptor = json.loads(text)
+        descriptor = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise PackageError(
             "descriptor.json",
             f"{file} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from None
+    except ValueError as error:  # NaN or Infinity: not JSON, though Python's reader takes them
+        raise PackageError("descriptor.json", f"{file} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise PackageError(
+            "descriptor.json",
+            f"{file} nests arrays or objects too deeply to be read; flatten the descriptor",
+        ) from None
+    depth = _depth(descriptor)
+    if depth > MAX_DEPTH:
+        raise PackageError(
+            "descriptor.json",
+            f"{file} nests arrays or objects more than {MAX_DEPTH} levels deep, deeper than "
+            "a data package descriptor needs; flatten the descriptor",
+        )
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise PackageError(
             "descriptor.json",
@@ -58,6 +81,30 @@ def _read_descriptor_cached(file: str, _mtime_ns: int, _size: int) -> dict[str, 
                 f"{file}: resource #{index + 1} is not an object with a 'name'",
             )
     return descriptor
+
+
+#: How deep a descriptor's arrays and objects may nest (a Table Schema needs about eight levels):
+#: deeper ones are refused before any recursive code (copies, comparisons, validators) sees them.
+MAX_DEPTH = 64
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value; write a number or null")
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value``'s lists and dicts nest, without recursion (a scalar is 0)."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                return deepest
+            pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -78,6 +125,14 @@ def resource_files(path: str | os.PathLike[str] | None = None) -> list[ResourceF
     for resource in descriptor["resources"]:
         name = resource["name"]
         value = resource.get("path")
+        if value is None and "data" in resource:
+            raise PackageError(
+                "descriptor.unsafe_path",
+                f"resource '{name}' has inline 'data' and no 'path'; this gate reads CSV files "
+                "only: write the rows to a CSV file in the package folder and give its path",
+                resource=name,
+                field="data",
+            )
         reason = unsafe_path_reason(value)
         if reason is None:
             target = (base / value).resolve()

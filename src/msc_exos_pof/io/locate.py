@@ -8,7 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 DESCRIPTOR_NAME = "datapackage.json"
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: A URL: ``scheme://...``, or a scheme that needs no ``//`` (``data:``, ``file:``...). A bare
+#: ``name:rest`` is a file name with a colon (``studies:v2.csv``), not a URL.
+_URL = re.compile(
+    r"^(?:[A-Za-z][A-Za-z0-9+.-]+://|(?:data|file|https?|ftps?|s3|gs|mailto|urn|javascript):)",
+    re.IGNORECASE,
+)
 
 
 def shipped_package_dir() -> Path:
@@ -37,9 +42,9 @@ def unsafe_path_reason(value: object) -> str | None:
     """
     if not isinstance(value, str) or not value:
         return "the path is not a non-empty string"
-    if _URL.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
+    if _URL.match(value):
         return "it is a URL; remote resources are refused and never fetched"
-    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", value):
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
         return "it is an absolute path"
     if value.startswith("~") or "$" in value:
         return "it expands a home folder or an environment variable"

@@ -1,4 +1,4 @@
-"""Reading a resource's CSV: bytes (mapped when large), the byte scan, Arrow's parse, the digest.
+"""Reading a resource's CSV: its bytes (read whole), the byte scan, Arrow's parse, the digest.
 
 What a CSV reader would silently absorb (an unclosed quote, blank or ragged rows) is refused
 here with the rows that show it, so a broken table never reaches the checks as a shifted frame.
@@ -9,15 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import mmap
-import os
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TableError
 from .descriptor import ResourceFile
+from .files import MAX_TABLE_BYTES, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,15 +59,24 @@ def scan_csv(data: bytes) -> CsvStructure:
     if not data:
         return out
     arr = np.frombuffer(data, dtype=np.uint8)
-    # Parity is all that matters, so a uint8 running sum (wrapping at 256) keeps memory at one
-    # byte per byte of the file instead of eight.
-    inside = (np.cumsum(arr == ord('"'), dtype=np.uint8) & 1).astype(bool)
-    ends = (arr == ord("\n")) & ~inside
-    commas = (arr == ord(",")) & ~inside
-    end_positions = np.flatnonzero(ends)
+    # Memory: a few bytes per byte of the file at most (this is the error path of large files).
+    # Parity is all that matters, so a uint8 running sum (wrapping at 256) keeps the quote count
+    # at one byte per byte, and the masks are computed in place and freed as soon as used.
+    inside = np.cumsum(arr == ord('"'), dtype=np.uint8)
+    np.bitwise_and(inside, 1, out=inside)
+    inside = inside.view(bool)
+    mask = arr == ord("\n")
+    np.greater(mask, inside, out=mask)  # a newline outside quotes: bool a > b is a & ~b
+    end_positions = np.flatnonzero(mask)
+    np.equal(arr, ord(","), out=mask)
+    np.greater(mask, inside, out=mask)
+    comma_positions = np.flatnonzero(mask)
+    del mask
+    unclosed = bool(inside[-1])
+    del inside
     first = data[: end_positions[0]] if len(end_positions) else data
-    out.header = next(csv.reader(io.StringIO(first.decode("utf-8", "replace").rstrip("\r"))), [])
-    if inside[-1]:
+    out.header = _first_record(first.decode("utf-8", "replace").rstrip("\r"))
+    if unclosed:
         out.problems.append(
             (
                 len(end_positions),
@@ -77,11 +84,13 @@ def scan_csv(data: bytes) -> CsvStructure:
                 'runs to the end of the file); close the quote or escape it as ""',
             )
         )
-    # Record number of every byte: how many record ends come strictly before it.
-    record = np.cumsum(ends, dtype=np.int64 if len(arr) >= 2**31 else np.int32) - ends
+    # Record number of every comma: how many record ends come before it (a binary search per
+    # comma, instead of a record number for every byte of the file).
     trailing = len(end_positions) == 0 or end_positions[-1] != len(arr) - 1
     count = len(end_positions) + int(trailing)
-    fields = np.bincount(record[commas], minlength=count)[:count] + 1
+    record = np.searchsorted(end_positions, comma_positions, side="left")
+    fields = np.bincount(record, minlength=count)[:count] + 1
+    del record, comma_positions
     starts = np.concatenate(([0], end_positions + 1))[:count]
     stops = np.concatenate((end_positions, [len(arr)]))[:count]
     lengths = stops - starts
@@ -100,7 +109,7 @@ def scan_csv(data: bytes) -> CsvStructure:
     expected = int(fields[0])
     ragged = np.flatnonzero((fields != expected) & ~blank)
     ragged = ragged[ragged > 0]
-    if inside[-1]:
+    if unclosed:
         ragged = ragged[ragged < len(end_positions)]  # the unclosed record is reported above
     if len(ragged):
         shown = "; ".join(f"row {int(r)} has {int(fields[r])}" for r in ragged[:MAX_ROWS])
@@ -118,13 +127,20 @@ def scan_csv(data: bytes) -> CsvStructure:
     return out
 
 
+def _first_record(text: str) -> list[str]:
+    """The cells of the first record of CSV text (any line ends: LF, CRLF or CR alone)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:  # a NUL byte, or an unclosed quote at the end of the prefix
+        return next(csv.reader(io.StringIO(text.replace("\x00", ""), newline="")), [])
+
+
 def _header(data: bytes) -> list[str]:
     """The first record's cells (the header), parsed by the csv module from a prefix."""
-    prefix = data[: 1 << 20].decode("utf-8", "replace")
-    return next(csv.reader(io.StringIO(prefix)), [])
+    return _first_record(data[: 1 << 20].decode("utf-8", "replace"))
 
 
-def _suspicious(data: bytes | mmap.mmap) -> bool:
+def _suspicious(data: bytes) -> bool:
     """A cheap byte test for an unclosed quote, which Arrow's parser would silently absorb.
 
     An odd number of quote bytes is an unclosed quote: Arrow swallows the rest of the file into
@@ -168,14 +184,28 @@ def _arrow_table(data: bytes, columns: int) -> Any:
     too; every column is typed as text so that nothing is inferred.
     """
     import pyarrow as pa
+
+    block = ARROW_BLOCK_SIZE
+    while True:
+        try:
+            return _arrow_read(data, columns, block)
+        except pa.ArrowInvalid as error:
+            # A row longer than a block "straddles" two: valid data, so read bigger blocks.
+            if "straddl" not in str(error) or block > len(data):
+                raise
+            block = min(block * 8, len(data) + 1, (1 << 31) - 1)
+
+
+def _arrow_read(data: bytes, columns: int, block: int) -> Any:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     return pacsv.read_csv(
         pa.py_buffer(data),
         read_options=pacsv.ReadOptions(
             autogenerate_column_names=True,
-            use_threads=len(data) > ARROW_BLOCK_SIZE,
-            block_size=ARROW_BLOCK_SIZE,
+            use_threads=len(data) > block,
+            block_size=block,
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
@@ -212,7 +242,7 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
 
     path = item.descriptor.get("path")
     try:
-        data = _file_bytes(item.file)
+        data = read_regular(item.file, MAX_TABLE_BYTES, "file")
     except FileNotFoundError:
         raise TableError(
             "table.missing_file", f"resource '{item.name}': file {path} does not exist", item.name
@@ -239,41 +269,19 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     return frame, found
 
 
-#: Files larger than this are memory-mapped instead of copied into memory: Arrow parses and
-#: hashlib hashes the mapped pages directly (half the fresh memory, and fewer page faults).
-MAP_ABOVE = 4 << 20
+def _count(data: bytes, byte: bytes) -> int:
+    """Occurrences of ``byte``."""
+    return data.count(byte)
 
 
-def _file_bytes(file: Path) -> bytes | mmap.mmap:
-    """A file's bytes: read when small, memory-mapped (read-only) when large."""
-    with open(file, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size <= MAP_ABOVE or size == 0:  # an empty file cannot be mapped
-            return handle.read()
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-
-
-def _as_bytes(data: bytes | mmap.mmap) -> bytes:
-    """A copy as ``bytes`` (error paths only: decoding and the exact scan)."""
-    return data if isinstance(data, bytes) else data[:]
-
-
-def _count(data: bytes | mmap.mmap, byte: bytes) -> int:
-    """Occurrences of ``byte``, counted in slices when the data is mapped."""
-    if isinstance(data, bytes):
-        return data.count(byte)
-    step = 16 << 20
-    return sum(data[start : start + step].count(byte) for start in range(0, len(data), step))
-
-
-def _only_newlines(data: bytes | mmap.mmap) -> bool:
+def _only_newlines(data: bytes) -> bool:
     """Whether the file holds nothing but line ends (or nothing): no header row."""
     if data[: 1 << 16].strip(b"\r\n"):
         return False  # the usual answer, from the first 64 KB without copying the rest
-    return not _as_bytes(data).strip(b"\r\n")
+    return not data.strip(b"\r\n")
 
 
-def _parse_table(item: ResourceFile, data: bytes | mmap.mmap) -> tuple[pd.DataFrame, CsvStructure]:
+def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStructure]:
     path = item.descriptor.get("path")
     if _only_newlines(data):
         raise TableError(
@@ -295,9 +303,8 @@ def _parse_table(item: ResourceFile, data: bytes | mmap.mmap) -> tuple[pd.DataFr
         if table is not None and _has_empty_rows(table):
             table = None  # a blank line, or a row of empty cells: the exact scan tells which
     if table is None:
-        data = _as_bytes(data)
         try:
-            data.decode("utf-8")
+            _check_utf8(data)
         except UnicodeDecodeError as error:
             raise TableError(
                 "table.encoding",
@@ -336,6 +343,28 @@ def _parse_table(item: ResourceFile, data: bytes | mmap.mmap) -> tuple[pd.DataFr
     # text columns are views of the parsed buffers, and later kernels run chunk by chunk.
     table = table.slice(1).rename_columns(_unique_names(names))
     return table.to_pandas(), CsvStructure(header=names)
+
+
+#: Bytes decoded at a time by the UTF-8 check of the error path (tests shrink it).
+UTF8_SLICE = 1 << 22
+
+
+def _check_utf8(data: bytes) -> None:
+    """``UnicodeDecodeError`` (offset in the whole file) unless ``data`` is UTF-8, decoded in
+    slices so that the check never holds a text copy of the file."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = UTF8_SLICE
+    view = memoryview(data)
+    for start in range(0, len(data), step):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the last slice
+        try:
+            decoder.decode(view[start : start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as error:
+            at = start - pending + error.start
+            raise UnicodeDecodeError("utf-8", data, at, at + 1, error.reason) from None
+    decoder.decode(b"", final=True)
 
 
 def read_raw_table(item: ResourceFile) -> pd.DataFrame:

@@ -347,6 +347,19 @@ def _key_for(
     )
 
 
+def _header_change(name: str, old: list[str], new: list[str]) -> SchemaChange | None:
+    """The CSV header itself changed (a column renamed, dropped, added or moved), which the
+    rows compared on their common columns would not show."""
+    if old == new:
+        return None
+    gone = [column for column in old if column not in set(new)]
+    added = [column for column in new if column not in set(old)]
+    if not gone and not added:
+        return SchemaChange("csv_columns_reordered", "patch", name, None, old, new)
+    bump: Bump = "major" if gone else "minor"
+    return SchemaChange("csv_header_changed", bump, name, None, gone, added)
+
+
 def _open(path: str | os.PathLike[str], holder: list[tempfile.TemporaryDirectory]) -> Path:
     """A folder or descriptor to read; a wheel or zip is unpacked (datapackage only) first."""
     candidate = Path(path).expanduser()
@@ -356,16 +369,21 @@ def _open(path: str | os.PathLike[str], holder: list[tempfile.TemporaryDirectory
 
 
 def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
+    """The data package of a zip or wheel, unpacked into a temporary folder: the descriptor and
+    the files its resources name, nothing else, each bounded by its size before it is read."""
+    import shutil
+
     from ..errors import PackageError
+    from ..io.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES
     from ..io.locate import unsafe_path_reason
 
     try:
         with zipfile.ZipFile(archive) as zipped:
-            names = [n for n in zipped.namelist() if not n.endswith("/")]
+            members = {i.filename: i for i in zipped.infolist() if not i.is_dir()}
             descriptors = sorted(
                 (
                     n
-                    for n in names
+                    for n in members
                     if n.endswith("datapackage/datapackage.json") or n == "datapackage.json"
                 ),
                 key=len,
@@ -380,16 +398,29 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
             temporary = tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-")
             holder.append(temporary)
             target = Path(temporary.name)
-            for name in names:
-                if not name.startswith(prefix):
-                    continue
-                inner = name[len(prefix) :]
-                if unsafe_path_reason(inner) is not None:  # never write outside the temp dir
-                    continue
+            wanted = {"datapackage.json": MAX_DESCRIPTOR_BYTES}
+            try:
+                resources = json.loads(zipped.read(descriptors[0])[:MAX_DESCRIPTOR_BYTES])
+                for resource in resources.get("resources", []):
+                    if isinstance(resource, dict) and isinstance(resource.get("path"), str):
+                        wanted[resource["path"]] = MAX_TABLE_BYTES
+            except (ValueError, AttributeError, RecursionError):
+                pass  # the descriptor alone is unpacked; reading it reports what is wrong
+            for inner, limit in wanted.items():
+                info = members.get(prefix + inner)
+                if info is None or unsafe_path_reason(inner) is not None:
+                    continue  # missing: reported when read; unsafe: never written
+                if info.file_size > limit:
+                    raise PackageError(
+                        "descriptor.missing",
+                        f"{archive}: {info.filename} unpacks to {info.file_size} bytes, more "
+                        f"than the {limit} that are read",
+                    )
                 (target / inner).parent.mkdir(parents=True, exist_ok=True)
-                (target / inner).write_bytes(zipped.read(name))
+                with zipped.open(info) as source, open(target / inner, "wb") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)  # streamed, never whole in memory
             return target
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
         raise PackageError(
             "descriptor.missing", f"{archive} cannot be read as a zip archive: {error}"
         ) from None
@@ -422,9 +453,23 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
                 continue
             old_frame = read_raw_table(old_files[name])
             new_frame = read_raw_table(item)
+            header = _header_change(name, list(old_frame.columns), list(new_frame.columns))
+            if header is not None:
+                result.schema.append(header)
             key, note = _key_for(
                 name, old_files[name].descriptor, item.descriptor, old_frame, new_frame
             )
+            if not key:  # no column in common: no row can match, all are removed and added
+                result.resources.append(
+                    ResourceDiff(
+                        name,
+                        [],
+                        added=[(f"row {i + 1}",) for i in range(len(new_frame))],
+                        removed=[(f"row {i + 1}",) for i in range(len(old_frame))],
+                        note=f"'{name}' has no column in common between the releases",
+                    )
+                )
+                continue
             resource = _row_diff(name, key, old_frame, new_frame)
             if note:
                 resource.note = "; ".join(filter(None, [note, resource.note]))

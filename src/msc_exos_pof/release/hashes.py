@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 from ..io.atomic import write_json_atomic
-from ..io.descriptor import resource_files
+from ..io.descriptor import read_descriptor, resource_files
 from ..io.hashing import file_digest
 from ..io.locate import descriptor_path
 
@@ -72,7 +72,8 @@ def stale_hashes(path: str | os.PathLike[str] | None = None) -> list[tuple[str, 
 def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
     """Write each resource's ``bytes`` and ``hash`` into the descriptor; return what changed."""
     file = descriptor_path(path)
-    descriptor = json.loads(file.read_text(encoding="utf-8"))
+    # The one reading (regular file, bounded, no NaN): a copy, since the cached one is shared.
+    descriptor = json.loads(json.dumps(read_descriptor(path)))
     states = {state.name: state for state in hash_states(path)}
     unreadable = [state for state in states.values() if state.error is not None]
     if unreadable:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...io.hashing import file_digest
+from ...io.hashing import ALGORITHMS, file_digest
 from ..registry import Check, declare, get, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +37,16 @@ declare(
     "descriptor.unsafe_path",
     "error",
     "a resource path is a URL, absolute, or escapes the package folder (never opened)",
+    "descriptor",
+)
+
+# The gate's one boundary (``gate/runner.py``) turns an exception from reading the package, from
+# any check or from the summary into this finding: the gate fails closed, with a report.
+declare(
+    "gate.internal",
+    "error",
+    "reading the package, a check or the summary stopped on an input it did not expect: "
+    "reported (whatever the selection) instead of crashing, never silently passed",
     "descriptor",
 )
 
@@ -104,6 +114,11 @@ def _metadata_notes(text: str) -> tuple[str, ...]:
         errors = list(Package.metadata_validate(descriptor, context=ValidationContext()))
     except FrictionlessException as error:  # e.g. an unknown field type is raised, not yielded
         errors = [error.error]
+    except Exception as error:  # frictionless trips over a value of the wrong JSON type
+        return (
+            f"frictionless cannot read it ({type(error).__name__}: {error}); a property has a "
+            "value of the wrong type (the descriptor.model findings name it)",
+        )
     return tuple(str(getattr(e, "message", e)) for e in errors)
 
 
@@ -325,6 +340,19 @@ def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] |
     return cache[key]
 
 
+def _shown(value: Any) -> str:
+    """A declared value for a message, with its JSON type (``"7376"`` is text, not a number)."""
+    import json
+
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    kinds = {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
+    return f"{text} (a JSON {kinds.get(type(value), 'object')})"
+
+
 def _declared_hash(value: str) -> tuple[str, str]:
     """(algorithm, hex) of a declared hash; Data Package v1 says a bare hash is md5."""
     if ":" in value:
@@ -344,6 +372,15 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
     for name, item in ctx.files.items():
         declared = item.descriptor.get("bytes")
         if declared is None:
+            continue
+        if not isinstance(declared, int) or isinstance(declared, bool) or declared < 0:
+            yield check.finding(
+                f"resource '{name}': 'bytes' is {_shown(declared)}, not a whole number of "
+                "bytes; write the size as a JSON integer (`msc-exos-pof rehash <package>` "
+                "writes it)",
+                resource=name,
+                field="bytes",
+            )
             continue
         actual = _digest(ctx, name, "sha256")
         if actual is not None and actual[0] != declared:
@@ -367,10 +404,18 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
     check = get("integrity.hash")
     for name, item in ctx.files.items():
         declared = item.descriptor.get("hash")
+        if declared is None:
+            continue
         if not isinstance(declared, str):
+            yield check.finding(
+                f"resource '{name}': 'hash' is {_shown(declared)}, not a string; write it as "
+                '"sha256:<hex>" (`msc-exos-pof rehash <package>` writes it)',
+                resource=name,
+                field="hash",
+            )
             continue
         algorithm, expected = _declared_hash(declared)
-        if algorithm not in hashlib.algorithms_available:
+        if algorithm not in ALGORITHMS:
             yield check.finding(
                 f"resource '{name}': hash {declared!r} uses the unknown algorithm "
                 f"{algorithm!r}; use sha256:<hex>",

@@ -96,7 +96,6 @@ def _violations(
     engines flag the same cells. Empty cells only break ``required``; a malformed constraint
     is skipped here and reported by ``descriptor.metadata``.
     """
-    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -134,24 +133,12 @@ def _violations(
         yield "schema.range", outside.to_numpy(dtype=bool), typed
     pattern = c.get("pattern")
     if textual and isinstance(pattern, str):
-        try:
+        # RE2 (Arrow's engine) runs in linear time; Python's re could backtrack for ever on a
+        # hostile pattern, so a pattern RE2 cannot run is a finding (see ``pattern_problem``),
+        # never a fallback.
+        if pattern_problem(pattern) is None:
             matches = pc.match_substring_regex(text, f"^(?:{pattern})$")
-            good = pc.fill_null(matches, True).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            import re  # a pattern RE2 cannot run (a look-around): Python's re, same rule
-
-            try:
-                compiled = re.compile(f"(?:{pattern})")
-            except re.error:
-                compiled = None
-            good = (
-                np.ones(len(raw), dtype=bool)
-                if compiled is None
-                else np.array(
-                    [v == "" or compiled.fullmatch(v) is not None for v in raw.tolist()], dtype=bool
-                )
-            )
-        yield "schema.pattern", ~good, raw
+            yield "schema.pattern", ~pc.fill_null(matches, True).to_numpy(zero_copy_only=False), raw
     shortest, longest = c.get("minLength"), c.get("maxLength")
     if textual and (_number(shortest) or _number(longest)):
         length = pc.utf8_length(text)
@@ -170,6 +157,42 @@ def _violations(
         yield "schema.unique", repeated(values), values
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why RE2 cannot run ``pattern`` (its syntax error, or a look-around or back-reference it
+    does not support), or ``None`` when it can."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""], pa.large_string()), f"^(?:{pattern})$")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        text = str(error).strip().splitlines()[0] if str(error).strip() else "invalid pattern"
+        return text.removeprefix("Invalid regular expression: ")
+    return None
+
+
+def _pattern_findings(name: str, fields: list[dict[str, Any]]) -> list[Finding]:
+    """A pattern that cannot be run disables no rule silently: it is a finding of its own."""
+    out = []
+    for field in fields:
+        c = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+        pattern = c.get("pattern")
+        if field.get("type", "string") != "string" or not isinstance(pattern, str):
+            continue
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            out.append(
+                get("schema.pattern").finding(
+                    f"resource '{name}' field '{field.get('name')}': the pattern {_show(pattern)} "
+                    f"cannot be checked ({problem}), so no cell is checked against it; rewrite "
+                    "it for a linear-time engine (RE2: no look-arounds or back-references)",
+                    resource=name,
+                    field=str(field.get("name")),
+                )
+            )
+    return out
+
+
 def _resource_failures(ctx: PackageContext, name: str) -> list[Finding]:
     raw, typed = ctx.raw(name), ctx.frame(name)
     if raw is None or typed is None:
@@ -182,7 +205,7 @@ def field_failures(
 ) -> list[Finding]:
     """All type and constraint failures of one resource's frames (every failure, not the
     first): ``raw`` as read (text), ``typed`` as ``typed_frame`` made it."""
-    found = _type_failures(name, raw, typed, fields)
+    found = _type_failures(name, raw, typed, fields) + _pattern_findings(name, fields)
     lost = {(f.row, f.field) for f in found}
     for field in fields:
         column = field.get("name")

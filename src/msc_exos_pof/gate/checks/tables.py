@@ -69,6 +69,13 @@ def check_parse(ctx: PackageContext) -> Iterator[Finding]:
             yield check.finding(error.message, resource=name, row=error.row, field=error.field)
 
 
+def repeated_names(header: list[str]) -> dict[str, int]:
+    """Column names that appear more than once, with how often (one pass)."""
+    from collections import Counter
+
+    return {name: times for name, times in Counter(header).items() if times > 1}
+
+
 @register(
     "table.header",
     "error",
@@ -83,22 +90,26 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
             continue
         header = found.header
         expected = [f.get("name") for f in ctx.fields(name)]
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        for column in sorted({c for c in header if header.count(c) > 1}):
+        # Sets and one count: linear in columns (a header may have thousands).
+        in_header, in_schema = set(header), set(expected)
+        missing = [c for c in expected if c not in in_header]
+        extra = [c for c in header if c not in in_schema]
+        for column, times in sorted(repeated_names(header).items()):
             yield check.finding(
-                f"resource '{name}': column '{column}' appears {header.count(column)} times in "
+                f"resource '{name}': column '{column}' appears {times} times in "
                 "the header; give every column a unique name",
                 resource=name,
                 row=0,
                 field=column,
             )
+        positions = {c: i for i, c in reversed(list(enumerate(expected)))}
+        extra_set = set(extra)
         for column in missing:
-            position = expected.index(column)
+            position = positions[column]
             instead = header[position] if position < len(header) else None
             hint = (
                 f"; the header has '{instead}' in its place: was it renamed?"
-                if instead in extra
+                if instead in extra_set
                 else ""
             )
             yield check.finding(
