@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..errors import PackageError
 from ..io.context import PackageContext
 from ..io.locate import descriptor_path
+from .finish import finish, timed
 from .registry import all_checks
 from .report import Finding, Report
 from .selection import selected_ids
@@ -58,15 +59,16 @@ def validate(
         report.findings.append(
             Finding(error.check, "error", error.message, error.resource, None, error.field)
         )
-        return report
+        return finish(report, chosen)
     _overlap_heavy_layers(context, chosen_set)
     for check in all_checks():
         if check.function is None or check.id not in chosen_set:
             continue
         report.checks_run.append(check.id)
-        report.findings.extend(check.function(context))
+        report.findings.extend(timed(report, check, context))
     if select or ignore:
         report.findings = [f for f in report.findings if f.check in chosen_set]
+    finish(report, chosen)
     if summary:
         from .summary import dataset_summary
 
