@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_schemas import valid_report, valid_sarif
 from test_gate_inputs import BREAKAGES
 
 from msc_exos_pof.cli import main
@@ -19,9 +20,16 @@ GITHUB_LINE = re.compile(
 
 
 def run(*args: str) -> tuple[int, str, str]:
+    """Run the CLI; every JSON and SARIF report it prints is checked against its schema."""
     result = CliRunner().invoke(main, list(args))
     output = result.stdout + result.stderr
     assert "Traceback" not in output
+    if result.stdout and args[:1] == ("validate",) and result.exit_code in (0, 1, 2):
+        fmt = args[args.index("--format") + 1] if "--format" in args else "text"
+        if fmt == "json":
+            valid_report(result.stdout)
+        elif fmt == "sarif":
+            valid_sarif(result.stdout)
     return result.exit_code, result.stdout, result.stderr
 
 

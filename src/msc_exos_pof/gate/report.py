@@ -119,3 +119,12 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary,
         }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of ``Report.to_dict()`` (``msc_exos_pof/gate/report.schema.json``)."""
+    import json
+    from importlib import resources
+
+    text = resources.files(__package__).joinpath("report.schema.json").read_text("utf-8")
+    return json.loads(text)

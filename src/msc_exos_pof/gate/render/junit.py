@@ -18,9 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..registry import Check
     from ..report import Finding, Report
 
-# What XML 1.0 cannot hold (most C0 controls: the document would be ill-formed), and C1
-# controls, which it discourages and terminals interpret.
-_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 cannot hold (most C0 controls: the document would be ill-formed), C1 controls,
+# which it discourages and terminals interpret, and line breaks: a report printed in a CI log
+# must not start a line with text from the data (a ``::workflow-command::``).
+_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def escape(value: object) -> str:
