@@ -258,3 +258,24 @@ def test_github_escape_encodes_line_breaks_and_property_separators() -> None:
     assert github.escape("50%\r\n::x") == "50%25%0D%0A::x"
     assert github.escape("a:b,c", property=True) == "a%3Ab%2Cc"
     assert github.escape("\x00\x1b") == "\\x00\\x1b"
+
+
+def test_a_descriptor_property_finding_points_at_its_line(package_copy: Path) -> None:
+    descriptor = package_copy / "datapackage.json"
+    text = descriptor.read_text(encoding="utf-8")
+    version = json.loads(text)["version"]
+    descriptor.write_text(text.replace(f'"{version}"', '"not-semver"', 1), encoding="utf-8")
+    report = validate(package_copy, select=["descriptor.model"], summary=False)
+    finding = next(f for f in report.findings if f.pointer == "/version")
+    assert '"version": "not-semver"' in text.replace(version, "not-semver").splitlines()[
+        finding.line - 1
+    ]
+    assert finding.path == "datapackage.json"
+
+
+def test_the_python_report_of_an_unreadable_package_fits_the_schema(tmp_path: Path) -> None:
+    (tmp_path / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    report = validate(tmp_path)
+    assert report.exit_code == 2 and report.findings[0].path == "datapackage.json"
+    assert report.findings[0].line == 1
+    valid_report(json.dumps(report.to_dict()))

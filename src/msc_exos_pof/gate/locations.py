@@ -61,43 +61,57 @@ def _tokens(pointer: str) -> list[str]:
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _skip(text: str, i: int) -> int:
+    return _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+
+
+def _after_value(text: str, i: int) -> int:
+    """Past the value at ``i`` and the comma after it, if any (the standard decoder skips it)."""
+    i = _skip(text, _DECODER.raw_decode(text, i)[1])
+    return _skip(text, i + 1) if text[i] == "," else i
+
+
+def _member(text: str, i: int, key: str) -> int | None:
+    """Offset of the value of ``key`` in the object that opens at ``i``."""
+    i = _skip(text, i + 1)
+    while text[i] != "}":
+        name, i = json.decoder.scanstring(text, i + 1)
+        i = _skip(text, _skip(text, i) + 1)  # past the colon
+        if name == key:
+            return i
+        i = _after_value(text, i)
+    return None
+
+
+def _element(text: str, i: int, index: int) -> int | None:
+    """Offset of item ``index`` of the array that opens at ``i``."""
+    i = _skip(text, i + 1)
+    for _ in range(index):
+        if text[i] == "]":
+            return None
+        i = _after_value(text, i)
+    return None if text[i] == "]" else i
+
+
 def pointer_position(text: str, pointer: str) -> tuple[int, int] | None:
     """1-based (line, column) of the value ``pointer`` names in JSON ``text``, else ``None``.
 
     Only the path to the value is walked; siblings are skipped with the standard decoder.
     """
-    decoder = json.JSONDecoder()
-
-    def skip(i: int) -> int:
-        return _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
-
     try:
-        i = skip(1 if text.startswith("\ufeff") else 0)
+        i: int | None = _skip(text, 1 if text.startswith("\ufeff") else 0)
         for token in _tokens(pointer):
             if text[i] == "{":
-                i, found = skip(i + 1), None
-                while text[i] != "}":
-                    key, i = json.decoder.scanstring(text, i + 1)
-                    i = skip(skip(i) + 1)  # past the colon
-                    if key == token:
-                        found = i
-                        break
-                    i = skip(decoder.raw_decode(text, i)[1])
-                    i = skip(i + 1) if text[i] == "," else i
+                i = _member(text, i, token)
             elif text[i] == "[" and token.isdigit():
-                i, found, index = skip(i + 1), None, 0
-                while text[i] != "]":
-                    if index == int(token):
-                        found = i
-                        break
-                    i = skip(decoder.raw_decode(text, i)[1])
-                    i = skip(i + 1) if text[i] == "," else i
-                    index += 1
+                i = _element(text, i, int(token))
             else:
+                i = None
+            if i is None:
                 return None
-            if found is None:
-                return None
-            i = found
     except (ValueError, IndexError, RecursionError):
         return None
     line = text.count("\n", 0, i) + 1
