@@ -267,9 +267,10 @@ def test_a_descriptor_property_finding_points_at_its_line(package_copy: Path) ->
     descriptor.write_text(text.replace(f'"{version}"', '"not-semver"', 1), encoding="utf-8")
     report = validate(package_copy, select=["descriptor.model"], summary=False)
     finding = next(f for f in report.findings if f.pointer == "/version")
-    assert '"version": "not-semver"' in text.replace(version, "not-semver").splitlines()[
-        finding.line - 1
-    ]
+    assert (
+        '"version": "not-semver"'
+        in text.replace(version, "not-semver").splitlines()[finding.line - 1]
+    )
     assert finding.path == "datapackage.json"
 
 
