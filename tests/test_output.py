@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import read_header, read_rows, write_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from report_schemas import valid_report, valid_sarif
 
 from msc_exos_pof.cli import main
@@ -280,3 +282,31 @@ def test_the_python_report_of_an_unreadable_package_fits_the_schema(tmp_path: Pa
     assert report.exit_code == 2 and report.findings[0].path == "datapackage.json"
     assert report.findings[0].line == 1
     valid_report(json.dumps(report.to_dict()))
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from('ab,"\n\r é✓'), max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.lists(CELL_TEXT, min_size=3, max_size=3), min_size=1, max_size=5),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+)
+def test_cell_positions_agree_with_the_file_as_written(
+    rows: list[list[str]], newline: str, bom: bool
+) -> None:
+    """The oracle writes the CSV cell by cell and notes where each cell starts."""
+    text, expected = "\ufeff" if bom else "", {}
+    for record, cells in enumerate([["h1", "h2", "h3"], *rows]):
+        for index, cell in enumerate(cells):
+            if index:
+                text += ","
+            line = text.count("\n") + 1
+            start = text.rfind("\n") + 1
+            column = len(text) - start + 1 - (1 if bom and line == 1 else 0)
+            expected[(record, index)] = (line, column)
+            quote = any(c in cell for c in ',"\r\n')
+            text += f'"{cell.replace(chr(34), 2 * chr(34))}"' if quote else cell
+        text += newline
+    assert cell_positions(text.encode("utf-8"), expected) == expected
