@@ -336,5 +336,5 @@ def test_two_cells_outside_an_enum_of_a_unique_field_repeat_each_other(package_c
     _cell("msc_sources", 1, "msc_source", "XSC")(package_copy)
     _cell("msc_sources", 2, "msc_source", "XSC")(package_copy)
     report = msc_exos_pof.validate(package_copy, select=["schema.unique", "schema.enum"])
-    unique = {(f.row, f.field) for f in report.findings if f.check == "schema.unique"}
+    unique = {(f.row, f.field) for f in report.by_check("schema.unique")}
     assert {(1, "msc_source"), (2, "msc_source")} <= unique

@@ -105,6 +105,7 @@ def test_the_wheel_ships_the_data_package_byte_for_byte(dists) -> None:
             inside = f"msc_exos_pof/datapackage/{name}"
             assert inside in names
             assert archive.read(inside) == (ROOT / "datapackage" / name).read_bytes()
+    assert "msc_exos_pof/gate/report.schema.json" in names  # the JSON report's published schema
     assert not [n for n in names if n.startswith("tests/")]
 
 

@@ -10,7 +10,9 @@ never to ``docs/``. Any failure raises ``PluginError`` so that ``mkdocs build --
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import inspect
+import json
 import posixpath
 import re
 import tempfile
@@ -32,7 +34,12 @@ FIGURES_DIR = "generated/figures"
 
 # Repository files the site publishes (repository path -> site path), so that the links the
 # docs make to them for readers on GitHub (``../CHANGELOG.md``) also work on the site.
-PUBLISHED = {"CHANGELOG.md": "changelog.md", "CITATION.cff": "CITATION.cff"}
+REPORT_SCHEMA = "src/msc_exos_pof/gate/report.schema.json"
+PUBLISHED = {
+    "CHANGELOG.md": "changelog.md",
+    "CITATION.cff": "CITATION.cff",
+    REPORT_SCHEMA: "report.schema.json",
+}
 PUBLISHED_DIRS = ("datapackage/",)
 
 # Top-level API in reading order; names of ``msc_exos_pof.__all__`` missing here follow it.
@@ -93,6 +100,9 @@ def on_files(files: Files, config: Any) -> Files:
         if path.is_file():
             add(path.relative_to(root).as_posix(), abs_src_path=str(path))
     add(PUBLISHED["CITATION.cff"], abs_src_path=str(root / "CITATION.cff"))
+    # From the installed library (the site is built from docs/ and the package, not src/).
+    schema = importlib.resources.files("msc_exos_pof.gate").joinpath("report.schema.json")
+    add(PUBLISHED[REPORT_SCHEMA], content=schema.read_text("utf-8"))
     add(PUBLISHED["CHANGELOG.md"], content=(root / "CHANGELOG.md").read_text("utf-8"))
     # The changelog's links are relative to the repository root, not to docs/.
     _state["page_bases"][PUBLISHED["CHANGELOG.md"]] = ""
@@ -479,6 +489,32 @@ def _cli() -> str:
     return "\n".join(describe(main, root, 2))
 
 
+def _report_schema() -> str:
+    """The keys of the JSON report and of each finding, from the shipped JSON Schema."""
+    from msc_exos_pof.gate.report import report_schema
+
+    schema = report_schema()
+
+    def table(properties: dict[str, Any]) -> list[str]:
+        rows = ["| key | type | meaning |", "|---|---|---|"]
+        for key, spec in properties.items():
+            kind = spec.get("type") or ("enum" if "enum" in spec else "")
+            kind = " or ".join(kind) if isinstance(kind, list) else kind
+            if "const" in spec:
+                kind = f"`{json.dumps(spec['const'])}`"
+            if "enum" in spec:
+                kind = " \\| ".join(f"`{json.dumps(value)}`" for value in spec["enum"])
+            if "$ref" in spec:
+                kind = "array of check ids" if spec["$ref"].endswith("check_ids") else "check id"
+            rows.append(f"| `{key}` | {kind} | {_cell(spec.get('description', ''))} |")
+        return rows
+
+    return "\n".join(
+        ["The report:", "", *table(schema["properties"]), "", "Each finding:", ""]
+        + table(schema["$defs"]["finding"]["properties"])
+    )
+
+
 GENERATORS: dict[str, Callable[[], str]] = {
     "quickstart": _quickstart,
     "citation": _citation,
@@ -487,4 +523,5 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "figures": _figures,
     "api": _api,
     "cli": _cli,
+    "report-schema": _report_schema,
 }

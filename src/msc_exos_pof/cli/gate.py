@@ -16,7 +16,8 @@ from .options import (
     write_or_echo,
 )
 
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = ("text", "json", "junit", "github", "sarif")
+COLOUR_MODES = ("auto", "always", "never")  # gate.render.COLOUR_MODES, without importing the gate
 
 
 def _patterns(value: str | None) -> list[str]:
@@ -31,14 +32,38 @@ def _patterns(value: str | None) -> list[str]:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Output format: a readable table, JSON, JUnit XML or GitHub annotations.",
+    help="Output format: readable lines (path:line:col), JSON, JUnit XML, GitHub annotations or "
+    "SARIF 2.1.0 (code scanning).",
 )
 @output_option("Write the report to this file (atomically) instead of standard output.")
 @click.option(
     "--select",
-    help="Run only these checks: comma-separated ids or prefixes (e.g. 'schema,integrity.hash').",
+    help="Run only these checks: comma-separated ids, prefixes or globs "
+    "(e.g. 'schema,integrity.hash' or 'counts.per_*').",
 )
-@click.option("--ignore", help="Skip these checks: comma-separated ids or prefixes.")
+@click.option("--ignore", help="Skip these checks: comma-separated ids, prefixes or globs.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("warning", "error")),
+    default="error",
+    show_default=True,
+    help="The lowest severity that makes the data invalid (exit code 1).",
+)
+@click.option(
+    "--color",
+    "--colour",
+    "color",
+    type=click.Choice(COLOUR_MODES),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto follows NO_COLOR, FORCE_COLOR, TERM=dumb and the terminal.",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="List info findings (documented errata) one by one instead of counting them.",
+)
 @debug_option
 @user_errors()
 def validate(
@@ -47,13 +72,17 @@ def validate(
     output: Path | None,
     select: str | None,
     ignore: str | None,
+    fail_on: str,
+    color: str,
+    verbose: bool,
     debug: bool,
 ) -> None:
     """Validate the data package at PATH (a folder or its datapackage.json; default: the
     package shipped with this library).
 
-    Exit code 0: valid (warnings allowed); 1: the data has errors; 2: the package cannot be
-    read at all, or the command was misused.
+    Exit code 0: valid (warnings allowed unless --fail-on warning); 1: the data has errors (or
+    warnings, with --fail-on warning); 2: the package cannot be read at all, or the command was
+    misused.
     """
     from ..gate.selection import selected_ids
 
@@ -70,8 +99,14 @@ def validate(
     from ..gate import render
 
     report = gate.validate(path, select=selected, ignore=ignored)
-    text = render.render(report, fmt, colour=output is None and render.use_colour(sys.stdout))
-    write_or_echo(text, output)
+    report.fail_on = fail_on
+    stream = sys.stdout if output is None else None
+    colour = fmt == "text" and render.use_colour(stream, color)
+    text = render.render(report, fmt, colour=colour, verbose=verbose)
+    if output is None:
+        click.echo(text, nl=False, color=colour)  # click would strip the colour off a pipe
+    else:
+        write_or_echo(text, output)
     if output is not None:
         click.echo(
             f"{'valid' if report.valid else 'invalid'}: report written to {output}", err=True

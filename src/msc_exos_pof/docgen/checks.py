@@ -29,7 +29,10 @@ def checks_markdown() -> str:
         "`msc-exos-pof checks --format markdown --output docs/checks.md`; do not edit by hand.",
         "",
         "Every finding of `msc-exos-pof validate` names one of these ids. Errors make the "
-        "package invalid (exit code 1); warnings are reported but do not. Ids marked *loader* "
+        "package invalid (exit code 1); warnings are reported but do not (unless "
+        "`--fail-on warning`); info findings are notes, counted in one line unless `--verbose`. "
+        "When several checks see the same cell, they give one finding that names them all. "
+        "Ids marked *loader* "
         "are emitted by the code that reads the package rather than by a check function; "
         "`descriptor.missing`, `descriptor.json`, `descriptor.encoding` and "
         "`descriptor.unsafe_path` mean the package cannot be read at all (exit code 2).",
@@ -37,7 +40,7 @@ def checks_markdown() -> str:
         "A difference between what the review published and the curated or derived value (a "
         "year in a label, a stated count...) is an error of its own check unless a row of "
         "`errata.csv` with the same resource, record, field and values explains it; explained "
-        "differences are listed as `errata.known` warnings.",
+        "differences are `errata.known` info findings: documented, nothing to fix.",
         "",
         f"{len(checks)} checks.",
         "",

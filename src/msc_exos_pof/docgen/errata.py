@@ -63,8 +63,8 @@ def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
         "Where the review contradicts itself, the package keeps what was **published** and adds "
         "the **curated** value. Each row of `errata` documents one such difference: which record "
         "and field, both values, why, and the verbatim text of the review that proves it. "
-        "`msc-exos-pof validate` reports every erratum as an `errata.known` warning and fails on "
-        "any difference that no erratum explains.",
+        "`msc-exos-pof validate` counts every erratum as an `errata.known` info finding "
+        "(`--verbose` lists them) and fails on any difference that no erratum explains.",
         "",
         f"{len(errata)} errata.",
         "",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..errors import PackageError
 from ..io.context import PackageContext
 from ..io.locate import descriptor_path
+from .finish import finish, timed
 from .registry import all_checks
 from .report import Finding, Report
 from .selection import selected_ids
@@ -74,7 +75,7 @@ def validate(
             if found is None
             else Finding(found.check, "error", found.message, found.resource, None, found.field)
         )
-        return report
+        return finish(report, chosen)
     try:
         _overlap_heavy_layers(context, chosen_set)
     except Exception:
@@ -84,13 +85,14 @@ def validate(
             continue
         report.checks_run.append(check.id)
         try:
-            report.findings.extend(check.function(context))
+            report.findings.extend(timed(report, check, context))
         except Exception as error:
             report.findings.append(internal_finding(f"check {check.id}", error))
     if select or ignore:  # a check that could not run is reported whatever the selection
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == "gate.internal"
         ]
+    finish(report, chosen)
     if summary:
         from .summary import dataset_summary
 

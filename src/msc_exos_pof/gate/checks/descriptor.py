@@ -8,11 +8,13 @@ import os
 import re
 import weakref
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...io.hashing import ALGORITHMS, file_digest
+from ..locations import pointer_token
 from ..registry import Check, declare, get, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -210,12 +212,13 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
                 resource = item.get("name") if isinstance(item, dict) else None
             got = repr(problem.get("input"))
             got = got if len(got) <= 80 else got[:77] + "..."
-            yield check.finding(
+            found = check.finding(
                 f"descriptor property {where}: {problem['msg']} (got {got}); "
                 "correct it in datapackage.json",
                 resource=resource,
                 field=str(loc[-1]) if loc else None,
             )
+            yield replace(found, pointer="".join(f"/{pointer_token(part)}" for part in loc))
 
 
 @register(

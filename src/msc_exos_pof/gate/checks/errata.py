@@ -21,7 +21,7 @@ def _shown(value: str) -> str:
 
 @register(
     "errata.known",
-    "warning",
+    "info",
     "surfaces each erratum that explains a real difference between the review and the data",
     LAYER,
 )

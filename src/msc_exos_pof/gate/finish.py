@@ -1,0 +1,65 @@
+"""What the runner does once the checks have run: one finding per problem, exact locations,
+the checks that were left out, the time each check took, and the versions in the report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .report import Finding, Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..io.context import PackageContext
+    from .registry import Check
+
+
+def timed(report: Report, check: Check, context: PackageContext) -> list[Finding]:
+    """Run one check, recording its wall time (seconds) in ``report.timings``."""
+    start = time.perf_counter()
+    found = list(check.function(context)) if check.function else []
+    report.timings[check.id] = time.perf_counter() - start
+    return found
+
+
+def tool_version() -> str | None:
+    """The installed distribution's version (the shipped package's, in a bare checkout)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("msc-exos-pof")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        import msc_exos_pof
+
+        return str(msc_exos_pof.__version__)
+
+
+def package_version(descriptor_file: Path) -> str | None:
+    from ..errors import PackageError
+    from ..io.descriptor import read_descriptor
+
+    try:
+        version = read_descriptor(descriptor_file).get("version")
+    except PackageError:
+        return None
+    return version if isinstance(version, str) else None
+
+
+def finish(report: Report, chosen: Iterable[str]) -> Report:
+    """Merge findings about one cell, locate every finding, and record what was skipped."""
+    from .dedupe import merge_duplicates
+    from .locations import locate
+    from .registry import all_checks
+
+    chosen = set(chosen)
+    report.skipped = [check.id for check in all_checks() if check.id not in chosen]
+    descriptor_file = Path(report.package)
+    report.findings = merge_duplicates(report.findings)
+    try:
+        report.findings = locate(report.findings, descriptor_file)
+    except Exception:  # pragma: no cover - a location is a courtesy, never a reason to fail
+        pass
+    report.package_version = package_version(descriptor_file)
+    report.tool_version = tool_version()
+    return report

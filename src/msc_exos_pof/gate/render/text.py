@@ -1,0 +1,89 @@
+"""The text format: one ``path:line:col: severity: message [check]`` line per finding (editors and
+terminals jump there), the dataset summary and a one-line verdict."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .common import info_summary, shown, where
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..report import Report
+
+_COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1"}
+# C0 and C1 controls (escape sequences, line breaks, bells) and the bidirectional overrides that
+# can make a terminal show text in another order than it is written.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+#: (summary key, label) of the per-group counts, each beside the count the review states.
+GROUP_LINES = (
+    ("studies_per_source", "studies per MSC source"),
+    ("studies_per_design", "studies per design"),
+    ("studies_per_species", "studies per species"),
+    ("errata", "errata by kind"),
+)
+
+
+def escape(value: object) -> str:
+    """``value`` as text that cannot move the cursor, clear the screen or start a new line."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if colour else text
+
+
+def _group_line(label: str, counts: dict[str, Any], stated: dict[str, Any]) -> str:
+    shown_counts = []
+    for group, count in counts.items():
+        differs = group in stated and stated[group] != count
+        note = f" (review states {escape(stated[group])})" if differs else ""
+        shown_counts.append(f"{escape(group)} {escape(count)}{note}")
+    return f"  {label}: " + ", ".join(shown_counts)
+
+
+def _summary_lines(summary: dict[str, Any], colour: bool) -> list[str]:
+    title = f"{escape(summary.get('name'))} {escape(summary.get('version'))}"
+    lines = ["", _paint(title, "bold", colour)]
+    resources = summary.get("resources") or {}
+    if resources:
+        rows = [f"{escape(n)} {'unreadable' if k is None else k}" for n, k in resources.items()]
+        lines.append("  rows: " + ", ".join(rows))
+    for key, label in GROUP_LINES:
+        if summary.get(key):
+            lines.append(_group_line(label, summary[key], summary.get(f"stated_{key}") or {}))
+    if "eligibility_concerns" in summary:
+        lines.append(f"  studies with an eligibility concern: {summary['eligibility_concerns']}")
+    return lines
+
+
+def _finding_line(finding: Any, colour: bool) -> str:
+    severity = _paint(finding.severity, finding.severity, colour)
+    checks = "+".join(finding.checks)
+    return f"{escape(where(finding))}: {severity}: {escape(finding.message)} [{escape(checks)}]"
+
+
+def _verdict(report: Report, colour: bool) -> str:
+    counts = report.counts
+    verdict = "unreadable" if report.unreadable else "valid" if report.valid else "invalid"
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    return (
+        _paint(verdict.upper(), "ok" if report.valid else "error", colour)
+        + f": {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
+        f"{len(report.checks_run)} checks run{skipped} (exit code {report.exit_code})"
+    )
+
+
+def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    """The findings, the dataset summary and the verdict; info findings in one line unless
+    ``verbose``."""
+    lines = [f"msc-exos-pof validate: {escape(report.package)}"]
+    lines += [_finding_line(finding, colour) for finding in shown(report, verbose)]
+    if report.summary:
+        lines += _summary_lines(report.summary, colour)
+    info = info_summary(report)
+    if info and not verbose:
+        lines.append(f"  {escape(info)}; --verbose lists them")
+    lines += ["", _verdict(report, colour)]
+    return "\n".join(lines) + "\n"
