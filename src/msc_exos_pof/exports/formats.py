@@ -9,10 +9,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 #: Every format ``export`` writes: a file, except ``FOLDER_FORMATS`` which write a folder.
-FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv", "bibtex", "ris", "csljson", "datasette")
+
+#: The formats that export the reference list (a bibliography), not the tables.
+BIBLIOGRAPHY_FORMATS = ("bibtex", "ris", "csljson")
 
 
-FOLDER_FORMATS = ("parquet", "csv")
+FOLDER_FORMATS = ("parquet", "csv", "datasette")
 
 
 #: Name of the key/value table that describes the exported release in the databases.

@@ -31,6 +31,10 @@ def _looks_like_export(folder: Path, to: str) -> bool:
         return True
     if to == "parquet":
         return all(e.is_file() and e.suffix == ".parquet" for e in entries)
+    if to == "datasette":
+        return all(
+            e.is_file() and (e.name == "metadata.json" or e.suffix == ".db") for e in entries
+        )
     return (folder / DESCRIPTOR_NAME).is_file()
 
 
@@ -59,8 +63,7 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             )
         if not overwrite:
             raise ExportTargetError(
-                f"{out} exists and is not empty; pass --force (overwrite=True) to replace it "
-                "or choose another OUT"
+                f"{out} exists and is not empty; pass --force to replace it, or choose another OUT"
             )
         if not _looks_like_export(out, to):
             raise ExportTargetError(
@@ -73,9 +76,7 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             f"{out} is a folder; the {to} export writes one file, name the file to create"
         )
     if not overwrite:
-        raise ExportTargetError(
-            f"{out} exists; pass --force (overwrite=True) to replace it or choose another OUT"
-        )
+        raise ExportTargetError(f"{out} exists; pass --force to replace it, or choose another OUT")
 
 
 @contextmanager
