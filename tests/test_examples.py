@@ -62,3 +62,21 @@ def _write() -> None:
 
 if __name__ == "__main__" and "--write" in sys.argv:
     _write()
+
+
+def test_the_examples_are_in_the_site_navigation() -> None:
+    nav = (EXAMPLES.parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in pages():
+        assert f"examples/{page.name}" in nav
+
+
+def test_the_data_dictionary_never_wraps_a_field_name_mid_identifier() -> None:
+    # Field names are the first column's code spans; the site's stylesheet keeps them whole.
+    root = EXAMPLES.parents[1]
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "extra_css:\n  - stylesheets/extra.css" in config
+    css = (root / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    rule = css[css.index(".md-typeset table:not([class]) td:first-child code") :]
+    assert "white-space: nowrap" in rule[: rule.index("}")]
+    page = (root / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert "| `eligibility_concern` | string |" in page
