@@ -30,6 +30,8 @@ from msc_exos_pof.io.descriptor import read_descriptor
 export_module = importlib.import_module("msc_exos_pof.exports")
 
 FORMATS = export_module.FORMATS
+#: The formats holding every table (the others: the bibliography, the Datasette folder).
+TABLE_FORMATS = importlib.import_module("msc_exos_pof.exports.formats").TABLE_FORMATS
 DATABASES = ("sqlite", "duckdb")
 SUFFIX = {
     "sqlite": ".sqlite",
@@ -37,6 +39,10 @@ SUFFIX = {
     "parquet": "_parquet",
     "xlsx": ".xlsx",
     "csv": "_csv",
+    "bibtex": ".bib",
+    "ris": ".ris",
+    "csljson": ".json",
+    "datasette": "_datasette",
 }
 
 #: The join every format must reproduce: studies per curated MSC source, beside the stated count.
@@ -61,7 +67,7 @@ def expected_source_counts() -> dict[str, tuple[int, int]]:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The shipped package exported once to every format (read-only for the tests)."""
     folder = tmp_path_factory.mktemp("exports")
-    return {to: msc_exos_pof.export(to, folder / f"out{SUFFIX[to]}") for to in FORMATS}
+    return {to: msc_exos_pof.export(to, folder / f"out{SUFFIX[to]}") for to in TABLE_FORMATS}
 
 
 def counts_sqlite(out: Path) -> dict[str, tuple[int, int]]:
@@ -146,7 +152,7 @@ def digest(folder: Path) -> dict[str, str]:
 # --- every format ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("to", FORMATS)
+@pytest.mark.parametrize("to", TABLE_FORMATS)
 def test_each_format_reproduces_the_studies_per_source_and_the_stated_counts(
     exported: dict[str, Path], to: str
 ) -> None:
@@ -433,7 +439,9 @@ def test_a_package_with_other_tables_and_types_exports_from_its_descriptor(tmp_p
         ),
         encoding="utf-8",
     )
-    outs = {to: msc_exos_pof.export(to, tmp_path / f"out{SUFFIX[to]}", folder) for to in FORMATS}
+    outs = {
+        to: msc_exos_pof.export(to, tmp_path / f"out{SUFFIX[to]}", folder) for to in TABLE_FORMATS
+    }
 
     connection = msc_exos_pof.connect(folder)
     assert connection.sql("SELECT day, score, done FROM visits ORDER BY visit").fetchall() == [
@@ -522,7 +530,8 @@ def test_a_failed_overwrite_keeps_the_previous_out(
     out = tmp_path / f"out{SUFFIX[to]}"
     if to in export_module.FOLDER_FORMATS:  # what an earlier export leaves, so force replaces it
         out.mkdir()
-        (out / ("studies.parquet" if to == "parquet" else "datapackage.json")).write_text("old")
+        earlier = {"parquet": "studies.parquet", "datasette": "metadata.json"}
+        (out / earlier.get(to, "datapackage.json")).write_text("old")
     else:
         out.write_text("old")
     before = digest(tmp_path)

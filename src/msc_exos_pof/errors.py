@@ -103,7 +103,8 @@ class DataValueError(ValueError):
         self.resource = resource
         self.cells = cells
         self.row, self.field = cells[0][0], cells[0][1]
-        more = f" (and {len(cells) - 1} more cells)" if len(cells) > 1 else ""
+        others = len(cells) - 1
+        more = f" (and {others} more cell{'s' if others > 1 else ''})" if others else ""
         self.message = (
             f"{cells[0][2]}{more}; run `msc-exos-pof validate` on the package to see every "
             "problem, or load with errors='coerce' to read such cells as missing"
