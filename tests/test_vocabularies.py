@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msc_exos_pof
 from msc_exos_pof.io.descriptor import read_descriptor
-from msc_exos_pof.io.vocabularies import coded_fields, definitions
+from msc_exos_pof.io.vocabularies import coded_fields, definitions, undefined_codes
 from msc_exos_pof.release.hashes import rehash
 
 
@@ -43,6 +43,7 @@ def test_a_new_enum_code_without_definition_is_a_finding_that_says_which_row_to_
     assert finding.check == "vocabulary.coverage"
     assert (finding.resource, finding.field) == ("studies", "design")
     assert "add the row 'design,ex_vivo,<label>,<definition>'" in finding.message
+    assert undefined_codes(package_copy) == [("design", "ex_vivo")]
 
 
 def test_a_copy_without_the_vocabularies_resource_is_not_judged(package_copy: Path) -> None:

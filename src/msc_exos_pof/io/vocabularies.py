@@ -47,3 +47,22 @@ def definitions(path: Any = None) -> dict[tuple[str, str], tuple[str, str]]:
         (str(row.vocabulary), str(row.code)): (str(row.label), str(row.definition))
         for row in frame.itertuples(index=False)
     }
+
+
+def undefined_codes(path: Any = None) -> list[tuple[str, str]]:
+    """(vocabulary, code) of every code some enum lists and ``vocabularies`` does not define:
+    the rows to add (``vocabulary,code,label,definition``) after a schema gains codes.
+
+    >>> undefined_codes()
+    []
+    """
+    from .descriptor import read_descriptor
+
+    defined = definitions(path)
+    coded = coded_fields(read_descriptor(path))
+    return [
+        (vocabulary, code)
+        for vocabulary, codes in coded.items()
+        for code in codes
+        if (vocabulary, code) not in defined
+    ]
