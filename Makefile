@@ -24,9 +24,9 @@ lint: $(BIN)/msc-exos-pof
 	$(BIN)/ruff format --check src tests benchmarks docs/hooks
 
 docs: $(BIN)/msc-exos-pof
-	$(BIN)/msc-exos-pof dictionary --output docs/data-dictionary.md
-	$(BIN)/msc-exos-pof checks --format markdown --output docs/checks.md
-	$(BIN)/msc-exos-pof prisma --svg docs/prisma-flow.svg
+	$(BIN)/msc-exos-pof dictionary --force --output docs/data-dictionary.md
+	$(BIN)/msc-exos-pof checks --format markdown --force --output docs/checks.md
+	$(BIN)/msc-exos-pof prisma --force --svg docs/prisma-flow.svg
 
 # The documentation site, in build/site (`mkdocs serve` previews it while you edit).
 site: $(BIN)/msc-exos-pof

@@ -13,7 +13,7 @@ from msc_exos_pof import validate
 from msc_exos_pof.gate.registry import all_checks, get
 
 #: Check-id prefixes of the consistency and errata layers (the families these tests cover).
-FAMILIES = ("prisma", "counts", "years", "studies", "duplicates", "links", "errata")
+FAMILIES = ("prisma", "counts", "years", "studies", "duplicates", "links", "errata", "vocabulary")
 OWN_LAYERS = ("consistency", "errata")
 
 
@@ -221,6 +221,16 @@ CASES = [
     ),
     Case(
         "errata.target", lambda p: add_erratum(p, "studies", "yang-m-2020", "colour", "red", "blue")
+    ),
+    Case(
+        "vocabulary.coverage",
+        lambda p: drop_rows(p, "vocabularies", "code", "whole_exosomes"),
+        name="code without definition",
+    ),
+    Case(
+        "vocabulary.coverage",
+        lambda p: set_cell(p, "vocabularies", "code", "in_vitro", "code", "ex_vivo"),
+        name="definition of no code",
     ),
 ]
 

@@ -91,10 +91,12 @@ def test_checks_page_lists_every_registered_check() -> None:
 
 
 def test_checks_page_in_docs_is_not_stale() -> None:
-    assert CHECKS_PAGE.is_file(), "run: msc-exos-pof checks --format markdown -o docs/checks.md"
+    assert CHECKS_PAGE.is_file(), (
+        "run: msc-exos-pof checks --format markdown --force -o docs/checks.md"
+    )
     assert CHECKS_PAGE.read_text(encoding="utf-8") == checks_markdown(), (
         "docs/checks.md is stale: regenerate it with "
-        "msc-exos-pof checks --format markdown --output docs/checks.md"
+        "msc-exos-pof checks --format markdown --force --output docs/checks.md"
     )
 
 

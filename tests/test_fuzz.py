@@ -34,7 +34,9 @@ RESOURCES = (
 def _snapshot() -> dict[str, bytes]:
     """The shipped package's files, read once: each example writes a fresh copy from memory."""
     base = shipped_package_dir()
-    files = ["datapackage.json", *(f"data/{name}.csv" for name in RESOURCES)]
+    # Every resource's file (not only the fuzzed ones): a copy must be complete to be judged.
+    names = [r["name"] for r in json.loads((base / "datapackage.json").read_text())["resources"]]
+    files = ["datapackage.json", *(f"data/{name}.csv" for name in names)]
     return {name: (base / name).read_bytes() for name in files}
 
 

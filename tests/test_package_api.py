@@ -72,6 +72,7 @@ def test_resource_names_follow_the_descriptor() -> None:
         "study_mechanisms",
         "stated_counts",
         "errata",
+        "vocabularies",
     ]
 
 
@@ -122,7 +123,7 @@ def test_data_dictionary_is_up_to_date() -> None:
     current = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert current == data_dictionary(), (
         "docs/data-dictionary.md is stale: run "
-        "`msc-exos-pof dictionary --output docs/data-dictionary.md`"
+        "`msc-exos-pof dictionary --force --output docs/data-dictionary.md`"
     )
 
 

@@ -109,6 +109,11 @@ def test_the_wheel_ships_the_data_package_byte_for_byte(dists) -> None:
     assert not [n for n in names if n.startswith("tests/")]
 
 
+def test_the_wheel_ships_py_typed_for_type_checkers(dists) -> None:
+    with zipfile.ZipFile(dists["wheel"]) as archive:
+        assert "msc_exos_pof/py.typed" in archive.namelist()
+
+
 def test_twine_accepts_both_distributions(dists) -> None:
     result = subprocess.run(
         [

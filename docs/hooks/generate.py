@@ -45,6 +45,7 @@ PUBLISHED_DIRS = ("datapackage/",)
 # Top-level API in reading order; names of ``msc_exos_pof.__all__`` missing here follow it.
 API_ORDER = [
     "load",
+    "describe",
     "records",
     "resource_names",
     "package",

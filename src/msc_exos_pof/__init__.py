@@ -26,6 +26,7 @@ __all__ = [
     "__version__",
     "cite",
     "connect",
+    "describe",
     "export",
     "load",
     "package",
@@ -36,15 +37,33 @@ __all__ = [
 ]
 
 
-def load(name: str, path: str | None = None) -> pd.DataFrame:
+def load(name: str, path: str | None = None, *, errors: str = "raise") -> pd.DataFrame:
     """Return resource ``name`` as a pandas DataFrame typed from its Table Schema.
 
     Enums become categoricals, integers nullable ``Int64``, text ``string``, booleans
     ``boolean``. ``path`` is a ``datapackage.json`` or its folder; default: the shipped package.
+    A cell that does not fit its field (a code outside its vocabulary, a year out of range, text
+    in an integer column) raises ``DataValueError`` naming resource, row and field;
+    ``errors="coerce"`` loads such cells as missing and warns (``DataValueWarning``) listing
+    them. ``frame.attrs`` holds the resource's title and description, the package version and
+    each field's description (``attrs["fields"]``).
     """
     from .io.convert import load_frame
 
-    return load_frame(name, path)
+    return load_frame(name, path, errors)
+
+
+def describe(name: str, path: str | None = None) -> pd.DataFrame:
+    """Return the data dictionary of resource ``name``: one row per field with its type,
+    constraints, description and, for coded fields, each code with its label and definition.
+
+    >>> import msc_exos_pof
+    >>> msc_exos_pof.describe("studies").loc[0, "field"]
+    'study_id'
+    """
+    from .io.dictionary import describe as _describe
+
+    return _describe(name, path)
 
 
 def package(path: str | None = None) -> Package:
@@ -95,15 +114,20 @@ def export(
     path: str | os.PathLike[str] | None = None,
     *,
     overwrite: bool = False,
+    included: bool = False,
 ) -> Path:
-    """Export the package to ``out`` as ``sqlite``, ``duckdb``, ``parquet``, ``xlsx`` or ``csv``.
+    """Export the package to ``out`` as ``sqlite``, ``duckdb``, ``parquet``, ``xlsx`` or ``csv``,
+    or its reference list as ``bibtex``, ``ris`` or ``csljson`` (``included``: only the
+    included studies' references).
 
     Written atomically; refuses an existing ``out`` unless ``overwrite``. See
     ``msc_exos_pof.exports.export`` and docs/exports.md.
     """
     from .exports import export as _export
+    from .exports.bibliography import included_only
 
-    return _export(to, out, path, overwrite=overwrite)
+    with included_only(included):
+        return _export(to, out, path, overwrite=overwrite)
 
 
 def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:

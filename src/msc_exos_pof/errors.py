@@ -90,3 +90,27 @@ def require(module: str, what: str, extra: str = "export") -> object:
             f"{what} needs the optional dependency {module}, which is not installed: "
             f"run pip install 'msc-exos-pof[{extra}]'"
         ) from None
+
+
+class DataValueError(ValueError):
+    """``load()`` met cells that do not fit their field (a code outside the vocabulary, a year
+    out of range, text in an integer column...): ``cells`` lists each as (row, field, message).
+
+    Pass ``errors="coerce"`` to load such cells as missing values (with a ``DataValueWarning``).
+    """
+
+    def __init__(self, resource: str, cells: list[tuple[int, str, str]]) -> None:
+        self.resource = resource
+        self.cells = cells
+        self.row, self.field = cells[0][0], cells[0][1]
+        others = len(cells) - 1
+        more = f" (and {others} more cell{'s' if others > 1 else ''})" if others else ""
+        self.message = (
+            f"{cells[0][2]}{more}; run `msc-exos-pof validate` on the package to see every "
+            "problem, or load with errors='coerce' to read such cells as missing"
+        )
+        super().__init__(self.message)
+
+
+class DataValueWarning(UserWarning):
+    """``load(..., errors="coerce")`` read cells that do not fit their field as missing."""

@@ -136,8 +136,20 @@ def _model_from_text(name: str, schema_text: str) -> type[BaseModel]:
         __config__=ConfigDict(extra="forbid", frozen=True),
         **definitions,
     )
-    model.__doc__ = f"One row of resource '{name}' (generated from its Table Schema)."
+    model.__doc__ = _docstring(name, schema.get("fields", []))
     return model
+
+
+def _docstring(name: str, fields: list[dict[str, Any]]) -> str:
+    """The model's docstring lists every field with its type and description, so ``help()``
+    (and IDEs) show the data dictionary; the descriptions are also each ``Field``'s."""
+    lines = [f"One row of resource '{name}' (generated from its Table Schema).", "", "Fields"]
+    lines.append("------")
+    for field in fields:
+        enum = (field.get("constraints") or {}).get("enum")
+        kind = "one of " + ", ".join(map(str, enum)) if enum else field.get("type", "string")
+        lines += [f"{field['name']} : {kind}", f"    {field.get('description', '')}"]
+    return "\n".join(lines)
 
 
 def model_for(name: str, path: str | os.PathLike[str] | None = None) -> type[BaseModel]:

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import click
 
-from .options import output_option, package_argument, user_errors, write_or_echo
+from .options import force_option, output_option, package_argument, user_errors, write_or_echo
 
 
 @click.command()
 @package_argument
-@output_option("Write the Markdown here (atomically) instead of standard output.")
+@output_option("Write the Markdown here (atomically) instead of standard output ('-').")
+@force_option("Replace the --output file if it exists.")
 @user_errors()
-def dictionary(path: Path | None, output: Path | None) -> None:
+def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
     """Print the data dictionary of PATH (default: the shipped package), generated from its
     Table Schemas."""
     from ..docgen.dictionary import data_dictionary
 
-    write_or_echo(data_dictionary(path), output)
+    write_or_echo(data_dictionary(path), output, force)
 
 
 @click.command()

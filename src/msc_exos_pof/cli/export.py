@@ -10,7 +10,7 @@ from .options import debug_option, force_option, package_argument, user_errors
 
 #: ``exports.FORMATS``, repeated so that starting the CLI does not import the exports module;
 #: a test checks that the two agree.
-FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv", "bibtex", "ris", "csljson", "datasette")
 
 
 def _size(out: Path) -> int:
@@ -26,14 +26,21 @@ def _size(out: Path) -> int:
     type=click.Choice(FORMATS),
     required=True,
     help="Format: a SQLite or DuckDB database file, a folder of Parquet files, an "
-    "Excel workbook, or a folder with a copy of the package (CSV).",
+    "Excel workbook, a folder with a copy of the package (CSV), or the reference list as "
+    "BibTeX, RIS or CSL-JSON, or a Datasette folder (`datasette OUT/`: the SQLite "
+    "database and its metadata).",
+)
+@click.option(
+    "--included",
+    is_flag=True,
+    help="bibtex, ris, csljson: only the references of the 17 included studies.",
 )
 @force_option("Replace OUT if it exists (a folder only if it holds an earlier export).")
 @debug_option
 @click.argument("out", type=click.Path(path_type=Path))
 @package_argument
 @user_errors()
-def export(to: str, out: Path, path: Path | None, force: bool, debug: bool) -> None:
+def export(to: str, out: Path, path: Path | None, included: bool, force: bool, debug: bool) -> None:
     """Export the data package at PATH (a folder or its datapackage.json; default: the package
     shipped with this library) to OUT.
 
@@ -44,10 +51,15 @@ def export(to: str, out: Path, path: Path | None, force: bool, debug: bool) -> N
     key); 2: the package cannot be read, OUT is refused (it exists, or it is inside the
     package), a dependency is missing, or the command was misused.
     """
-    from ..exports import export as write
+    from .. import export as write
     from ..io.descriptor import read_descriptor
 
-    written = write(to, out, path, overwrite=force)
+    if included and to not in ("bibtex", "ris", "csljson", "datasette"):
+        raise click.UsageError("--included applies to --to bibtex, ris or csljson only")
+    from .progress import spinner
+
+    with spinner(f"exporting to {to}", path):
+        written = write(to, out, path, overwrite=force, included=included)
     descriptor = read_descriptor(path)
     click.echo(
         f"wrote {written} ({_size(written)} bytes): {descriptor.get('name')} "

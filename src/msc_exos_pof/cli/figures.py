@@ -6,31 +6,55 @@ from pathlib import Path
 
 import click
 
-from .options import package_argument, user_errors
+from .options import (
+    EXIT_UNREADABLE,
+    CommandError,
+    force_option,
+    is_stdout,
+    package_argument,
+    refuse_existing,
+    status,
+    user_errors,
+)
 
 _OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.command()
 @package_argument
-@click.option("--svg", "svg", type=_OUTPUT, help="Write the flow diagram here as SVG.")
+@click.option(
+    "--svg", "svg", type=_OUTPUT, help="Write the flow diagram here as SVG ('-': standard output)."
+)
 @click.option(
     "--csv",
     "csv_file",
     type=_OUTPUT,
-    help="Write the counts here in the PRISMA2020 R package / Shiny app template.",
+    help="Write the counts here in the PRISMA2020 R package / Shiny app template ('-': "
+    "standard output).",
 )
+@force_option("Replace --svg or --csv files that exist.")
 @user_errors()
-def prisma(path: Path | None, svg: Path | None, csv_file: Path | None) -> None:
+def prisma(path: Path | None, svg: Path | None, csv_file: Path | None, force: bool) -> None:
     """Write the PRISMA 2020 flow diagram of PATH (default: the shipped package) as SVG and/or
     its counts as the PRISMA2020 template CSV. Files are written atomically, never inside the
-    package folder."""
+    package folder; `-` writes to standard output."""
     if svg is None and csv_file is None:
         raise click.UsageError("give --svg FILE, --csv FILE or both")
-    from ..prisma import write_prisma
+    if is_stdout(svg) and is_stdout(csv_file):
+        raise click.UsageError("only one of --svg and --csv can be '-' (standard output)")
+    from ..prisma import prisma_svg, prisma_template_csv, write_prisma
 
-    for written in write_prisma(svg, csv_file, path):
-        click.echo(f"wrote {written}")
+    if is_stdout(svg):
+        click.echo(prisma_svg(path), nl=False)
+        svg = None
+    if is_stdout(csv_file):
+        click.echo(prisma_template_csv(path), nl=False)
+        csv_file = None
+    files = [file for file in (svg, csv_file) if file is not None]
+    refuse_existing(files, force)
+    if files:
+        for written in write_prisma(svg, csv_file, path):
+            status(f"wrote {written}")
 
 
 @click.command()
@@ -45,14 +69,20 @@ def prisma(path: Path | None, svg: Path | None, csv_file: Path | None) -> None:
     show_default=True,
     help="Output format; repeat for several.",
 )
+@force_option("Replace figure files that exist in OUT_DIR.")
 @user_errors()
-def figures(out_dir: Path, path: Path | None, formats: tuple[str, ...]) -> None:
+def figures(out_dir: Path, path: Path | None, formats: tuple[str, ...], force: bool) -> None:
     """Draw the evidence figures of PATH (default: the shipped package) into OUT_DIR: studies per
     MSC source, the source x mechanism map and studies per year (needs the 'figures' extra)."""
-    from ..figures import write_figures
+    from ..figures import FIGURES, write_figures
 
+    if is_stdout(out_dir):
+        raise CommandError(
+            "figures writes several files: name a folder as OUT_DIR, not '-'", EXIT_UNREADABLE
+        )
+    refuse_existing([out_dir / f"{n}.{f}" for n in FIGURES for f in dict.fromkeys(formats)], force)
     for written in write_figures(out_dir, formats, path):
-        click.echo(f"wrote {written}")
+        status(f"wrote {written}")
 
 
 COMMANDS = [prisma, figures]

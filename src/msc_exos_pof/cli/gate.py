@@ -9,8 +9,11 @@ import click
 
 from .options import (
     debug_option,
+    force_option,
+    is_stdout,
     output_option,
     package_argument,
+    refuse_existing,
     refuse_output_inside,
     user_errors,
     write_or_echo,
@@ -35,7 +38,8 @@ def _patterns(value: str | None) -> list[str]:
     help="Output format: readable lines (path:line:col), JSON, JUnit XML, GitHub annotations or "
     "SARIF 2.1.0 (code scanning).",
 )
-@output_option("Write the report to this file (atomically) instead of standard output.")
+@output_option("Write the report to this file (atomically) instead of standard output ('-').")
+@force_option("Replace the --output file if it exists.")
 @click.option(
     "--select",
     help="Run only these checks: comma-separated ids, prefixes or globs "
@@ -70,6 +74,7 @@ def validate(
     path: Path | None,
     fmt: str,
     output: Path | None,
+    force: bool,
     select: str | None,
     ignore: str | None,
     fail_on: str,
@@ -94,11 +99,16 @@ def validate(
         if option not in ("select", "ignore"):
             option, message = "select", str(error)
         raise click.BadParameter(message, param_hint=f"--{option}") from None
+    if is_stdout(output):
+        output = None
     refuse_output_inside(output, path, "--output")
+    refuse_existing([output] if output is not None else [], force)
     from .. import gate
     from ..gate import render
+    from .progress import spinner
 
-    report = gate.validate(path, select=selected, ignore=ignored)
+    with spinner("validating", path):
+        report = gate.validate(path, select=selected, ignore=ignored)
     report.fail_on = fail_on
     stream = sys.stdout if output is None else None
     colour = fmt == "text" and render.use_colour(stream, color)
@@ -106,7 +116,7 @@ def validate(
     if output is None:
         click.echo(text, nl=False, color=colour)  # click would strip the colour off a pipe
     else:
-        write_or_echo(text, output)
+        write_or_echo(text, output, force=True)  # refused above, before the gate ran
     if output is not None:
         click.echo(
             f"{'valid' if report.valid else 'invalid'}: report written to {output}", err=True
@@ -123,13 +133,17 @@ def validate(
     show_default=True,
     help="A table, JSON, or the Markdown page docs/checks.md.",
 )
-@output_option("Write the list to this file (atomically) instead of standard output.")
-def checks(fmt: str, output: Path | None) -> None:
+@output_option("Write the list to this file (atomically) instead of standard output ('-').")
+@force_option("Replace the --output file if it exists.")
+@user_errors()
+def checks(fmt: str, output: Path | None, force: bool) -> None:
     """List every check of the gate: id, layer, severity and what it guards against."""
     import json
 
     from ..gate.registry import all_checks
 
+    if is_stdout(output):
+        output = None
     if output is not None:
         from ..docgen.checks import checks_markdown
         from ..io.atomic import write_text_atomic
@@ -138,6 +152,7 @@ def checks(fmt: str, output: Path | None) -> None:
             raise click.BadParameter(
                 "--output writes the Markdown page: add --format markdown", param_hint="--output"
             )
+        refuse_existing([output], force)
         write_text_atomic(output, checks_markdown())
         return
     items = all_checks()

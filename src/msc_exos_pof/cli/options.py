@@ -64,6 +64,7 @@ def _first_line(error: BaseException) -> str:
 def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
     """The policy: what a library error means for the user, or ``None`` for a bug."""
     from ..errors import (
+        DataValueError,
         ExportDataError,
         ExportError,
         MissingDependencyError,
@@ -74,7 +75,7 @@ def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
 
     if isinstance(error, PackageError):
         return CommandError(prefix + error.message, EXIT_UNREADABLE)
-    if isinstance(error, (TableError, ExportDataError)):
+    if isinstance(error, (TableError, ExportDataError, DataValueError)):
         return CommandError(prefix + error.message, EXIT_DATA)
     if isinstance(error, (ExportError, MissingDependencyError, OutputInsidePackageError)):
         return CommandError(prefix + str(getattr(error, "message", error)), EXIT_UNREADABLE)
@@ -138,11 +139,37 @@ def refuse_output_inside(output: Path | None, path: Path | None, option: str) ->
         )
 
 
-def write_or_echo(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` atomically, or to standard output."""
-    if output is None:
+#: The one way an output is refused because it exists (every writer, every format).
+EXISTS = "{path} exists; pass --force to replace it, or choose another {what}"
+
+
+def is_stdout(output: Path | str | None) -> bool:
+    """``-`` names standard output wherever a command writes a file."""
+    return output is not None and str(output) == "-"
+
+
+def refuse_existing(outputs: list[Path], force: bool, what: str = "file") -> None:
+    """Refuse to replace an existing output unless ``--force`` (exit code 2)."""
+    if force:
+        return
+    for output in outputs:
+        if output.exists() or output.is_symlink():
+            raise CommandError(EXISTS.format(path=output, what=what), EXIT_UNREADABLE)
+
+
+def status(message: str) -> None:
+    """What a command did ("wrote ..."): on standard error, so that standard output carries
+    only data."""
+    click.echo(message, err=True)
+
+
+def write_or_echo(text: str, output: Path | None, force: bool = False) -> None:
+    """Write ``text`` to ``output`` atomically (refused if it exists, unless ``force``), or to
+    standard output when ``output`` is ``None`` or ``-``."""
+    if output is None or is_stdout(output):
         click.echo(text, nl=False)
         return
     from ..io.atomic import write_text_atomic
 
+    refuse_existing([output], force)
     write_text_atomic(output, text)

@@ -31,15 +31,17 @@ def synth(studies: int, seed: int, force: bool, out_dir: str) -> None:
     the package is written to a temporary folder and moved into place when complete.
     """
     from ..testing.synth import synth as write
+    from .progress import bar
 
     started = time.perf_counter()
     try:
-        rows = write(out_dir, studies, seed=seed, force=force)
+        with bar(f"synth {studies:,} studies", studies) as advance:
+            rows = write(out_dir, studies, seed=seed, force=force, progress=advance)
     except FileExistsError as error:
         raise click.UsageError(str(error)) from None
     seconds = time.perf_counter() - started
     total = ", ".join(f"{name} {count}" for name, count in rows.items())
-    click.echo(f"wrote {out_dir} in {seconds:.1f} s: {total}")
+    click.echo(f"wrote {out_dir} in {seconds:.1f} s: {total}", err=True)
 
 
 COMMANDS = [synth]

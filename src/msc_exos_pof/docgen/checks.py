@@ -26,7 +26,8 @@ def checks_markdown() -> str:
         "# Checks of the data-quality gate",
         "",
         "Generated from the check registry by "
-        "`msc-exos-pof checks --format markdown --output docs/checks.md`; do not edit by hand.",
+        "`msc-exos-pof checks --format markdown --force --output docs/checks.md`; do not edit "
+        "by hand.",
         "",
         "Every finding of `msc-exos-pof validate` names one of these ids. Errors make the "
         "package invalid (exit code 1); warnings are reported but do not (unless "

@@ -17,7 +17,11 @@ def _constraints(field: dict[str, Any]) -> str:
     if constraints.get("unique"):
         parts.append("unique")
     if "enum" in constraints:
-        parts.append("one of " + ", ".join(f"`{value}`" for value in constraints["enum"]))
+        parts.append(
+            "one of "
+            + ", ".join(f"`{value}`" for value in constraints["enum"])
+            + f" ([codes](#codes-{field['name']}))"
+        )
     for key, label in (
         ("minimum", "≥"),
         ("maximum", "≤"),
@@ -73,4 +77,39 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
                 f"{_cell(_constraints(field))} | {_cell(field.get('description', ''))} |"
             )
         lines.append("")
+    lines += _codes(descriptor, path)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _codes(descriptor: dict[str, Any], path: str | os.PathLike[str] | None) -> list[str]:
+    """The ``Codes`` section: every vocabulary with each code's label and definition."""
+    from ..io.vocabularies import coded_fields, definitions
+
+    coded = coded_fields(descriptor)
+    if not coded:
+        return []
+    defined = definitions(path)
+    lines = [
+        "## Codes",
+        "",
+        "Every code of every coded field, defined in resource `vocabularies` (fields of the same "
+        "name share a vocabulary). `msc_exos_pof.describe(name)` shows them for one resource.",
+        "",
+    ]
+    for vocabulary, codes in coded.items():
+        used = sorted(
+            {f"`{resource}.{field}`" for places in codes.values() for resource, field in places}
+        )
+        lines += [
+            f"### `{vocabulary}` {{#codes-{vocabulary}}}",
+            "",
+            f"Used by {', '.join(used)}.",
+            "",
+            "| code | label | definition |",
+            "|---|---|---|",
+        ]
+        for code in codes:
+            label, definition = defined.get((vocabulary, code), ("(undefined)", ""))
+            lines.append(f"| `{code}` | {_cell(label)} | {_cell(definition)} |")
+        lines.append("")
+    return lines

@@ -9,10 +9,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 #: Every format ``export`` writes: a file, except ``FOLDER_FORMATS`` which write a folder.
-FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv", "bibtex", "ris", "csljson", "datasette")
+
+#: The formats that hold every table of the package (any package, not only this review's).
+TABLE_FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
+
+#: The formats that export the reference list (a bibliography), not the tables.
+BIBLIOGRAPHY_FORMATS = ("bibtex", "ris", "csljson")
 
 
-FOLDER_FORMATS = ("parquet", "csv")
+FOLDER_FORMATS = ("parquet", "csv", "datasette")
 
 
 #: Name of the key/value table that describes the exported release in the databases.

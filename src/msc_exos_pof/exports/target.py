@@ -101,8 +101,7 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             )
         if not overwrite:
             raise ExportTargetError(
-                f"{out} exists and is not empty; pass --force (overwrite=True) to replace it "
-                "or choose another OUT"
+                f"{out} exists and is not empty; pass --force to replace it, or choose another OUT"
             )
         if not _looks_like_export(out, to):
             raise ExportTargetError(
@@ -116,9 +115,7 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             f"{out} is a folder; the {to} export writes one file, name the file to create"
         )
     if not overwrite:
-        raise ExportTargetError(
-            f"{out} exists; pass --force (overwrite=True) to replace it or choose another OUT"
-        )
+        raise ExportTargetError(f"{out} exists; pass --force to replace it, or choose another OUT")
 
 
 @contextmanager

@@ -76,6 +76,53 @@ def _excel_rows(table: Table, data: pa.Table) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
 
+#: Excel's limit on the text of a list validation ("a,b,c").
+_EXCEL_MAX_LIST = 255
+
+
+def _dropdowns(sheet: Any, table: Table) -> None:
+    """A dropdown of its codes on every coded column (an ``enum``), down to Excel's last row,
+    so that rows typed in later are offered the same codes."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, field in enumerate(table.fields, start=1):
+        enum = (field.get("constraints") or {}).get("enum")
+        if not isinstance(enum, list) or not enum:
+            continue
+        codes = ",".join(str(code) for code in enum)
+        if len(codes) > _EXCEL_MAX_LIST or any('"' in str(code) for code in enum):
+            continue  # Excel cannot hold the list inline; the about sheet lists the codes
+        letter = get_column_letter(index)
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{codes}"',
+            allow_blank=not table.required(field),
+            showErrorMessage=True,
+            errorTitle=f"{field['name']}: not a code",
+            error=f"Choose one of the codes of {field['name']} (see the vocabularies sheet).",
+        )
+        validation.add(f"{letter}2:{letter}{_EXCEL_MAX_ROWS}")
+        sheet.data_validations.append(validation)  # write-only sheets lack add_data_validation
+
+
+def _header(sheet: Any, table: Table, font: Any) -> list[Any]:
+    """The header row: each field's name in bold, its description as the cell's comment."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+
+    cells = []
+    for field in table.fields:
+        item = WriteOnlyCell(sheet, value=field["name"])
+        item.font = font
+        item.data_type = "s"
+        description = _comment(field.get("description"))
+        if description:
+            item.comment = Comment(description, "msc-exos-pof", width=320, height=120)
+        cells.append(item)
+    return cells
+
+
 def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
     openpyxl = require("openpyxl", "the Excel export")
     from openpyxl.cell import WriteOnlyCell
@@ -153,7 +200,8 @@ def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
             sheet.column_dimensions[get_column_letter(index + 1)].width = width
         last = f"{get_column_letter(len(names))}{len(rows[table.name]) + 1}"
         sheet.auto_filter.ref = f"A1:{last}"
-        sheet.append([cell(sheet, name, bold) for name in names])
+        _dropdowns(sheet, table)
+        sheet.append(_header(sheet, table, bold))
         for values in rows[table.name]:
             sheet.append([cell(sheet, value) for value in values])
     workbook.save(target)

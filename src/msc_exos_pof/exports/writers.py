@@ -20,9 +20,13 @@ from .target import (
     terminate_cleanly,
     write_manifest,
 )
+from .to_bibtex import _write_bibtex
+from .to_csljson import _write_csljson
 from .to_csv import _write_csv
+from .to_datasette import _write_datasette
 from .to_duckdb import _write_duckdb
 from .to_parquet import _write_parquet
+from .to_ris import _write_ris
 from .to_sqlite import _write_sqlite
 from .to_xlsx import _write_xlsx
 
@@ -37,6 +41,10 @@ WRITERS: dict[str, Callable[[str | os.PathLike[str] | None, Path], None]] = {
     "parquet": _write_parquet,
     "xlsx": _write_xlsx,
     "csv": _write_csv,
+    "bibtex": _write_bibtex,
+    "ris": _write_ris,
+    "csljson": _write_csljson,
+    "datasette": _write_datasette,
 }
 
 

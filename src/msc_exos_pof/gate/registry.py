@@ -85,4 +85,12 @@ def get(id: str) -> Check:
 
 
 def _load_families() -> None:
-    from .checks import consistency, descriptor, errata, release, schema, tables  # noqa: F401
+    from .checks import (  # noqa: F401
+        consistency,
+        descriptor,
+        errata,
+        release,
+        schema,
+        tables,
+        vocabulary,
+    )

@@ -122,10 +122,44 @@ def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=raw.index, copy=False)  # every column is new already
 
 
-def load_frame(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Resource ``name`` as a typed DataFrame (see ``msc_exos_pof.load``)."""
+def load_frame(
+    name: str, path: str | os.PathLike[str] | None = None, errors: str = "raise"
+) -> pd.DataFrame:
+    """Resource ``name`` as a typed DataFrame (see ``msc_exos_pof.load``).
+
+    A cell that does not fit its field raises ``DataValueError`` (``errors="coerce"``: it
+    loads as missing, with a ``DataValueWarning``). ``attrs`` describe the resource.
+    """
+    from .strict import checked
+
     item = resource_file(name, path)
-    return typed_frame(read_raw_table(item), item.descriptor.get("schema", {}))
+    schema = item.descriptor.get("schema", {})
+    raw = read_raw_table(item)
+    frame = checked(name, field_list(schema), raw, typed_frame(raw, schema), errors)
+    frame.attrs.update(resource_attrs(name, path))
+    return frame
+
+
+def resource_attrs(name: str, path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """What ``load(name).attrs`` carries: the resource's title and description, the package's
+    name, version and source, and each field's description."""
+    from .descriptor import read_descriptor
+
+    descriptor = read_descriptor(path)
+    resource = resource_file(name, path).descriptor
+    sources = descriptor.get("sources") or []
+    return {
+        "resource": name,
+        "title": resource.get("title", ""),
+        "description": resource.get("description", ""),
+        "package": descriptor.get("name", ""),
+        "version": descriptor.get("version", ""),
+        "source": sources[0].get("title", "") if sources and isinstance(sources[0], dict) else "",
+        "fields": {
+            field["name"]: field.get("description", "")
+            for field in field_list(resource.get("schema", {}))
+        },
+    }
 
 
 def frictionless_package(path: str | os.PathLike[str] | None = None) -> Package:

@@ -52,7 +52,12 @@ def _dataset(path: str | os.PathLike[str] | None) -> dict[str, Any]:
         "version": descriptor.get("version", ""),
         "year": created[:4] or None,
         "authors": authors,
-        "url": descriptor.get("homepage"),
+        # The dataset has no web home of its own yet (no repository URL is published and it is
+        # not on PyPI before its first release): a homepage that is the review's DOI is the
+        # source, not the dataset, so the dataset is cited as the package that carries it.
+        "url": None
+        if REVIEW["doi"] in str(descriptor.get("homepage") or "")
+        else (descriptor.get("homepage")),
         "license": licenses[0] if licenses else None,
     }
 
@@ -69,7 +74,7 @@ def _review_text() -> str:
 
 def _text(data: dict[str, Any]) -> str:
     year = f" ({data['year']})" if data["year"] else ""
-    url = f" {data['url']}" if data["url"] else ""
+    url = f" {data['url']}" if data["url"] else f" Python package {data['name']}."
     dataset = (
         f"{' & '.join(data['authors'])}{year}. {data['title']} (version {data['version']}) "
         f"[Data set].{url}"

@@ -998,3 +998,20 @@ def descriptor_resources(folder: Path, rnd: random.Random) -> None:
             resource["schema"]["fields"] = [f for f in fields if f["name"] != column]
     save_descriptor(folder, data)
     write(folder, name, read(folder, name).drop(columns=column))
+
+
+@mutation("vocabulary_definition_dropped", catches=("vocabulary.coverage",))
+def vocabulary_definition_dropped(folder: Path, rnd: random.Random) -> None:
+    """Drop the definition of one code from vocabularies (the code is no longer defined)."""
+    vocabularies = read(folder, "vocabularies")
+    row = pick(rnd, vocabularies)
+    write(folder, "vocabularies", vocabularies.drop(index=row))
+
+
+@mutation("vocabulary_code_renamed", catches=("vocabulary.coverage",))
+def vocabulary_code_renamed(folder: Path, rnd: random.Random) -> None:
+    """Misspell one code in vocabularies (its definition names no code in use)."""
+    vocabularies = read(folder, "vocabularies")
+    row = pick(rnd, vocabularies)
+    vocabularies.loc[row, "code"] = vocabularies.loc[row, "code"] + rnd.choice(["_x", "s", "2"])
+    write(folder, "vocabularies", vocabularies)

@@ -13,7 +13,7 @@ import copy
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -702,10 +702,18 @@ def write_csv(frame: pd.DataFrame, file: Path, columns: list[str], header: bool 
 
 def finish_descriptor(folder: Path, descriptor: dict[str, Any]) -> None:
     """Write each resource's bytes and hash into ``descriptor`` and save it in ``folder``."""
+    import shutil
+
     from ..io.atomic import write_json_atomic
     from ..io.hashing import file_digest
+    from ..io.locate import shipped_package_dir
 
     for resource in descriptor["resources"]:
+        target = folder / resource["path"]
+        if not target.exists():
+            # A resource the generator does not make (the vocabularies): the shipped file.
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shipped_package_dir() / resource["path"], target)
         size, digest = file_digest(folder / resource["path"])
         resource["bytes"] = size
         resource["hash"] = digest
@@ -718,7 +726,12 @@ def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def write_synthetic(
-    folder: Path, studies: int, seed: int = 0, chunk: int = CHUNK, errata_per_kind: int = 1
+    folder: Path,
+    studies: int,
+    seed: int = 0,
+    chunk: int = CHUNK,
+    errata_per_kind: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Write a consistent package of ``studies`` studies into the empty folder ``folder``.
 
@@ -761,6 +774,8 @@ def write_synthetic(
             first = index == 0 and name != "references"
             write_csv(frame, files[name], columns[name], header=first)
             rows[name] += len(frame)
+        if progress is not None:
+            progress(size)  # studies written so far grow by this chunk
     if errata.extra_references:
         write_csv(
             pd.DataFrame(errata.extra_references),
@@ -791,17 +806,19 @@ def synth(
     seed: int = 0,
     force: bool = False,
     chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Write a synthetic package into ``out_dir`` atomically: a temporary folder moved into place.
 
     Refuses a non-empty ``out_dir`` unless ``force`` (then its content is replaced).
+    ``progress(studies)`` is called after each chunk with the number of studies it wrote.
     """
     out = Path(out_dir).expanduser()
     if out.exists() and not out.is_dir():
         raise FileExistsError(f"{out} exists and is not a folder: choose another OUT_DIR")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise FileExistsError(
-            f"{out} is not empty: choose an empty or new folder, or pass --force to replace it"
+            f"{out} exists and is not empty; pass --force to replace it, or choose another OUT_DIR"
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -810,7 +827,7 @@ def synth(
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o777 & ~umask)
-        rows = write_synthetic(temporary, studies, seed=seed, chunk=chunk)
+        rows = write_synthetic(temporary, studies, seed=seed, chunk=chunk, progress=progress)
         if out.is_dir():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / "content")

@@ -1,0 +1,72 @@
+"""Commands that print data: ``query`` (SQL on the package) and ``show`` (one resource)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import EXIT_UNREADABLE, CommandError, debug_option, package_argument, user_errors
+
+#: ``exports.query.TEXT_FORMATS``, repeated so that starting the CLI stays cheap.
+TEXT_FORMATS = ("table", "csv", "json")
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TEXT_FORMATS),
+    default="table",
+    show_default=True,
+    help="An aligned text table, CSV or JSON (a list of objects).",
+)
+
+
+@click.command()
+@click.argument("sql")
+@package_argument
+@format_option
+@debug_option
+@user_errors()
+def query(sql: str, path: Path | None, fmt: str, debug: bool) -> None:
+    """Run SQL on the package at PATH (default: the shipped one) and print the result.
+
+    Every resource is a table of an in-memory DuckDB database (the one `connect()` returns),
+    with the readable views, e.g.
+
+        msc-exos-pof query "select design, count(*) as studies from studies group by design"
+
+    Needs `pip install 'msc-exos-pof[export]'`. Exit code 0: printed; 1: the data breaks its
+    Table Schema; 2: the SQL failed, the package cannot be read, or duckdb is missing.
+    """
+    from ..errors import require
+    from ..exports.query import QueryError, rows_as_text
+    from ..exports.query import query as run_query
+
+    require("duckdb", "msc-exos-pof query")
+    try:
+        result = run_query(sql, path)
+    except QueryError as error:
+        raise CommandError(str(error), EXIT_UNREADABLE) from None
+    click.echo(rows_as_text(result, fmt), nl=False)
+
+
+@click.command()
+@click.argument("resource")
+@package_argument
+@format_option
+@debug_option
+@user_errors()
+def show(resource: str, path: Path | None, fmt: str, debug: bool) -> None:
+    """Print RESOURCE of the package at PATH (default: the shipped one), typed and checked as
+    `msc_exos_pof.load(RESOURCE)` reads it.
+
+    Exit code 0: printed; 1: no such resource, or a cell does not fit its field; 2: the
+    package cannot be read.
+    """
+    from ..exports.query import rows_as_text
+    from ..io.convert import load_frame
+
+    click.echo(rows_as_text(load_frame(resource, path), fmt), nl=False)
+
+
+COMMANDS = [query, show]
