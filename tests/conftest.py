@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,8 @@ from hypothesis import HealthCheck, settings
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
 
-# Profiles for property-based tests: `pytest --hypothesis-profile=thorough` runs many more examples.
+# Profiles for property-based tests: `pytest --hypothesis-profile=thorough` (or
+# `HYPOTHESIS_PROFILE=thorough pytest`) runs many more examples.
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -28,7 +30,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
 )
-settings.load_profile("default")
+# This conftest loads before the hypothesis plugin reads `--hypothesis-profile`, which so wins.
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 SOURCE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "source" / "000_a4970f2b6624f28e.txt"
