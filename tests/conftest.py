@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, settings
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
 
-# Profiles for property-based tests: `pytest --hypothesis-profile=thorough` runs many more examples.
+# Profiles for property-based tests: `pytest --hypothesis-profile=thorough` (or
+# `HYPOTHESIS_PROFILE=thorough pytest`) runs many more examples.
 settings.register_profile(
     "default", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -29,7 +30,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
 )
-# CI (CI=true, as .ci/run sets it) runs derandomised; HYPOTHESIS_PROFILE picks any profile.
+# CI (CI=true, as .ci/run sets it) runs derandomised; HYPOTHESIS_PROFILE picks any profile. This
+# conftest loads before the hypothesis plugin reads `--hypothesis-profile`, which so wins.
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
 )

@@ -746,3 +746,21 @@ def test_the_exact_scan_of_a_broken_file_needs_a_few_bytes_per_byte() -> None:
     tracemalloc.stop()
     assert found.broken
     assert peak < 4 * len(data)  # it was ~14x
+
+
+def test_a_sqlite_constraint_error_names_the_row_and_field(
+    package_copy: Path, tmp_path: Path
+) -> None:
+    descriptor = _descriptor(package_copy)
+    field = _field(descriptor, "studies", "year")
+    field.setdefault("constraints", {})["maximum"] = 1900  # every year now breaks a CHECK
+    _save(package_copy, descriptor)
+    with pytest.raises(msc_exos_pof.errors.ExportDataError) as caught:
+        msc_exos_pof.export("sqlite", tmp_path / "out.sqlite", package_copy)
+    assert "resource 'studies' row 1, field 'year'" in caught.value.message
+
+
+@pytest.mark.parametrize("path", [12345, "a\x00b", b"/nowhere", "/dev/null"])
+def test_any_path_gives_an_unreadable_report(path: object) -> None:
+    report = msc_exos_pof.validate(path)  # type: ignore[arg-type]
+    assert report.exit_code == 2 and report.findings

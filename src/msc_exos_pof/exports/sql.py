@@ -339,10 +339,17 @@ def _python_rows(data: pa.Table) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
 
-def _engine_error(table: str, engine: str, error: Exception) -> ExportDataError:
+def _engine_error(
+    table: str, engine: str, error: Exception, row: int | None = None
+) -> ExportDataError:
     if type(error).__name__ == "InterruptException" or str(error) == "interrupted":
         raise KeyboardInterrupt  # Ctrl-C (DuckDB's or SQLite's word for it) is no data error
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return ExportDataError(
-        f"resource '{table}' cannot be loaded into {engine}: {message}; {_VALIDATE_HINT}"
-    )
+    where = f"resource '{table}'"
+    if row is not None:
+        import re
+
+        # SQLite names the column as table.column (NOT NULL, UNIQUE) or "column" (CHECK).
+        named = re.search(r'failed: (?:[^.\s]+\.)?"?([^"\s,()]+)', message)
+        where += f" row {row}" + (f", field '{named.group(1)}'" if named else "")
+    return ExportDataError(f"{where} cannot be loaded into {engine}: {message}; {_VALIDATE_HINT}")

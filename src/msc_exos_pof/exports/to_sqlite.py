@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
+def _count(connection: object, table: str) -> int:
+    return connection.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]  # type: ignore[attr-defined]
+
+
 def _write_sqlite(path: str | os.PathLike[str] | None, target: Path) -> None:
     import sqlite3
 
@@ -47,11 +51,18 @@ def _write_sqlite(path: str | os.PathLike[str] | None, target: Path) -> None:
             )
             try:
                 connection.execute(create_table_sql(table, "sqlite"))
-                for wave in _insertion_waves(table, data[table.name]):
-                    rows = data[table.name] if wave is None else data[table.name].take(wave)
-                    connection.executemany(insert, _python_rows(rows))
             except sqlite3.Error as error:
                 raise _engine_error(table.name, "SQLite", error) from None
+            for wave in _insertion_waves(table, data[table.name]):
+                rows = data[table.name] if wave is None else data[table.name].take(wave)
+                before = _count(connection, table.name)
+                try:
+                    connection.executemany(insert, _python_rows(rows))
+                except sqlite3.Error as error:
+                    # The rows before the failing one are in: their count says which one it is.
+                    index = _count(connection, table.name) - before
+                    row = (index if wave is None else wave[index]) + 1
+                    raise _engine_error(table.name, "SQLite", error, row) from None
         connection.execute(f"CREATE TABLE {INFO_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         connection.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", package_info(path))
         for view in views:

@@ -63,12 +63,13 @@ def validate(
     """
     chosen = selected_ids(select, ignore)
     chosen_set = set(chosen)
-    report = Report(package=str(descriptor_path(path)))
     # The one boundary: whatever reading or a check raises becomes a finding with a check id.
+    package = str(path)
     try:
+        package = str(descriptor_path(path))
         context = PackageContext(path)
     except Exception as error:
-        report.unreadable = True
+        report = Report(package=package, unreadable=True)
         found = error if isinstance(error, PackageError) else None
         report.findings.append(
             internal_finding("reading the package", error)
@@ -76,6 +77,7 @@ def validate(
             else Finding(found.check, "error", found.message, found.resource, None, found.field)
         )
         return finish(report, chosen)
+    report = Report(package=package)
     try:
         _overlap_heavy_layers(context, chosen_set)
     except Exception:

@@ -254,7 +254,11 @@ _register_constraint("schema.required", "required fields have a value in every r
 _register_constraint("schema.unique", "fields declared unique have no repeated value")
 _register_constraint("schema.enum", "fields with an enum constraint hold only allowed values")
 _register_constraint("schema.range", "numbers respect the field's minimum and maximum")
-_register_constraint("schema.pattern", "text fields match the field's pattern")
+_register_constraint(
+    "schema.pattern",
+    "text fields match the field's pattern, run by RE2 in linear time (a pattern RE2 cannot run "
+    "is a finding itself)",
+)
 _register_constraint("schema.length", "text respects the field's minLength and maxLength")
 
 

@@ -37,7 +37,9 @@ def _loader_errors(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
         yield check.finding(message, resource=name, row=error.row, field=error.field)
 
 
-@register("table.missing_file", "error", "each resource's file exists", "table")
+@register(
+    "table.missing_file", "error", "each resource's file exists and is a regular file", "table"
+)
 def check_missing_file(ctx: PackageContext) -> Iterator[Finding]:
     return _loader_errors(ctx, "table.missing_file")
 
