@@ -16,7 +16,8 @@ from msc_exos_pof.cli import main
 from msc_exos_pof.package_io import rehash, shipped_package_dir
 
 RESOURCES = ("search_strategies", "prisma_flow", "msc_sources", "animal_models", "references",
-             "studies", "study_mechanisms", "stated_counts", "errata")
+             "studies", "study_mechanisms", "stated_counts", "errata", "citations",
+             "citation_references", "claims", "concerns", "study_msc_sources")
 
 
 @cache

@@ -215,9 +215,11 @@ def study_dropped(folder: Path, rnd: random.Random) -> None:
     if len(studies) < 2:
         raise Inapplicable("dropping the only study leaves a header-only table")
     row = pick(rnd, studies, unexplained_studies(folder, studies))
-    links = read(folder, "study_mechanisms")
-    write(folder, "study_mechanisms", links[links["study_id"] != studies.loc[row, "study_id"]],
-          update_hash=False)
+    study = studies.loc[row, "study_id"]
+    for name in ("study_mechanisms", "study_msc_sources", "claims"):
+        if (folder / "data" / f"{name}.csv").is_file():  # rows that name it go with it
+            links = read(folder, name)
+            write(folder, name, links[links["study_id"] != study], update_hash=False)
     write(folder, "studies", studies.drop(index=row))
 
 
