@@ -1,7 +1,8 @@
 """Every transcribed value and every quote in the package occurs in the review's own text.
 
-Quotes are compared with the review as printed: only whitespace is normalised (and a reference entry split by a
-page break is re-joined); Markdown emphasis such as ``*in vitro*`` and citation markers are part of the quote.
+Quotes are compared with the review as printed: only whitespace is normalised (and a reference
+entry split by a page break is re-joined); Markdown emphasis such as ``*in vitro*`` and citation
+markers are part of the quote.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from msc_exos_pof.package_io import read_descriptor
 def normalise(text: str) -> str:
     """Collapse whitespace and re-join reference entries split by a page break.
 
-    The source text continues a reference split across pages on a new list item ("Bio Organ\\n\\n- for
-    Treatment"); that item marker is not part of the published wording. Emphasis (``*``) is kept.
+    The source text continues a reference split across pages on a new list item
+    ("Bio Organ\\n\\n- for Treatment"); that item marker is not part of the published wording.
+    Emphasis (``*``) is kept.
     """
     text = re.sub(r"\n\s*\n\s*-\s+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -70,7 +72,8 @@ VERBATIM = [
     ("study_msc_sources", "evidence"),
 ]
 
-#: (resource, quote column, locator column): the locator names the paragraph, cell or entry holding the quote.
+#: (resource, quote column, locator column): the locator names the paragraph, cell or entry
+#: holding the quote.
 LOCATED = [
     ("prisma_flow", "evidence", "evidence_locator"),
     ("msc_sources", "origin_evidence", "origin_locator"),
@@ -85,13 +88,16 @@ LOCATED = [
     ("study_msc_sources", "evidence", "evidence_locator"),
 ]
 
-TOP = ("Abstract", "Introduction", "Methods", "Results", "Discussion", "Conclusion", "Author contributions",
+TOP = ("Abstract", "Introduction", "Methods", "Results", "Discussion", "Conclusion",
+       "Author contributions",
        "Acknowledgments", "References")
 #: Table and figure captions and keyword lines: not paragraphs.
 CAPTIONS = ("Table 1 :", "Table 2:", "Figure 1:", "Figure 2:", "Keywords")
-TABLE2_COLUMNS = ("Study", "Title", "Nucleic acid effector molecules", "MSCs type", "Animal Model", "Effect")
+TABLE2_COLUMNS = ("Study", "Title", "Nucleic acid effector molecules", "MSCs type", "Animal Model",
+                  "Effect")
 SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-#: A citation marker: superscript digits (a range with a superscript minus) or the text's ^{2,3} form.
+#: A citation marker: superscript digits (a range with a superscript minus) or the text's
+#: ^{2,3} form.
 MARKER = re.compile(rf"\^\{{[0-9,\-–]+\}}|[{SUPERSCRIPT}]+(?:⁻[{SUPERSCRIPT}]+)?")
 
 
@@ -102,7 +108,7 @@ def _is_heading(block: str) -> bool:
 
 
 def locations(raw: str) -> dict[str, str]:
-    """Locator -> whitespace-normalised text, for every paragraph, Table 2 cell and reference entry."""
+    """Locator -> whitespace-normalised text of every paragraph, Table 2 cell, reference entry."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", raw) if b.strip()]
     where: dict[str, str] = {}
     top = heading = None
@@ -119,7 +125,8 @@ def locations(raw: str) -> dict[str, str]:
             break
         if block.startswith("Study\tTitle"):
             table_rows, block = 0, block.split("\n", 1)[1]
-        if "\t" in block and table_rows is not None and block.count("\t") == 5 * block.count("\n") + 5:
+        rows_of_six = block.count("\t") == 5 * block.count("\n") + 5
+        if "\t" in block and table_rows is not None and rows_of_six:
             for line in block.split("\n"):  # Table 2 (it continues after a blank line)
                 table_rows += 1
                 for column, cell in zip(TABLE2_COLUMNS, line.split("\t"), strict=True):
@@ -170,7 +177,8 @@ def test_every_transcribed_cell_occurs_in_the_review(
 
 def test_markup_counts_in_a_quote() -> None:
     """A quote that drops the review's emphasis is not verbatim."""
-    assert normalise("1 was an in vitro cellular study") != normalise("1 was an *in vitro* cellular study")
+    plain, marked = "1 was an in vitro cellular study", "1 was an *in vitro* cellular study"
+    assert normalise(plain) != normalise(marked)
     assert normalise("a\n\n  b") == "a b"
 
 
@@ -201,12 +209,14 @@ def test_every_citation_marker_of_the_review_is_in_citations(located: dict[str, 
     citations = msc_exos_pof.load("citations")
     printed = {}
     for place, text in located.items():
-        if place.startswith("References") or (place.startswith("Table 2") and not place.endswith("Study")):
+        in_table = place.startswith("Table 2") and not place.endswith("Study")
+        if place.startswith("References") or in_table:
             continue
         markers = MARKER.findall(text)
         if markers:
             printed[place] = sorted(markers)
-    recorded = citations.groupby("locator")["marker"].apply(lambda m: sorted(m.astype(str))).to_dict()
+    markers_of = citations.groupby("locator")["marker"]
+    recorded = markers_of.apply(lambda m: sorted(m.astype(str))).to_dict()
     assert recorded == printed
 
 

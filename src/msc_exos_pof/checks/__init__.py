@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CheckFunction = Callable[["PackageContext"], Iterable[Finding]]
 
 #: Layers run in this order; a later layer only runs on what the earlier ones could read.
-LAYERS = ("descriptor", "integrity", "table", "schema", "consistency", "errata", "release")
+LAYERS = ("descriptor", "integrity", "table", "schema", "consistency", "errata", "claims",
+          "release")
 
 
 @dataclass(frozen=True)
@@ -78,4 +79,4 @@ def get(id: str) -> Check:
 
 
 def _load_families() -> None:
-    from . import consistency, descriptor, errata, release, schema, tables  # noqa: F401
+    from . import claims, consistency, descriptor, errata, release, schema, tables  # noqa: F401
