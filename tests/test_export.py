@@ -246,7 +246,8 @@ def test_sqlite_foreign_key_check_is_empty(exported: dict[str, Path]) -> None:
 
 VIOLATIONS = {
     "a mechanism of a study that does not exist": (
-        "INSERT INTO \"study_mechanisms\" VALUES ('ghost-x-2020', 'apoptosis', NULL, 'x')"
+        'INSERT INTO "study_mechanisms" ("study_id", "mechanism", "pathway", "evidence") '
+        "VALUES ('ghost-x-2020', 'apoptosis', NULL, 'x')"
     ),
     "a duplicate of a reference that does not exist": (
         'UPDATE "references" SET "duplicate_of" = 9999 WHERE "reference_number" = 1'

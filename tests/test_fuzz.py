@@ -27,6 +27,12 @@ RESOURCES = (
     "study_mechanisms",
     "stated_counts",
     "errata",
+    "citations",
+    "citation_references",
+    "claims",
+    "concerns",
+    "study_msc_sources",
+    "vocabularies",
 )
 
 

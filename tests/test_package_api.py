@@ -72,6 +72,11 @@ def test_resource_names_follow_the_descriptor() -> None:
         "study_mechanisms",
         "stated_counts",
         "errata",
+        "citations",
+        "citation_references",
+        "concerns",
+        "claims",
+        "study_msc_sources",
         "vocabularies",
     ]
 

@@ -19,7 +19,16 @@ if TYPE_CHECKING:  # pragma: no cover
 CheckFunction = Callable[["PackageContext"], Iterable[Finding]]
 
 #: Layers run in this order; a later layer only runs on what the earlier ones could read.
-LAYERS = ("descriptor", "integrity", "table", "schema", "consistency", "errata", "release")
+LAYERS = (
+    "descriptor",
+    "integrity",
+    "table",
+    "schema",
+    "consistency",
+    "errata",
+    "claims",
+    "release",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ def get(id: str) -> Check:
 
 def _load_families() -> None:
     from .checks import (  # noqa: F401
+        claims,
         consistency,
         descriptor,
         errata,

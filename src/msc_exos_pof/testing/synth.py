@@ -700,14 +700,118 @@ def write_csv(frame: pd.DataFrame, file: Path, columns: list[str], header: bool 
         )
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def review_tables(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Rows of the resources about the review's own text (citations, claims, concerns, study
+    sources), derived from ``studies`` (text cells): each study's Table 2 citation marker, one
+    claim that agrees with its row, its curated MSC source, and one concern."""
+    import pandas as pd
+
+    n = len(studies)
+    number = pd.Series(range(1, n + 1), index=studies.index).astype(str).str.zfill(3)
+    reference = studies["reference_number"].astype(str)
+    marker = reference.map(lambda value: value.translate(_SUPERSCRIPT))
+    row = "Table 2 › row " + studies["table_row"].astype(str)
+    citations = pd.DataFrame(
+        {
+            "citation_id": "C" + number,
+            "section": "table_2",
+            "locator": row + " › Study",
+            "anchor": studies["label_published"],
+            "marker": marker,
+            "cited": reference,
+            "sentence": studies["label_published"] + " " + marker,
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "citation_id": citations["citation_id"],
+            "reference_number": reference,
+            "from_range": "false",
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": "CL" + number,
+            "section": "results",
+            "locator": "Results ¶1",
+            "quote": studies["label_published"],
+            "citation_id": citations["citation_id"],
+            "subject_type": "study",
+            "study_id": studies["study_id"],
+            "attribute": "design",
+            "value": studies["design"],
+            "expected": "agrees",
+        }
+    )
+    sourced = studies[studies["msc_source"] != ""]
+    sources = pd.DataFrame(
+        {
+            "study_id": sourced["study_id"],
+            "msc_source": sourced["msc_source"],
+            "basis": "table_2",
+            "evidence": sourced["msc_source_published"],
+            "evidence_locator": row[sourced.index] + " › MSCs type",
+            "table_2": (sourced["msc_source_published"] == sourced["msc_source"]).map(
+                {True: "true", False: "false"}
+            ),
+        }
+    )
+    concerns = pd.DataFrame(
+        [
+            {
+                "concern_id": "CN-synthetic",
+                "kind": "unsupported_claim",
+                "section": "results",
+                "locator": "Results ¶1",
+                "quote": "Synthetic rows",
+                "disagreement": "None: synthetic.",
+                "resolution": "None.",
+            }
+        ]
+    )
+    return {
+        "citations": citations,
+        "citation_references": links,
+        "claims": claims,
+        "concerns": concerns,
+        "study_msc_sources": sources,
+    }
+
+
 def finish_descriptor(folder: Path, descriptor: dict[str, Any]) -> None:
-    """Write each resource's bytes and hash into ``descriptor`` and save it in ``folder``."""
+    """Write each resource's bytes and hash into ``descriptor`` and save it in ``folder``.
+
+    Resources outside ``RESOURCE_ORDER`` that are not written yet get the rows ``review_tables``
+    derives from the written studies (the review's citations, claims and concerns), or else the
+    shipped file (the vocabularies).
+    """
     import shutil
+
+    import pandas as pd
 
     from ..io.atomic import write_json_atomic
     from ..io.hashing import file_digest
     from ..io.locate import shipped_package_dir
 
+    derived = {"citations", "citation_references", "claims", "concerns", "study_msc_sources"}
+    missing = [
+        r["name"]
+        for r in descriptor["resources"]
+        if r["name"] in derived and not (folder / r["path"]).exists()
+    ]
+    if missing:
+        studies = pd.read_csv(folder / "data" / "studies.csv", dtype=str, keep_default_na=False)
+        tables = review_tables(studies)
+        for resource in descriptor["resources"]:
+            if resource["name"] in missing:
+                write_csv(
+                    tables[resource["name"]],
+                    folder / resource["path"],
+                    _columns(descriptor, resource["name"]),
+                )
     for resource in descriptor["resources"]:
         target = folder / resource["path"]
         if not target.exists():

@@ -1,0 +1,532 @@
+"""Checks: claims layer: the review's narrative and citations against its own curated rows.
+
+``claims`` records what the narrative attributes to a study, an MSC source or the included
+studies; ``citations``/``citation_references`` record what each in-text marker cites; ``concerns``
+records the inconsistencies the curators found. These checks compute, from the curated rows
+(``studies``, ``study_mechanisms``, ``study_msc_sources``, ``references``), whether each claim
+is supported, and report every disagreement. A disagreement the package records (the claim names
+a concern, or an errata row explains it) is reported with severity ``info``: a documented
+inconsistency of the review, nothing to fix. An unrecorded one keeps the check's severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..registry import REGISTRY, register
+from ..report import Finding
+from .consistency_differences import text, usable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ...io.context import PackageContext
+
+LAYER = "claims"
+
+#: effector_type values whose effector is carried by exosomes ("exosomes" in a claim).
+EXOSOME_EFFECTORS = {"whole_exosomes", "mirna", "circrna"}
+#: species a claim of "murine" covers.
+MURINE = {"mouse", "rat"}
+#: attributes compared with one curated cell of the subject study (empty cell: undetermined).
+SINGLE_VALUED = {"species": "species", "effector": "effector_type", "design": "design"}
+#: attributes looked up in the study's title and Table 2 effect cell, with the words that count.
+TEXTUAL = {"chemotherapy": ("chemotherapy", "cisplatin", "cyclophosphamide")}
+COUNT = "count_exosome_studies"
+_CACHE = "_claims_judgement"
+
+
+def _shown(value: str) -> str:
+    return repr(value) if value else "(empty)"
+
+
+def _studies(ctx: PackageContext) -> pd.DataFrame | None:
+    studies = ctx.raw("studies") if "studies" in ctx.files else None
+    if not usable(
+        studies,
+        "study_id",
+        "reference_number",
+        "title",
+        "effect_published",
+        "msc_source",
+        "species",
+        "design",
+        "effector_type",
+    ):
+        return None
+    return studies.apply(text)
+
+
+def _optional(ctx: PackageContext, name: str, *columns: str) -> pd.DataFrame | None:
+    frame = ctx.raw(name) if name in ctx.files else None
+    return frame.apply(text) if usable(frame, *columns) else None
+
+
+def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
+    """(study_id, msc_source): Table 2's curated source and every study_msc_sources link."""
+    import pandas as pd
+
+    parts = [studies.loc[studies["msc_source"] != "", ["study_id", "msc_source"]]]
+    links = _optional(ctx, "study_msc_sources", "study_id", "msc_source")
+    if links is not None:
+        parts.append(links[["study_id", "msc_source"]])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def _facts(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
+    """Long table (study_id, attribute, value) of what the curated rows say about each study."""
+    import pandas as pd
+
+    parts = []
+    for attribute, column in SINGLE_VALUED.items():
+        parts.append(
+            pd.DataFrame(
+                {"study_id": studies["study_id"], "attribute": attribute, "value": studies[column]}
+            )
+        )
+    murine = studies[studies["species"].isin(MURINE)]
+    parts.append(
+        pd.DataFrame({"study_id": murine["study_id"], "attribute": "species", "value": "murine"})
+    )
+    exosome = studies[studies["effector_type"].isin(EXOSOME_EFFECTORS)]
+    parts.append(
+        pd.DataFrame(
+            {"study_id": exosome["study_id"], "attribute": "effector", "value": "exosomes"}
+        )
+    )
+    sources = _sources(ctx, studies)
+    parts.append(
+        pd.DataFrame(
+            {
+                "study_id": sources["study_id"],
+                "attribute": "msc_source",
+                "value": sources["msc_source"],
+            }
+        )
+    )
+    mechanisms = _optional(ctx, "study_mechanisms", "study_id", "mechanism")
+    if mechanisms is not None:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "study_id": mechanisms["study_id"],
+                    "attribute": "mechanism",
+                    "value": mechanisms["mechanism"],
+                }
+            )
+        )
+        if "pathway_canonical" in mechanisms.columns:
+            named = mechanisms[mechanisms["pathway_canonical"] != ""]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "study_id": named["study_id"],
+                        "attribute": "pathway",
+                        "value": named["pathway_canonical"],
+                    }
+                )
+            )
+    facts = pd.concat(parts, ignore_index=True)
+    return facts[facts["value"] != ""].drop_duplicates()
+
+
+def _subjects(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """Long table (claim_id, study_id): the studies each claim is about."""
+    import pandas as pd
+
+    kind = claims["subject_type"]
+    parts = []
+    if "study_id" in claims.columns:
+        one = claims[(kind == "study") & (claims["study_id"] != "")]
+        parts.append(one[["claim_id", "study_id"]])
+    if "msc_source" in claims.columns:
+        by_source = claims.loc[kind == "msc_source", ["claim_id", "msc_source"]].merge(
+            _sources(ctx, studies), on="msc_source"
+        )
+        parts.append(by_source[["claim_id", "study_id"]])
+    every = claims.loc[kind == "included_studies", ["claim_id"]].merge(
+        studies[["study_id"]], how="cross"
+    )
+    parts.append(every)
+    sources = _optional(ctx, "msc_sources", "msc_source", "origin")
+    if sources is not None and "origin" in claims.columns:
+        by_origin = (
+            claims.loc[kind == "origin", ["claim_id", "origin"]]
+            .merge(sources[["msc_source", "origin"]], on="origin")
+            .merge(studies[["study_id", "msc_source"]], on="msc_source")
+        )
+        parts.append(by_origin[["claim_id", "study_id"]])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def _textual(
+    claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame
+) -> tuple[set[str], set[str]]:
+    """Claims of induction/preconditioning: those a subject's (or any study's) title or effect
+    cell names. Returns (supported claim ids, claim ids some study anywhere supports)."""
+    wanted = claims[claims["attribute"].isin(["induction", "preconditioning"])]
+    words = (studies["title"] + " " + studies["effect_published"]).str.lower()
+    words.index = studies["study_id"]
+    supported, anywhere = set(), set()
+    for claim_id, value in zip(wanted["claim_id"], wanted["value"], strict=True):
+        terms = TEXTUAL.get(value, (value.replace("_", " ").lower(),))
+        naming = {sid for sid, text_ in words.items() if any(t in text_ for t in terms)}
+        if naming:
+            anywhere.add(claim_id)
+        mine = set(subjects.loc[subjects["claim_id"] == claim_id, "study_id"])
+        if mine & naming:
+            supported.add(claim_id)
+    return supported, anywhere
+
+
+def _counts(claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """For count claims: the fewest and most subject studies on MSC-derived exosomes the
+    curated rows allow (a study with no curated effector_type may or may not be one).
+
+    A per-source count counts Table 2's curated classification (studies.msc_source); the
+    included-studies count counts studies with any curated MSC source."""
+    import pandas as pd
+
+    wanted = claims[claims["attribute"] == COUNT]
+    rows = []
+    for claim in wanted.itertuples(index=False):
+        if claim.subject_type == "msc_source":
+            mine = studies[studies["msc_source"] == claim.msc_source]
+        elif claim.subject_type == "included_studies":
+            mine = studies[studies["msc_source"] != ""]
+        else:
+            mine = studies[
+                studies["study_id"].isin(
+                    subjects.loc[subjects["claim_id"] == claim.claim_id, "study_id"]
+                )
+            ]
+        low = int(mine["effector_type"].isin(EXOSOME_EFFECTORS).sum())
+        high = low + int((mine["effector_type"] == "").sum())
+        rows.append((claim.claim_id, low, high))
+    return pd.DataFrame(rows, columns=["claim_id", "low", "high"])
+
+
+def judgement(ctx: PackageContext) -> pd.DataFrame | None:
+    """Claims with their computed ``verdict`` (agrees, contradicts, unsupported, undetermined),
+    ``row`` (1-based), ``recorded`` (a concern or an erratum documents a disagreement) and
+    ``detail``; ``None`` when claims or studies cannot be read. Computed once per context."""
+    if _CACHE not in ctx.__dict__:
+        ctx.__dict__[_CACHE] = _judge(ctx)
+    return ctx.__dict__[_CACHE]
+
+
+def _judge(ctx: PackageContext) -> pd.DataFrame | None:
+    import numpy as np
+
+    claims = _optional(ctx, "claims", "claim_id", "subject_type", "attribute", "value", "expected")
+    studies = _studies(ctx)
+    if claims is None or studies is None:
+        return None
+    claims = claims.reset_index(drop=True)
+    claims["row"] = claims.index + 1
+    for column in ("study_id", "msc_source", "origin", "concern_id"):
+        if column not in claims.columns:
+            claims[column] = ""
+    facts = _facts(ctx, studies)
+    subjects = _subjects(ctx, claims, studies)
+    keyed = claims[["claim_id", "attribute", "value"]]
+    hits = keyed.merge(subjects, on="claim_id").merge(facts, on=["study_id", "attribute", "value"])
+    supported = set(hits["claim_id"])
+    anywhere = set(
+        keyed.merge(facts[["attribute", "value"]].drop_duplicates(), on=["attribute", "value"])[
+            "claim_id"
+        ]
+    )
+    text_supported, text_anywhere = _textual(claims, subjects, studies)
+    supported |= text_supported
+    anywhere |= text_anywhere
+    # A single-valued field left empty for the subject study cannot decide the claim.
+    empty = set()
+    for attribute, column in SINGLE_VALUED.items():
+        blank = studies.loc[studies[column] == "", "study_id"]
+        mine = claims[(claims["subject_type"] == "study") & (claims["attribute"] == attribute)]
+        empty |= set(mine.loc[mine["study_id"].isin(blank), "claim_id"])
+    ids = claims["claim_id"]
+    verdict = np.where(
+        ids.isin(supported),
+        "agrees",
+        np.where(
+            ids.isin(empty),
+            "undetermined",
+            np.where(ids.isin(anywhere), "contradicts", "unsupported"),
+        ),
+    )
+    claims["verdict"] = verdict
+    claims["detail"] = ""
+    counts = _counts(claims, subjects, studies).set_index("claim_id")
+    for index in claims.index[claims["attribute"] == COUNT]:
+        low, high = counts.loc[claims.at[index, "claim_id"], ["low", "high"]]
+        try:
+            stated = int(claims.at[index, "value"])
+        except ValueError:
+            stated = -1
+        claims.at[index, "verdict"] = (
+            "agrees"
+            if stated == low == high
+            else "undetermined"
+            if low <= stated <= high
+            else "contradicts"
+        )
+        claims.at[index, "detail"] = (
+            f"the curated rows give {low}"
+            if low == high
+            else f"the curated rows give {low} to {high}"
+        )
+    claims["recorded"] = (claims["concern_id"] != "") | _errata_explain(ctx, claims)
+    return claims
+
+
+def _errata_explain(ctx: PackageContext, claims: pd.DataFrame) -> pd.Series:
+    """Whether an errata row records the claimed value as published for the claim's study and
+    attribute (a narrative contradiction the errata table already documents)."""
+    errata = _optional(ctx, "errata", "resource", "record", "field", "published_value")
+    if errata is None:
+        return claims["claim_id"] == None  # noqa: E711 - all False, same index
+    known = set(
+        zip(
+            errata.loc[errata["resource"] == "studies", "record"],
+            errata.loc[errata["resource"] == "studies", "field"],
+            errata.loc[errata["resource"] == "studies", "published_value"],
+            strict=True,
+        )
+    )
+    keys = zip(claims["study_id"], claims["attribute"], claims["value"], strict=True)
+    return (
+        claims["claim_id"]
+        .map(dict(zip(claims["claim_id"], [k in known for k in keys], strict=True)))
+        .astype(bool)
+    )
+
+
+def _subject(item: object) -> str:
+    kind = item.subject_type
+    if kind == "study":
+        return f"study '{item.study_id}'"
+    if kind == "msc_source":
+        return f"MSC source '{item.msc_source}'"
+    if kind == "origin":
+        return f"{item.origin} sources"
+    return "the included studies"
+
+
+def _claim_findings(check_id: str, claims: pd.DataFrame, message: str) -> Iterator[Finding]:
+    check = REGISTRY[check_id]
+    for item in claims.itertuples(index=False):
+        recorded = bool(item.recorded)
+        where = (
+            f"; recorded as concern {item.concern_id}"
+            if item.concern_id
+            else "; recorded by an errata row"
+            if recorded
+            else ""
+        )
+        fix = (
+            ": a documented inconsistency of the review, nothing to fix"
+            if recorded
+            else ": record it (a concern, or claims.concern_id) or correct the claim's value"
+        )
+        yield check.finding(
+            f"claim {item.claim_id} ({item.locator if hasattr(item, 'locator') else ''}) "
+            f"attributes {item.attribute} {item.value!r} to {_subject(item)}; "
+            f"{message.format(detail=item.detail)}{where}{fix}",
+            resource="claims",
+            row=int(item.row),
+            field="value",
+            severity="info" if recorded else None,
+        )
+
+
+@register(
+    "claims.contradicts_study",
+    "warning",
+    "a narrative claim about a study or source agrees with its curated rows (species, "
+    "MSC source, effector, design, mechanism, pathway, induction)",
+    LAYER,
+)
+def contradicts_study(ctx: PackageContext) -> Iterator[Finding]:
+    claims = judgement(ctx)
+    if claims is None:
+        return
+    bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] != COUNT)]
+    yield from _claim_findings(
+        "claims.contradicts_study",
+        bad,
+        "the subject's curated rows do not support it (other studies do)",
+    )
+
+
+@register(
+    "claims.unsupported",
+    "warning",
+    "a narrative claim is supported by at least one included study's curated rows",
+    LAYER,
+)
+def unsupported(ctx: PackageContext) -> Iterator[Finding]:
+    claims = judgement(ctx)
+    if claims is None:
+        return
+    bad = claims[claims["verdict"] == "unsupported"]
+    yield from _claim_findings(
+        "claims.unsupported", bad, "no included study's curated rows support it"
+    )
+
+
+@register(
+    "claims.count_contradicted",
+    "warning",
+    "a stated count of studies on MSC-derived exosomes agrees with the curated "
+    "msc_source and effector_type of the studies",
+    LAYER,
+)
+def count_contradicted(ctx: PackageContext) -> Iterator[Finding]:
+    claims = judgement(ctx)
+    if claims is None:
+        return
+    bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] == COUNT)]
+    yield from _claim_findings("claims.count_contradicted", bad, "{detail}")
+
+
+@register(
+    "claims.expected",
+    "warning",
+    "the agreement computed for each claim equals the curator's expected reading",
+    LAYER,
+)
+def expected(ctx: PackageContext) -> Iterator[Finding]:
+    claims = judgement(ctx)
+    if claims is None:
+        return
+    check = REGISTRY["claims.expected"]
+    bad = claims[claims["verdict"] != claims["expected"]]
+    for item in bad.itertuples(index=False):
+        yield check.finding(
+            f"claim {item.claim_id}: the curated rows make it {item.verdict!r}, but expected is "
+            f"{item.expected!r}; expected them to agree: correct the claim (or its expected "
+            "reading), or the curated rows it is compared with",
+            resource="claims",
+            row=int(item.row),
+            field="expected",
+        )
+
+
+def _resolved_links(ctx: PackageContext) -> pd.DataFrame | None:
+    """citation_references with ``original`` (the reference number after duplicate_of) and
+    ``duplicate_of``; ``None`` when a table cannot be read."""
+    links = _optional(ctx, "citation_references", "citation_id", "reference_number")
+    references = _optional(ctx, "references", "reference_number", "duplicate_of")
+    if links is None or references is None:
+        return None
+    links = links.reset_index(drop=True)
+    links["row"] = links.index + 1
+    links = links.merge(
+        references[["reference_number", "duplicate_of"]], how="left", on="reference_number"
+    )
+    links["duplicate_of"] = links["duplicate_of"].fillna("")
+    links["original"] = links["duplicate_of"].where(
+        links["duplicate_of"] != "", links["reference_number"]
+    )
+    return links
+
+
+@register(
+    "claims.cites_non_included",
+    "warning",
+    "a claim about an included study or MSC source cites at least one included study",
+    LAYER,
+)
+def cites_non_included(ctx: PackageContext) -> Iterator[Finding]:
+    claims = judgement(ctx)
+    links = _resolved_links(ctx)
+    studies = _studies(ctx)
+    if claims is None or links is None or studies is None or "citation_id" not in claims:
+        return
+    included = set(studies["reference_number"])
+    cites_one = set(links.loc[links["original"].isin(included), "citation_id"])
+    cited = claims[
+        (claims["citation_id"] != "")
+        & claims["subject_type"].isin(["study", "msc_source"])
+        & ~claims["citation_id"].isin(cites_one)
+    ]
+    numbers = links.groupby("citation_id")["reference_number"].agg(", ".join)
+    check = REGISTRY["claims.cites_non_included"]
+    for item in cited.itertuples(index=False):
+        recorded = item.concern_id != ""
+        yield check.finding(
+            f"claim {item.claim_id} about {_subject(item)} cites reference(s) "
+            f"{numbers.get(item.citation_id, '(none)')} (citation {item.citation_id}), none of "
+            "them an included study"
+            + (
+                f"; recorded as concern {item.concern_id}: a documented inconsistency of the "
+                "review, nothing to fix"
+                if recorded
+                else "; expected a citation of an included study: record it as a concern or "
+                "correct citation_id"
+            ),
+            resource="claims",
+            row=int(item.row),
+            field="citation_id",
+            severity="info" if recorded else None,
+        )
+
+
+@register(
+    "citations.duplicate_reference",
+    "warning",
+    "an in-text citation cites the original reference entry, not a duplicate of it",
+    LAYER,
+)
+def duplicate_reference(ctx: PackageContext) -> Iterator[Finding]:
+    links = _resolved_links(ctx)
+    if links is None:
+        return
+    concerns = _optional(ctx, "concerns", "concern_id", "kind", "citation_id")
+    recorded: dict[str, str] = {}
+    if concerns is not None:
+        duplicate = concerns[
+            (concerns["kind"] == "citation_to_duplicate") & (concerns["citation_id"] != "")
+        ]
+        recorded = dict(zip(duplicate["citation_id"], duplicate["concern_id"], strict=True))
+    check = REGISTRY["citations.duplicate_reference"]
+    for item in links[links["duplicate_of"] != ""].itertuples(index=False):
+        concern = recorded.get(item.citation_id)
+        yield check.finding(
+            f"citation {item.citation_id} cites reference {item.reference_number}, a duplicate "
+            f"of reference {item.duplicate_of}"
+            + (
+                f"; recorded as concern {concern}: a documented inconsistency of the review, "
+                "nothing to fix"
+                if concern
+                else f"; expected it to cite {item.duplicate_of}: record it as a concern of kind "
+                "citation_to_duplicate"
+            ),
+            resource="citation_references",
+            row=int(item.row),
+            field="reference_number",
+            severity="info" if concern else None,
+        )
+
+
+@register(
+    "concerns.recorded",
+    "info",
+    "surfaces each recorded inconsistency of the review that changes no value",
+    LAYER,
+)
+def concerns_recorded(ctx: PackageContext) -> Iterator[Finding]:
+    concerns = _optional(ctx, "concerns", "concern_id", "kind", "disagreement")
+    if concerns is None:
+        return
+    check = REGISTRY["concerns.recorded"]
+    for index, item in enumerate(concerns.itertuples(index=False), 1):
+        yield check.finding(
+            f"concern {item.concern_id} ({item.kind}): {item.disagreement}",
+            resource="concerns",
+            row=index,
+            field="concern_id",
+        )
