@@ -27,13 +27,16 @@ RESOURCES = (
     "stated_counts",
     "errata",
 )
+#: Resources copied with the package but not corrupted (search_rounds has one row and
+#: study_removals none: nothing for the structural corruptions to shift).
+COPIED_ONLY = ("search_rounds", "study_removals")
 
 
 @cache
 def _snapshot() -> dict[str, bytes]:
     """The shipped package's files, read once: each example writes a fresh copy from memory."""
     base = shipped_package_dir()
-    files = ["datapackage.json", *(f"data/{name}.csv" for name in RESOURCES)]
+    files = ["datapackage.json", *(f"data/{name}.csv" for name in RESOURCES + COPIED_ONLY)]
     return {name: (base / name).read_bytes() for name in files}
 
 

@@ -38,6 +38,8 @@ def test_resource_names_follow_the_descriptor() -> None:
         "study_mechanisms",
         "stated_counts",
         "errata",
+        "search_rounds",
+        "study_removals",
     ]
 
 

@@ -39,6 +39,12 @@ def _patterns(value: str | None) -> list[str]:
     help="Run only these checks: comma-separated ids or prefixes (e.g. 'schema,integrity.hash').",
 )
 @click.option("--ignore", help="Skip these checks: comma-separated ids or prefixes.")
+@click.option(
+    "--upstream",
+    type=click.Path(path_type=Path),
+    help="The package this copy was made from: fail on upstream rows edited or dropped "
+    "without an erratum or a recorded removal (check upstream.unrecorded_change).",
+)
 @debug_option
 @user_errors()
 def validate(
@@ -47,6 +53,7 @@ def validate(
     output: Path | None,
     select: str | None,
     ignore: str | None,
+    upstream: Path | None,
     debug: bool,
 ) -> None:
     """Validate the data package at PATH (a folder or its datapackage.json; default: the
@@ -69,7 +76,7 @@ def validate(
     from .. import gate
     from ..gate import render
 
-    report = gate.validate(path, select=selected, ignore=ignored)
+    report = gate.validate(path, select=selected, ignore=ignored, upstream=upstream)
     text = render.render(report, fmt, colour=output is None and render.use_colour(sys.stdout))
     write_or_echo(text, output)
     if output is not None:

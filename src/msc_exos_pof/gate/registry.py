@@ -85,4 +85,4 @@ def get(id: str) -> Check:
 
 
 def _load_families() -> None:
-    from .checks import consistency, descriptor, errata, release, schema, tables  # noqa: F401
+    from .checks import consistency, descriptor, errata, release, rounds, schema, tables, upstream  # noqa: F401  # noqa: F401
