@@ -140,7 +140,7 @@ def _per_round(frame: pd.DataFrame | None, column: str | None = None) -> dict[in
     return {int(r): int(n) for r, n in sums.items()}
 
 
-def equations(ctx: PackageContext, rounds: list[int], values: dict[Key, int]) -> list[Equation]:
+def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
     """Every equation of every round, in report order (arithmetic first)."""
     node = lambda r, name: ("node", r, name)  # noqa: E731
     out: list[Equation] = []
@@ -225,7 +225,7 @@ def _judge(ctx: PackageContext) -> RoundsJudgement:
             values[("removed", r)] = removed.get(r, 0)
         if databases is not None and r in databases:
             values[("databases", r)] = databases[r]
-    system = equations(ctx, rounds, values)
+    system = equations(rounds, values)
     broken = [e for e in system if _left(e, values) != _right(e, values)]
     intact_keys = {key for e in system if e not in broken for key in e.keys()}
     for component in _components(broken):
@@ -486,7 +486,11 @@ def rounds_removals(ctx: PackageContext) -> Iterator[Finding]:
     removals, studies = frames
     if not (usable(removals, "study_id", "round") and usable(studies, "study_id", "round")):
         return
-    included = studies.dropna(subset=["study_id"]).drop_duplicates("study_id")
+    if not len(removals):
+        return  # the usual case: nothing removed, no lookup over every study
+    # Only the removed studies' rows: a lookup of a few rows, not of the whole table.
+    included = studies[studies["study_id"].isin(removals["study_id"].dropna()).to_numpy()]
+    included = included.dropna(subset=["study_id"]).drop_duplicates("study_id")
     included = included.set_index("study_id")["round"].fillna(1)
     at = removals["study_id"].map(included)
     early = (removals["round"] <= at).fillna(False).astype(bool)
