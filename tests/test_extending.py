@@ -32,6 +32,7 @@ def test_the_tutorial_has_the_steps_of_a_living_copy() -> None:
         assert step in commands, step
 
 
+@pytest.mark.slow  # ~15 CLI processes (30-40 s); CI runs the slow tests
 def test_the_tutorial_runs_from_a_fresh_copy_to_a_valid_extended_package(tmp_path: Path) -> None:
     if shutil.which("bash") is None:  # pragma: no cover - every CI runner has bash
         pytest.skip("the tutorial's commands are bash")

@@ -236,6 +236,7 @@ def test_an_upstream_study_dropped_needs_a_recorded_removal(package_copy: Path) 
     assert any(m.startswith("study_mechanisms 'yang-m-2020/") for m in messages)
 
 
+@pytest.mark.slow
 def test_validate_upstream_option_exits_1_for_an_unrecorded_change(living_copy: Path) -> None:
     from msc_exos_pof.io.locate import shipped_package_dir
 
