@@ -154,13 +154,19 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 
 def run(
-    sizes: list[int], runs: int, big_runs: int, skip_frictionless_above: int | None, log=print
+    sizes: list[int],
+    runs: int,
+    big_runs: int,
+    skip_frictionless_above: int | None,
+    log=print,
+    rounds: int = 1,
 ) -> str:
     lines = [
         f"# Benchmark results ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"median of {runs} fresh processes ({big_runs} from 100k rows on).",
+        f"median of {runs} fresh processes ({big_runs} from 100k rows on)"
+        + (f"; synthetic packages with {rounds} search rounds." if rounds > 1 else "."),
         "",
     ]
 
@@ -214,6 +220,8 @@ def run(
                     str(studies),
                     "--seed",
                     "1",
+                    "--rounds",
+                    str(rounds),
                     str(package),
                 ],
                 check=True,
@@ -267,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="do not run frictionless on packages with more studies than this",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="search rounds of the synthetic packages"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
     text = run(
@@ -275,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         args.big_runs,
         args.skip_frictionless_above,
         log=lambda *a: print(*a, file=sys.stderr),
+        rounds=args.rounds,
     )
     print(text)
     temporary = args.output.with_name(args.output.name + ".tmp")

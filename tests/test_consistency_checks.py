@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +12,22 @@ from conftest import edit_rows, read_rows, write_rows
 
 from msc_exos_pof import validate
 from msc_exos_pof.gate.registry import all_checks, get
+from msc_exos_pof.testing.mutations import MUTATIONS, open_round
 
 #: Check-id prefixes of the consistency and errata layers (the families these tests cover).
-FAMILIES = ("prisma", "counts", "years", "studies", "duplicates", "links", "errata", "vocabulary")
+FAMILIES = (
+    "prisma",
+    "counts",
+    "years",
+    "studies",
+    "duplicates",
+    "links",
+    "errata",
+    "vocabulary",
+    "rounds",
+)
+#: Checks that need more than the package (``validate(upstream=...)``): tests/test_rounds.py.
+NEEDS_UPSTREAM = "upstream."
 OWN_LAYERS = ("consistency", "errata")
 
 
@@ -35,6 +49,15 @@ def drop_rows(folder: Path, resource: str, key: str, record: str) -> None:
 
 def node(folder: Path, name: str, count: str) -> None:
     set_cell(folder, "prisma_flow", "node", name, "count", count)
+
+
+def node_of_round(folder: Path, round: int, name: str, count: str) -> None:
+    def change(rows: list[dict[str, str]]) -> None:
+        for row in rows:
+            if row["node"] == name and row["round"] == str(round):
+                row["count"] = count
+
+    edit_rows(folder, "prisma_flow", change)
 
 
 def stated(folder: Path, key: str, value: str) -> None:
@@ -232,6 +255,24 @@ CASES = [
         lambda p: set_cell(p, "vocabularies", "code", "in_vitro", "code", "ex_vivo"),
         name="definition of no code",
     ),
+    # Search rounds: the catalogue's round mutations open a consistent update round, then break
+    # exactly one thing in it.
+    *(
+        Case(check, lambda p, name=name: MUTATIONS[name](p, random.Random(0)), name=name)
+        for name, check in (
+            ("round_count", "rounds.prisma_arithmetic"),
+            ("round_database_records", "rounds.databases_sum"),
+            ("round_databases_missing", "rounds.databases_sum"),
+            ("round_study_uncounted", "rounds.included_rows"),
+            ("round_node_missing", "rounds.nodes"),
+            ("round_date_earlier", "rounds.dates_increase"),
+            ("round_removal_early", "rounds.removals"),
+        )
+    ),
+    Case(
+        "rounds.previous_plus_new",
+        lambda p: (open_round(p, studies=1), node_of_round(p, 2, "total_studies", "19")),
+    ),
 ]
 
 
@@ -262,7 +303,11 @@ def test_breaking_the_package_fires_exactly_the_check_that_guards_against_it(
 
 
 def test_every_consistency_and_errata_check_has_a_breaking_case() -> None:
-    own = {check.id for check in all_checks() if check.layer in OWN_LAYERS}
+    own = {
+        check.id
+        for check in all_checks()
+        if check.layer in OWN_LAYERS and not check.id.startswith(NEEDS_UPSTREAM)
+    }
     assert own, "no consistency or errata checks are registered"
     assert own <= {case.check for case in CASES}
     assert all(check_id.startswith(FAMILIES) for check_id in own)

@@ -78,6 +78,8 @@ def test_resource_names_follow_the_descriptor() -> None:
         "claims",
         "study_msc_sources",
         "vocabularies",
+        "search_rounds",
+        "study_removals",
     ]
 
 

@@ -61,9 +61,9 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str, str, int, str]] = {
         "title",
     ),
     "unique value repeated": (
-        _cell("search_strategies", 2, "table_row", "1"),
+        _cell("studies", 2, "table_row", "1"),
         "schema.unique",
-        "search_strategies",
+        "studies",
         2,
         "table_row",
     ),

@@ -70,6 +70,7 @@ VERBATIM = [
     ("concerns", "quote"),
     ("concerns", "counter_quote"),
     ("study_msc_sources", "evidence"),
+    ("search_rounds", "evidence"),
 ]
 
 #: (resource, quote column, locator column): the locator names the paragraph, cell or entry
@@ -317,6 +318,15 @@ def test_the_last_search_date_is_quoted_from_the_review(source: str) -> None:
     review = read_descriptor()["review"]
     assert normalise(review["last_search_evidence"]) in source
     assert review["last_search"] == "2025-07" and "July 2025" in review["last_search_evidence"]
+
+
+def test_round_1_is_the_published_review_with_its_quoted_last_search(source: str) -> None:
+    rounds = msc_exos_pof.load("search_rounds")
+    review = read_descriptor()["review"]
+    [first] = rounds.itertuples()
+    assert (first.round, first.searched, first.basis) == (1, review["last_search"], "quoted")
+    assert first.evidence == review["last_search_evidence"] and first.evidence in source
+    assert len(rounds) == 1, "the shipped package is the published review: one search round"
 
 
 def test_the_review_doi_in_the_metadata_is_the_one_printed_on_the_review(source: str) -> None:

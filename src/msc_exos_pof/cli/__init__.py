@@ -20,7 +20,16 @@ def main() -> None:
 def _add_commands() -> None:
     import importlib
 
-    for module_name in ("gate", "release", "testing", "docs", "figures", "export", "data"):
+    for module_name in (
+        "gate",
+        "release",
+        "testing",
+        "docs",
+        "figures",
+        "export",
+        "data",
+        "rounds",
+    ):
         module = importlib.import_module(f"msc_exos_pof.cli.{module_name}")
         for command in getattr(module, "COMMANDS", []):
             main.add_command(command)

@@ -68,6 +68,12 @@ def _patterns(value: str | None) -> list[str]:
     is_flag=True,
     help="List info findings (documented errata) one by one instead of counting them.",
 )
+@click.option(
+    "--upstream",
+    type=click.Path(path_type=Path),
+    help="The package this copy was made from: fail on upstream rows edited or dropped "
+    "without an erratum or a recorded removal (check upstream.unrecorded_change).",
+)
 @debug_option
 @user_errors()
 def validate(
@@ -80,6 +86,7 @@ def validate(
     fail_on: str,
     color: str,
     verbose: bool,
+    upstream: Path | None,
     debug: bool,
 ) -> None:
     """Validate the data package at PATH (a folder or its datapackage.json; default: the
@@ -108,7 +115,7 @@ def validate(
     from .progress import spinner
 
     with spinner("validating", path):
-        report = gate.validate(path, select=selected, ignore=ignored)
+        report = gate.validate(path, select=selected, ignore=ignored, upstream=upstream)
     report.fail_on = fail_on
     stream = sys.stdout if output is None else None
     colour = fmt == "text" and render.use_colour(stream, color)

@@ -28,8 +28,33 @@ EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: ``PATH``: a package folder or its ``datapackage.json`` (default: the shipped package).
-package_argument = click.argument("path", required=False, type=click.Path(path_type=Path))
+
+def _package_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """PATH as given, else the package of the current folder (``io.locate.discover_package``),
+    else ``None`` for the shipped package; without PATH, say on stderr which package is read."""
+    if value is not None or ctx.resilient_parsing:
+        return value
+    from ..io.locate import descriptor_path, discover_package
+
+    found = discover_package()
+    if found is not None:
+        click.echo(
+            f"reading {found} (found in the current folder; give PATH to read another)", err=True
+        )
+        return found
+    click.echo(
+        f"reading the package shipped with msc-exos-pof, {descriptor_path(None)} (no "
+        "./datapackage/datapackage.json or ./datapackage.json here; give PATH to read another)",
+        err=True,
+    )
+    return None
+
+
+#: ``PATH``: a package folder or its ``datapackage.json``; default: ``./datapackage/`` or
+#: ``./datapackage.json`` when present, else the shipped package.
+package_argument = click.argument(
+    "path", required=False, type=click.Path(path_type=Path), callback=_package_path
+)
 
 debug_option = click.option(
     "--debug", is_flag=True, help="Show the traceback of unexpected errors."

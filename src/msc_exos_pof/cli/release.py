@@ -81,18 +81,30 @@ def rehash(path: Path | None, check: bool) -> None:
     show_default=True,
     help="A readable summary or the full diff as JSON.",
 )
+@click.option(
+    "--changelog",
+    is_flag=True,
+    help="Print the CHANGELOG entry instead: the changes since the previous version (new "
+    "search rounds with their dates, new and removed studies) and the version bump.",
+)
 @user_errors(prefix="cannot compare: ")
-def diff_command(old: Path, new: Path | None, fmt: str) -> None:
+def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool) -> None:
     """Compare two releases of the data package and say which version bump the change needs.
 
     OLD and NEW are package folders, datapackage.json files or release wheels (.whl); NEW
     defaults to the shipped package. Rows are matched by primary key. Exit 0 whatever the
     differences; exit 2 if either package cannot be read.
     """
-    from ..io.locate import shipped_package_dir
-    from ..release.diff import diff, render_json, render_text
+    from ..io.locate import discover_package, shipped_package_dir
+    from ..release.diff import changes_paragraph, diff, render_json, render_text
 
-    result = diff(old, new if new is not None else shipped_package_dir())
+    if new is None:
+        new = discover_package() or shipped_package_dir()
+        click.echo(f"comparing with {new}", err=True)
+    result = diff(old, new)
+    if changelog:
+        click.echo(changes_paragraph(result), nl=False)
+        return
     click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
 
 

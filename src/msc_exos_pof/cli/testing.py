@@ -22,9 +22,16 @@ import click
     show_default=True,
     help="Random seed: the same seed writes the same bytes.",
 )
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Search rounds: the published review, then update searches (a living copy).",
+)
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty OUT_DIR.")
 @click.argument("out_dir", type=click.Path(file_okay=False))
-def synth(studies: int, seed: int, force: bool, out_dir: str) -> None:
+def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> None:
     """Write a synthetic, internally consistent data package with N studies into OUT_DIR.
 
     Rows are generated and written in chunks, so memory stays flat however many studies;
@@ -36,7 +43,7 @@ def synth(studies: int, seed: int, force: bool, out_dir: str) -> None:
     started = time.perf_counter()
     try:
         with bar(f"synth {studies:,} studies", studies) as advance:
-            rows = write(out_dir, studies, seed=seed, force=force, progress=advance)
+            rows = write(out_dir, studies, seed=seed, force=force, progress=advance, rounds=rounds)
     except FileExistsError as error:
         raise click.UsageError(str(error)) from None
     seconds = time.perf_counter() - started

@@ -100,7 +100,9 @@ def _load_families() -> None:
         descriptor,
         errata,
         release,
+        rounds,
         schema,
         tables,
+        upstream,
         vocabulary,
     )

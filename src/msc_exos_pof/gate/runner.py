@@ -54,12 +54,18 @@ def validate(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     summary: bool = True,
+    upstream: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Validate the package at ``path`` (default: the shipped one); never raises for bad data.
 
     ``select`` and ``ignore`` are lists of check ids, id prefixes or globs; a pattern that
     matches no check, or a selection that leaves none, raises ``ValueError`` (a list of
     anything but strings, or a bare string, raises ``TypeError``) before the package is read.
+
+    ``upstream``: the package this one was copied from; the ``upstream.*`` checks then report
+    every upstream row the copy edits or drops without saying so (an erratum, a recorded
+    removal). An unreadable upstream raises ``PackageError``: it is the caller's input, not
+    the data being validated.
     """
     chosen = selected_ids(select, ignore)
     chosen_set = set(chosen)
@@ -78,6 +84,13 @@ def validate(
         )
         return finish(report, chosen)
     report = Report(package=package)
+    if upstream is not None:
+        try:
+            context.upstream = PackageContext(upstream)  # type: ignore[attr-defined]
+        except PackageError as error:
+            raise PackageError(
+                error.check, f"the upstream package: {error.message}", error.resource, error.field
+            ) from None
     try:
         _overlap_heavy_layers(context, chosen_set)
     except Exception:
@@ -85,6 +98,8 @@ def validate(
     for check in all_checks():
         if check.function is None or check.id not in chosen_set:
             continue
+        if upstream is None and check.id.startswith("upstream."):
+            continue  # runs only against a named upstream package
         report.checks_run.append(check.id)
         try:
             report.findings.extend(timed(report, check, context))

@@ -24,6 +24,23 @@ def shipped_package_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "datapackage"
 
 
+#: Where a repository keeps its package, looked for in this order when no PATH is given.
+DISCOVERED = (Path("datapackage") / DESCRIPTOR_NAME, Path(DESCRIPTOR_NAME))
+
+
+def discover_package(folder: str | os.PathLike[str] | None = None) -> Path | None:
+    """The package of the repository at ``folder`` (default: the current folder):
+    ``./datapackage/datapackage.json`` or ``./datapackage.json``, whichever exists first, as a
+    path relative to ``folder``; ``None`` when neither exists (commands then read the shipped
+    package). The gate validates the user's data, not its own copy, when run in a repository.
+    """
+    base = Path(folder) if folder is not None else Path.cwd()
+    for candidate in DISCOVERED:
+        if (base / candidate).is_file():
+            return candidate if folder is None else base / candidate
+    return None
+
+
 def descriptor_path(path: str | os.PathLike[str] | None) -> Path:
     """``datapackage.json`` for ``path``: the shipped package, a folder, or the file itself."""
     if path is None:

@@ -99,6 +99,9 @@ class DataDiff:
     new_version: str | None
     schema: list[SchemaChange] = field(default_factory=list)
     resources: list[ResourceDiff] = field(default_factory=list)
+    #: The living review's news: search rounds and studies added, studies removed (rows of the
+    #: new release as text), and the number of included studies before and after.
+    living: LivingChanges | None = None
 
     @property
     def bump(self) -> Bump:
@@ -141,6 +144,119 @@ class DataDiff:
                 for r in self.resources
             ],
         }
+
+
+@dataclass
+class LivingChanges:
+    """What a new release of a living copy adds: its rounds and studies (PRISMA-LSR asks a
+    living review for the changes since the previous version and the date of each search)."""
+
+    rounds: list[dict[str, str]] = field(default_factory=list)
+    studies: list[dict[str, str]] = field(default_factory=list)
+    removals: list[dict[str, str]] = field(default_factory=list)
+    included_before: int | None = None
+    included_after: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rounds or self.studies or self.removals)
+
+
+def _plural(count: int, word: str) -> str:
+    """'1 new study', '3 new studies'."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
+def changes_paragraph(result: DataDiff) -> str:
+    """The CHANGELOG entry of ``new``: "Changes since the previous version" (PRISMA-LSR), naming
+    the new search rounds with their dates, the new and removed studies, the included total and
+    the other changes, with the version bump they need."""
+    living = result.living or LivingChanges()
+    version = suggest_version(result.old_version, result.bump) or result.new_version
+    shown = result.new_version if result.new_version != result.old_version else version
+    lines = [f"## {shown}", "", f"Changes since the previous version ({result.old_version}):", ""]
+    for item in living.rounds:
+        text = f"- Search round {item.get('round')} (searched {item.get('searched') or 'undated'})"
+        lines.append(text + (f": {item['changes']}" if item.get("changes") else "."))
+    if living.studies:
+        names = ", ".join(
+            f"{s.get('study_id')} ({s.get('label_published')})"
+            if s.get("label_published")
+            else str(s.get("study_id"))
+            for s in living.studies
+        )
+        lines.append(f"- {_plural(len(living.studies), 'new study')}: {names}.")
+    for item in living.removals:
+        lines.append(
+            f"- Removed in round {item.get('round')}: {item.get('study_id')} "
+            f"({item.get('reason')}): {item.get('note')}"
+        )
+    if living.included_before is not None and living.included_after is not None:
+        lines.append(
+            f"- Studies included: {living.included_after} "
+            f"(previous version: {living.included_before})."
+        )
+    living_tables = {"search_rounds", "studies", "study_removals"}
+    other = [
+        f"{r.name}: {_row_summary(r)}"
+        for r in result.resources
+        if not r.empty
+        and not (r.name in living_tables and not r.changed and not r.removed)
+        and r.name not in ("search_strategies", "prisma_flow", "references", "study_mechanisms")
+    ]
+    other += [c.describe() for c in result.schema if c.kind != "metadata_changed"]
+    if other:
+        lines.append(f"- Other changes: {'; '.join(other)}.")
+    if len(lines) == 4:
+        lines.append("- No changes in data or schema.")
+    lines += [
+        "",
+        f"Version bump: {result.bump} (new rounds or studies are minor, corrections "
+        "patch, schema changes major).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _living(
+    old_files: dict[str, Any], new_files: dict[str, Any], result: DataDiff
+) -> LivingChanges:
+    from ..io.table import read_raw_table
+
+    living = LivingChanges()
+    by_name = {r.name: r for r in result.resources}
+    for name, target, columns in (
+        ("search_rounds", living.rounds, ("round", "searched", "changes")),
+        ("studies", living.studies, ("study_id", "label_published")),
+        ("study_removals", living.removals, ("study_id", "round", "reason", "note")),
+    ):
+        if name not in new_files:
+            continue
+        frame = read_raw_table(new_files[name])
+        if name in by_name:
+            added = set(by_name[name].added)
+            key = by_name[name].key
+            rows = frame[[tuple(k) in added for k in _keys(frame, key)]] if added else frame[:0]
+        else:
+            rows = frame  # the resource is new: every row is
+        for record in rows.to_dict("records"):
+            target.append({c: "" if record.get(c) is None else str(record.get(c)) for c in columns})
+    living.included_before = _included(old_files)
+    living.included_after = _included(new_files)
+    return living
+
+
+def _included(files: dict[str, Any]) -> int | None:
+    """Studies rows minus recorded removals: the studies a release includes."""
+    from ..io.table import read_raw_table
+
+    if "studies" not in files:
+        return None
+    count = len(read_raw_table(files["studies"]))
+    if "study_removals" in files:
+        count -= len(read_raw_table(files["study_removals"]))
+    return count
 
 
 def suggest_version(version: str | None, bump: Bump) -> str | None:
@@ -474,6 +590,7 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
             if note:
                 resource.note = "; ".join(filter(None, [note, resource.note]))
             result.resources.append(resource)
+        result.living = _living(old_files, new_files, result)
         return result
     finally:
         for temporary in holder:
@@ -497,6 +614,19 @@ def render_text(result: DataDiff, limit: int = TEXT_LIMIT) -> str:
         lines.append("No differences in data or schema.")
         return "\n".join(lines) + "\n"
     lines += [f"  because {reason}" for reason in result.reasons]
+    living = result.living
+    if living is not None and not living.empty:
+        lines += ["", "Living review:"]
+        lines += [
+            f"  new search round {r.get('round')} (searched {r.get('searched')})"
+            for r in living.rounds
+        ]
+        lines += [f"  new study {s.get('study_id')}" for s in living.studies]
+        lines += [
+            f"  study removed: {s.get('study_id')} (round {s.get('round')})"
+            for s in living.removals
+        ]
+        lines.append("  (--changelog writes the CHANGELOG paragraph)")
     if result.schema:
         lines += ["", "Schema and metadata:"]
         lines += [f"  [{c.bump}] {c.describe()}" for c in result.schema]

@@ -28,6 +28,7 @@ from .synth import (
     FAMILIES,
     RESOURCE_ORDER,
     SOURCE_NAMES,
+    LaterRound,
     Plan,
     _columns,
     _enum,
@@ -93,7 +94,12 @@ def _splits(draw: Any, total: int, parts: int) -> list[int]:
 
 @st.composite
 def consistent_packages(
-    draw: Any, min_studies: int = 1, max_studies: int = 60, min_errata: int = 0, max_errata: int = 4
+    draw: Any,
+    min_studies: int = 1,
+    max_studies: int = 60,
+    min_errata: int = 0,
+    max_errata: int = 4,
+    max_rounds: int = 3,
 ) -> SyntheticPackage:
     """Strategy: a ``SyntheticPackage`` whose tables satisfy every schema and consistency rule.
 
@@ -102,6 +108,9 @@ def consistent_packages(
     printed model, mechanisms for every study; up to ``max_errata`` real differences (label
     year or author typos, species or MSC-source cells contradicted by the title, duplicate
     reference entries), each reconciled by an errata row. ``min_errata`` are always made.
+    Up to ``max_rounds`` search rounds: round 1 (the published review, which the stated counts
+    describe) has at least one study, each update round its own databases, PRISMA flow with
+    previous + new = total, and possibly removals of earlier studies.
     """
     import numpy as np
 
@@ -140,12 +149,33 @@ def consistent_packages(
             unique=True,
         )
     )
+    rounds = draw(st.integers(1, max(1, max_rounds)))
+    published = draw(st.integers(1, n)) if rounds > 1 else n
+    sizes = [published, *_splits(draw, n - published, rounds - 1)] if rounds > 1 else [n]
+    plan.round = np.repeat(np.arange(1, rounds + 1), sizes)
+    later = [
+        LaterRound(
+            r,
+            sizes[r - 1],
+            databases=draw(st.integers(1, len(DATABASES))),
+            flow=draw(st.tuples(*(st.integers(0, 60) for _ in range(4)))),
+        )
+        for r in range(2, rounds + 1)
+    ]
+    removals = []
+    if rounds > 1:
+        for row in draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True)):
+            included = int(plan.round[row])
+            if included < rounds:
+                removals.append((row, draw(st.integers(included + 1, rounds))))
     databases = draw(st.integers(1, len(DATABASES)))
     flow = draw(st.tuples(*(st.integers(0, 300) for _ in range(4))))
-    identified = n + flow[3] + flow[2] + flow[1]
+    identified = published + flow[3] + flow[2] + flow[1]
     database_results = max(identified - flow[0], 0)
     records = _splits(draw, database_results, databases)
-    tables = assemble(plan, descriptor, [*guaranteed, *extra], databases, flow, records)
+    tables = assemble(
+        plan, descriptor, [*guaranteed, *extra], databases, flow, records, later, removals
+    )
     descriptor["title"] = f"Synthetic msc-exos-pof package with {n} studies"
     return SyntheticPackage(tables, descriptor)
 

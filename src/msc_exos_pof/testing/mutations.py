@@ -105,6 +105,114 @@ def unexplained_studies(folder: Path, studies: pd.DataFrame) -> Any:
     return ~studies["study_id"].isin(errata["record"])
 
 
+def several_rounds(folder: Path) -> bool:
+    """Whether the package has a search round after the published review."""
+    flow = read(folder, "prisma_flow")
+    return "round" in flow and bool((flow["round"].replace("", "1").astype(int) > 1).any())
+
+
+def published(frame: pd.DataFrame) -> Any:
+    """Mask of the rows of round 1 (all rows of a table without rounds)."""
+    if "round" not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame["round"].isin(["1", ""])
+
+
+def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
+    """Add one new study of ``round`` (its reference entry and a mechanism link too), made
+    from an existing study so that every per-study rule holds; returns its study_id. The
+    PRISMA flow is not touched."""
+    studies = read(folder, "studies")
+    references = read(folder, "references")
+    links = read(folder, "study_mechanisms")
+    model = studies.loc[pick(random.Random(0), studies, unexplained_studies(folder, studies))]
+    model = model.copy()
+    number = str(references["reference_number"].astype(int).max() + 1)
+    entry = references[references["reference_number"] == model["reference_number"]].iloc[0].copy()
+    taken = set(studies["study_id"])
+    index = len(studies) + 1
+    while f"update-{_letters(index)}-{model['year']}" in taken:
+        index += 1
+    study_id = f"update-{_letters(index)}-{model['year']}"
+    title = f"Update study {study_id} of round {round}"
+    entry["reference_number"], entry["title"], entry["duplicate_of"] = number, title, ""
+    model["study_id"], model["title"], model["reference_number"] = study_id, title, number
+    model["table_row"] = str(studies["table_row"].astype(int).max() + 1)
+    model["round"] = str(round)
+    model["eligibility_concern"] = model["eligibility_evidence"] = ""
+    link = links.iloc[0].copy()
+    link["study_id"] = study_id
+    write(folder, "references", pd.concat([references, entry.to_frame().T]), update_hash=False)
+    write(folder, "study_mechanisms", pd.concat([links, link.to_frame().T]), update_hash=False)
+    write(folder, "studies", pd.concat([studies, model.to_frame().T]), update_hash=update_hash)
+    return study_id
+
+
+def _letters(index: int) -> str:
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[index % 26] + out
+        index //= 26
+        if not index:
+            return out
+
+
+def open_round(folder: Path, studies: int = 0, searched: str | None = None) -> int:
+    """Add a consistent search round N+1 (its date, databases, PRISMA flow and ``studies`` new
+    studies) to the package in ``folder``; returns its number. The base every ``rounds.*``
+    mutation breaks, so they apply to a single-round package as well."""
+    rounds = read(folder, "search_rounds")
+    flow = read(folder, "prisma_flow")
+    last = int(rounds["round"].astype(int).max())
+    new = last + 1
+    date = searched or f"{2025 + new}-07"
+    row = {c: "" for c in rounds.columns}
+    row.update(round=str(new), searched=date, basis="declared", version="", changes="")
+    write(folder, "search_rounds", pd.concat([rounds, pd.DataFrame([row])]), update_hash=False)
+    search = read(folder, "search_strategies")
+    databases = search[search["round"] == str(last)].copy()
+    databases["records"] = "1"
+    databases["round"] = str(new)
+    write(folder, "search_strategies", pd.concat([search, databases]), update_hash=False)
+    for _ in range(studies):
+        add_study(folder, new, update_hash=False)
+    before = flow[flow["round"] == str(last)].set_index("node")["count"].astype(int)
+    previous = int(before["total_studies"] if last > 1 else before["new_studies"])
+    found = len(databases)
+    counts = {
+        "database_results": found,
+        "citations_results": 0,
+        "identified_total": found,
+        "duplicates": 0,
+        "records_screened": found,
+        "records_excluded": max(found - studies, 0),
+        "reports_assessed": min(studies, found),
+        "reports_excluded": 0,
+        "new_studies": studies,
+        "previous_studies": previous,
+        "total_studies": previous + studies,
+    }
+    if studies > found:  # more studies than records: count them as citation-search finds
+        counts["citations_results"] = studies - found
+        counts["identified_total"] = counts["records_screened"] = studies
+        counts["reports_assessed"] = studies
+    rows = [
+        {
+            "node": node,
+            "step": str(step),
+            "count": str(count),
+            "label": node.replace("_", " ").capitalize(),
+            "basis": "stated",
+            "evidence": "",
+            "derivation": "",
+            "round": str(new),
+        }
+        for step, (node, count) in enumerate(counts.items(), start=1)
+    ]
+    write(folder, "prisma_flow", pd.concat([flow, pd.DataFrame(rows, columns=flow.columns)]))
+    return new
+
+
 def bump(value: str, rnd: random.Random, low: int = 0) -> str:
     number = int(value)
     deltas = [d for d in (-3, -2, -1, 1, 2, 5) if number + d >= low]
@@ -125,6 +233,13 @@ _PRISMA = {
     "reports_assessed": ("prisma.screened", "prisma.included"),
     "reports_excluded": ("prisma.included",),
     "new_studies": ("prisma.included", "prisma.included_rows"),
+}
+#: The check that names a mistyped count in a package with several rounds (the first equation
+#: of the system that uses the node: the flow's arithmetic, or previous + new = total).
+_ROUNDS = {
+    **{node: "rounds.prisma_arithmetic" for node in _PRISMA},
+    "previous_studies": "rounds.previous_plus_new",
+    "total_studies": "rounds.previous_plus_new",
 }
 _STATED = {
     "databases_searched": ("counts.databases", "errata.unexplained"),
@@ -153,6 +268,8 @@ _DYNAMIC = {
     "stated": {i for ids in _STATED.values() for i in ids},
     "errata": {i for ids in _ERRATA_KINDS.values() for i in ids}
     | {i for ids in _ERRATA_FIELDS.values() for i in ids},
+    "rounds": set(_ROUNDS.values()) | {"prisma.database_total", "rounds.databases_sum"},
+    "rows": {"prisma.included_rows", "rounds.included_rows", "counts.included"},
 }
 
 
@@ -163,16 +280,90 @@ def prisma_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     row = pick(rnd, flow)
     flow.loc[row, "count"] = bump(flow.loc[row, "count"], rnd)
     write(folder, "prisma_flow", flow)
+    if several_rounds(folder):  # one finding for the one mistyped count, naming its round
+        return (_ROUNDS[flow.loc[row, "node"]],)
     return _PRISMA[flow.loc[row, "node"]]
 
 
-@mutation("database_records", catches=("prisma.database_total",))
-def database_records(folder: Path, rnd: random.Random) -> None:
+@mutation("database_records")
+def database_records(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     """Change the records one database returned (Table 1 no longer sums to the PRISMA total)."""
     search = read(folder, "search_strategies")
-    row = pick(rnd, search)
+    row = pick(rnd, search, published(search))
     search.loc[row, "records"] = bump(search.loc[row, "records"], rnd)
     write(folder, "search_strategies", search)
+    return ("rounds.databases_sum",) if several_rounds(folder) else ("prisma.database_total",)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search rounds: each mutation opens a consistent round N+1 (open_round), then breaks it.
+
+
+@mutation("round_count")
+def round_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Mistype one PRISMA count of an update round (one finding names the round and node)."""
+    number = open_round(folder, studies=rnd.randint(0, 2))
+    flow = read(folder, "prisma_flow")
+    row = pick(rnd, flow, flow["round"] == str(number))
+    flow.loc[row, "count"] = bump(flow.loc[row, "count"], rnd)
+    write(folder, "prisma_flow", flow)
+    return (_ROUNDS[flow.loc[row, "node"]],)
+
+
+@mutation("round_database_records", catches=("rounds.databases_sum",))
+def round_database_records(folder: Path, rnd: random.Random) -> None:
+    """Change the records one database returned in an update round."""
+    number = open_round(folder)
+    search = read(folder, "search_strategies")
+    row = pick(rnd, search, search["round"] == str(number))
+    search.loc[row, "records"] = bump(search.loc[row, "records"], rnd)
+    write(folder, "search_strategies", search)
+
+
+@mutation("round_databases_missing", catches=("rounds.databases_sum",))
+def round_databases_missing(folder: Path, rnd: random.Random) -> None:
+    """Drop every database row of an update round (the round says nothing of its search)."""
+    number = open_round(folder)
+    search = read(folder, "search_strategies")
+    write(folder, "search_strategies", search[search["round"] != str(number)])
+
+
+@mutation("round_study_uncounted", catches=("rounds.included_rows",))
+def round_study_uncounted(folder: Path, rnd: random.Random) -> None:
+    """Add a study to an update round without counting it in the round's PRISMA flow."""
+    number = open_round(folder, studies=rnd.randint(0, 1))
+    add_study(folder, number)
+
+
+@mutation("round_node_missing", catches=("rounds.nodes",))
+def round_node_missing(folder: Path, rnd: random.Random) -> None:
+    """Drop one node of an update round's PRISMA flow."""
+    number = open_round(folder, studies=1)
+    flow = read(folder, "prisma_flow")
+    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, flow["round"] == str(number))))
+
+
+@mutation("round_date_earlier", catches=("rounds.dates_increase",))
+def round_date_earlier(folder: Path, rnd: random.Random) -> None:
+    """Date an update round's search before the round it follows."""
+    rounds = read(folder, "search_rounds")
+    first = rounds["searched"].min()
+    open_round(folder, searched=rnd.choice(["2001-01", first]))
+
+
+@mutation("round_removal_early", catches=("rounds.removals",))
+def round_removal_early(folder: Path, rnd: random.Random) -> None:
+    """Record the removal of a study in the very round that included it."""
+    number = open_round(folder, studies=1)
+    studies = read(folder, "studies")
+    study = studies.loc[studies["round"] == str(number), "study_id"].iloc[0]
+    removals = read(folder, "study_removals")
+    row = {"study_id": study, "round": str(number), "reason": "retracted", "note": "Retracted."}
+    write(folder, "study_removals", pd.concat([removals, pd.DataFrame([row])]), update_hash=False)
+    flow = read(folder, "prisma_flow")  # keep previous + new - removed = total
+    total = (flow["round"] == str(number)) & (flow["node"] == "total_studies")
+    flow.loc[total, "count"] = str(int(flow.loc[total, "count"].iloc[0]) - 1)
+    write(folder, "prisma_flow", flow)
 
 
 @mutation("stated_count", also=("errata.stale", "counts.source_table"))
@@ -230,21 +421,25 @@ def stated_study_count(folder: Path, rnd: random.Random) -> None:
 
 @mutation(
     "study_dropped",
-    catches=("prisma.included_rows", "counts.included"),
     also=("counts", "years.window", "errata.unexplained", "errata.stale"),
 )
-def study_dropped(folder: Path, rnd: random.Random) -> None:
-    """Drop one study (and its mechanism links): the counts no longer match the rows."""
+def study_dropped(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Drop one study of the published round (and its mechanism links) without recording a
+    removal: the counts no longer match the rows."""
     studies = read(folder, "studies")
     if len(studies) < 2:
         raise Inapplicable("dropping the only study leaves a header-only table")
-    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    removals = read(folder, "study_removals")
+    mask = unexplained_studies(folder, studies) & published(studies)
+    row = pick(rnd, studies, mask & ~studies["study_id"].isin(removals["study_id"]))
     study = studies.loc[row, "study_id"]
     for name in ("study_mechanisms", "study_msc_sources", "claims"):
         if (folder / "data" / f"{name}.csv").is_file():  # rows that name it go with it
             links = read(folder, name)
             write(folder, name, links[links["study_id"] != study], update_hash=False)
     write(folder, "studies", studies.drop(index=row))
+    several = several_rounds(folder)
+    return ("rounds.included_rows" if several else "prisma.included_rows", "counts.included")
 
 
 @mutation(
@@ -254,6 +449,7 @@ def study_dropped(folder: Path, rnd: random.Random) -> None:
         "schema.unique",
         "duplicates",
         "prisma.included_rows",
+        "rounds",
         "counts",
         "errata",
         "years.window",
@@ -293,9 +489,9 @@ def primary_key_duplicated(folder: Path, rnd: random.Random) -> None:
 
 @mutation("prisma_node_missing", catches=("prisma.nodes",), also=("prisma", "schema.required"))
 def prisma_node_missing(folder: Path, rnd: random.Random) -> None:
-    """Drop one node of the PRISMA flow."""
+    """Drop one node of the published review's PRISMA flow."""
     flow = read(folder, "prisma_flow")
-    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow)))
+    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, published(flow))))
 
 
 @mutation("mechanism_coverage", catches=("links.mechanism_coverage",))
@@ -446,9 +642,10 @@ def length_constraint(folder: Path, rnd: random.Random) -> None:
 
 @mutation("year_outside_window", catches=("years.window", "errata.unexplained"))
 def year_outside_window(folder: Path, rnd: random.Random) -> None:
-    """Move a study (label, reference and all) past the stated publication window."""
+    """Move a study of the published round (label, reference and all) past the stated
+    publication window."""
     studies = read(folder, "studies")
-    row = pick(rnd, studies, unexplained_studies(folder, studies))
+    row = pick(rnd, studies, unexplained_studies(folder, studies) & published(studies))
     old = studies.loc[row, "year"]
     new = str(studies["year"].astype(int).max() + rnd.randint(1, 3))
     studies.loc[row, "year"] = new

@@ -112,6 +112,7 @@ class Plan:
     mechanism: np.ndarray  # index into the mechanism enum
     second_mechanism: np.ndarray  # 0: none, k>0: mechanism + k (mod len)
     concern: np.ndarray  # 0: none, k>0: eligibility_concern enum index k-1
+    round: np.ndarray | None = None  # search round that included the study (None: all round 1)
 
 
 def _letters(index: np.ndarray) -> np.ndarray:
@@ -194,6 +195,7 @@ def build_chunk(plan: Plan, descriptor: dict[str, Any]) -> Tables:
             "eligibility_concern": concern,
             "eligibility_evidence": np.where(concern != "", "Synthetic study " + number, ""),
             "curation_note": "",
+            "round": "1" if plan.round is None else _s(plan.round),
         }
     )
     initial = pd.Series(code).str[0].str.upper().to_numpy(dtype=object)
@@ -275,7 +277,17 @@ class Totals:
     per_source_published: dict[str, int] = field(default_factory=dict)
     per_design: dict[str, int] = field(default_factory=dict)
 
+    per_round: dict[int, int] = field(default_factory=dict)
+
     def add(self, studies: pd.DataFrame) -> None:
+        """Count ``studies``: every round per round, and the published round 1 for the counts
+        the review states (its statements describe round 1 only)."""
+        if "round" in studies:
+            for key, count in studies["round"].value_counts().items():
+                self.per_round[int(key)] = self.per_round.get(int(key), 0) + int(count)
+            studies = studies[studies["round"] == "1"]
+        else:
+            self.per_round[1] = self.per_round.get(1, 0) + len(studies)
         if studies.empty:
             return
         years = studies["year"].astype(int)
@@ -453,8 +465,13 @@ def assemble(
     databases: int = 5,
     flow: Sequence[int] = (9, 140, 110, 20),
     records: Sequence[int] | None = None,
+    later: Sequence[LaterRound] = (),
+    removals: Sequence[tuple[int, int]] = (),
 ) -> dict[str, pd.DataFrame]:
-    """Every resource of a small package (one chunk) as text frames, errata included."""
+    """Every resource of a small package (one chunk) as text frames, errata included.
+
+    ``later``: update rounds (their new studies are the plan's studies of that round);
+    ``removals``: (study row, round) of studies a later round removed."""
     import pandas as pd
 
     tables = build_chunk(plan, descriptor)
@@ -472,6 +489,27 @@ def assemble(
         ignore_index=True,
     )
     frames = summary_tables(totals, descriptor, databases, flow, records)
+    removed = [(tables.studies["study_id"].iloc[row], r) for row, r in removals]
+    counted = [
+        LaterRound(
+            item.round,
+            item.new_studies,
+            sum(1 for _, r in removed if r == item.round),
+            item.databases,
+            item.flow,
+        )
+        for item in later
+    ]
+    add_later_rounds(frames, counted, totals.studies)
+    frames["study_removals"] = pd.DataFrame(
+        {
+            "study_id": [sid for sid, _ in removed],
+            "round": [str(r) for _, r in removed],
+            "reason": "retracted",
+            "note": "Retraction notice of the synthetic journal.",
+        },
+        columns=["study_id", "round", "reason", "note"],
+    )
     frames.update(
         {
             "references": references,
@@ -541,6 +579,7 @@ def summary_tables(
             "query": "(Premature ovarian failure) AND (Mesenchymal Stem Cells) AND (Exosomes)",
             "filter": "No filter set",
             "records": [str(r) for r in records],
+            "round": "1",
         }
     )
     nodes = [
@@ -568,6 +607,7 @@ def summary_tables(
             "basis": ["derived" if d else "stated" for *_, d in nodes],
             "evidence": ["" if d else f"{c} records" for _, c, _, d in nodes],
             "derivation": [d for *_, d in nodes],
+            "round": "1",
         }
     )
     codes = _enum(descriptor, "msc_sources", "msc_source")
@@ -642,7 +682,117 @@ def summary_tables(
         "msc_sources": sources,
         "animal_models": models,
         "stated_counts": counts,
+        "search_rounds": pd.DataFrame(
+            {
+                "round": ["1"],
+                "searched": ["2025-07"],
+                "basis": ["quoted"],
+                "evidence": ["the final search update occurred in July 2025"],
+                "version": [""],
+                "changes": [""],
+            }
+        ),
+        "study_removals": pd.DataFrame(columns=["study_id", "round", "reason", "note"]),
     }
+
+
+@dataclass(frozen=True)
+class LaterRound:
+    """An update search: its number, new studies, removals, databases and exclusions."""
+
+    round: int
+    new_studies: int
+    removed: int = 0
+    databases: int = 3
+    flow: tuple[int, int, int, int] = (2, 10, 20, 3)  # citations, duplicates, excl., rep. excl.
+
+
+def add_later_rounds(
+    frames: dict[str, pd.DataFrame], rounds: Sequence[LaterRound], published: int
+) -> None:
+    """Append the rows of update rounds to ``frames`` (search_rounds, search_strategies,
+    prisma_flow), built backwards from each round's new studies so that every equation of the
+    PRISMA 2020 flow for updated reviews holds; ``published`` is round 1's new_studies."""
+    import pandas as pd
+
+    total = published
+    for item in rounds:
+        citations, duplicates, records_excluded, reports_excluded = item.flow
+        assessed = item.new_studies + reports_excluded
+        screened = assessed + records_excluded
+        identified = screened + duplicates
+        database_results = max(identified - citations, 0)
+        citations = identified - database_results
+        databases = max(1, min(item.databases, len(DATABASES)))
+        records = [database_results // databases] * databases
+        records[0] += database_results - sum(records)
+        previous, total = total, total + item.new_studies - item.removed
+        r = str(item.round)
+        frames["search_rounds"] = pd.concat(
+            [
+                frames["search_rounds"],
+                pd.DataFrame(
+                    [
+                        {
+                            "round": r,
+                            "searched": f"{2024 + item.round}-07",
+                            "basis": "declared",
+                            "evidence": "",
+                            "version": f"0.{item.round}.0",
+                            "changes": f"Update search {r}: {item.new_studies} new studies.",
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
+        frames["search_strategies"] = pd.concat(
+            [
+                frames["search_strategies"],
+                pd.DataFrame(
+                    {
+                        "database": list(DATABASES[:databases]),
+                        "table_row": [str(i + 1) for i in range(databases)],
+                        "query": "(Premature ovarian failure) AND (Exosomes)",
+                        "filter": "No filter set",
+                        "records": [str(v) for v in records],
+                        "round": r,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+        nodes = [
+            ("database_results", database_results),
+            ("citations_results", citations),
+            ("identified_total", identified),
+            ("duplicates", duplicates),
+            ("records_screened", screened),
+            ("records_excluded", records_excluded),
+            ("reports_assessed", assessed),
+            ("reports_excluded", reports_excluded),
+            ("new_studies", item.new_studies),
+            ("previous_studies", previous),
+            ("total_studies", total),
+        ]
+        frames["prisma_flow"] = pd.concat(
+            [
+                frames["prisma_flow"],
+                pd.DataFrame(
+                    {
+                        "node": [n for n, _ in nodes],
+                        "step": [str(i + 1) for i in range(len(nodes))],
+                        "count": [str(c) for _, c in nodes],
+                        "label": [n.replace("_", " ").capitalize() for n, _ in nodes],
+                        "basis": "stated",
+                        "evidence": [f"{c} records" for _, c in nodes],
+                        "derivation": "",
+                        "round": r,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
 
 
 def background_references(start: int = 1) -> pd.DataFrame:
@@ -688,6 +838,8 @@ RESOURCE_ORDER = (
     "study_mechanisms",
     "stated_counts",
     "errata",
+    "search_rounds",
+    "study_removals",
 )
 
 
@@ -835,6 +987,7 @@ def write_synthetic(
     seed: int = 0,
     chunk: int = CHUNK,
     errata_per_kind: int = 1,
+    rounds: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Write a consistent package of ``studies`` studies into the empty folder ``folder``.
@@ -860,7 +1013,12 @@ def write_synthetic(
     write_csv(background_references(), files["references"], columns["references"])
     rows["references"] = BACKGROUND_REFERENCES
     for index, (start, size) in enumerate(_chunks(studies, chunk)):
-        tables = build_chunk(random_plan(rng, start, size, descriptor), descriptor)
+        plan = random_plan(rng, start, size, descriptor)
+        if rounds > 1:  # studies in blocks, round 1 first (an update search adds to the end)
+            import numpy as np
+
+            plan.round = 1 + (np.arange(start, start + size) * rounds) // studies
+        tables = build_chunk(plan, descriptor)
         if index == 0 and errata_per_kind > 0:
             # Each kind tries rows of its own (a kind may not apply to every row).
             picks = rng.permutation(size)[: 40 * len(ERRATA_KINDS)]
@@ -895,7 +1053,18 @@ def write_synthetic(
         int(rng.integers(0, 200)),
         int(rng.integers(0, 40)),
     )
-    for name, frame in summary_tables(totals, descriptor, int(rng.integers(1, 7)), flow).items():
+    frames = summary_tables(totals, descriptor, int(rng.integers(1, 7)), flow)
+    later = [
+        LaterRound(
+            r,
+            totals.per_round.get(r, 0),
+            databases=int(rng.integers(1, 7)),
+            flow=tuple(int(v) for v in rng.integers(0, 200, 4)),  # type: ignore[arg-type]
+        )
+        for r in range(2, rounds + 1)
+    ]
+    add_later_rounds(frames, later, totals.studies)
+    for name, frame in frames.items():
         write_csv(frame, files[name], columns[name])
         rows[name] = len(frame)
     write_csv(pd.DataFrame(errata.rows), files["errata"], columns["errata"])
@@ -910,6 +1079,7 @@ def synth(
     seed: int = 0,
     force: bool = False,
     chunk: int = CHUNK,
+    rounds: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Write a synthetic package into ``out_dir`` atomically: a temporary folder moved into place.
@@ -931,7 +1101,9 @@ def synth(
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o777 & ~umask)
-        rows = write_synthetic(temporary, studies, seed=seed, chunk=chunk, progress=progress)
+        rows = write_synthetic(
+            temporary, studies, seed=seed, chunk=chunk, progress=progress, rounds=rounds
+        )
         if out.is_dir():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / "content")

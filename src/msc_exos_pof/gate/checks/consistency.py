@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..registry import REGISTRY, register
 from ..report import Finding
 from ..vectorised import first_part, isin, repeated, replace_regex
-from .consistency_differences import join, judgement, normalised, usable
+from .consistency_differences import join, judgement, normalised, published_round, usable
 from .consistency_prisma import flow_counts
 
 # The PRISMA arithmetic checks register themselves on import of consistency_prisma.
@@ -109,6 +109,7 @@ def years_window(ctx: PackageContext) -> Iterator[Finding]:
     high = criteria.loc[(quantity == "year_max").fillna(False), "value"].dropna()
     low = int(low.max()) if len(low) else None
     high = int(high.min()) if len(high) else None
+    studies = published_round(studies)  # the window is the published review's criterion
     year = studies["year"]
     outside = year.notna() & (
         ((year < low) if low is not None else False)

@@ -47,6 +47,19 @@ def usable(frame: pd.DataFrame | None, *columns: str) -> bool:
     return frame is not None and all(column in frame.columns for column in columns)
 
 
+def published_round(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of round 1, the published review, that the review's own statements describe.
+
+    A living copy's later rounds (``round`` > 1) are its own additions, not the publication's;
+    a frame without a ``round`` column is all round 1, and a missing round counts as round 1
+    (``schema.required`` reports the cell) so that one blank does not cascade into counts.
+    """
+    if "round" not in frame.columns:
+        return frame
+    later = (frame["round"] > 1).fillna(False).astype(bool)
+    return frame if not later.any() else frame[~later.to_numpy()]
+
+
 def text(series: pd.Series) -> pd.Series:
     """Values as plain text, missing -> "" (errata compare values as strings, empty == None)."""
     return series.astype("string").fillna("").astype(object)
@@ -301,6 +314,7 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
         and usable(studies, "year", "design", "msc_source")
     ):
         return None
+    studies, searches = published_round(studies), published_round(searches)
     quantity = counts["quantity"].astype("string")
     group = counts["group"].astype("string")
     section = counts["section"].astype("string")
@@ -355,6 +369,7 @@ def source_table(ctx: PackageContext) -> pd.DataFrame | None:
     sources, studies = frames
     if not (usable(sources, "msc_source", "stated_study_count") and usable(studies, "msc_source")):
         return None
+    studies = published_round(studies)
     per_source = studies["msc_source"].astype("string").value_counts()
     code = sources["msc_source"].astype("string")
     derived = code.map(per_source).fillna(0).astype("Int64")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..registry import REGISTRY, register
-from .consistency_differences import usable
+from .consistency_differences import published_round, usable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...io.context import PackageContext
@@ -31,10 +31,12 @@ NODES = (
 
 
 def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | None:
-    """Counts and 1-based rows of the PRISMA nodes (first row of each node)."""
+    """Counts and 1-based rows of the PRISMA nodes of round 1, the published review (first row
+    of each node)."""
     flow = ctx.frame("prisma_flow")
     if not usable(flow, "node", "count"):
         return None
+    flow = published_round(flow)
     nodes = flow.assign(node=flow["node"].astype("string")).dropna(subset=["node", "count"])
     nodes = nodes.drop_duplicates("node")
     counts = dict(zip(nodes["node"], nodes["count"].astype(int), strict=True))
@@ -47,7 +49,7 @@ def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
     flow = ctx.frame("prisma_flow")
     if not usable(flow, "node"):
         return
-    present = set(flow["node"].astype("string").dropna())
+    present = set(published_round(flow)["node"].astype("string").dropna())
     for node in NODES:
         if node not in present:
             yield REGISTRY["prisma.nodes"].finding(
@@ -65,7 +67,15 @@ def _arithmetic(
     total: str,
     extra: tuple[str, int] | None = None,
 ) -> Iterator[Finding]:
-    """``sum(sign * node) (+ extra) == total``; silent when a node is missing (prisma.nodes)."""
+    """``sum(sign * node) (+ extra) == total``; silent when a node is missing (prisma.nodes).
+
+    With more than one search round the ``rounds.*`` checks judge every round's flow at once
+    (one finding per mistyped node), so these checks of the single published flow stay silent.
+    """
+    from .rounds import several_rounds
+
+    if several_rounds(ctx):
+        return
     flow = flow_counts(ctx)
     if flow is None:
         return
@@ -103,7 +113,7 @@ def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
     searches = ctx.frame("search_strategies")
     if not usable(searches, "records"):
         return
-    total = int(searches["records"].fillna(0).sum())
+    total = int(published_round(searches)["records"].fillna(0).sum())
     yield from _arithmetic(
         "prisma.database_total",
         ctx,
@@ -173,5 +183,5 @@ def prisma_included_rows(ctx: PackageContext) -> Iterator[Finding]:
         ctx,
         (),
         "new_studies",
-        ("the number of studies rows is", len(studies)),
+        ("the number of studies rows is", len(published_round(studies))),
     )

@@ -1,0 +1,118 @@
+"""Opening a new search round in a living copy: the maintainer's first step of an update.
+
+``add_round`` appends one row to ``search_rounds`` (the date of the update search, declared by
+the maintainer), gives the package the next minor version (new studies are a minor change) and
+refreshes the bytes and hashes. It adds no counts: the gate's ``rounds.*`` findings then say
+exactly what the round still needs (its databases, its PRISMA flow, its studies).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OutputInsidePackageError, PackageError
+
+_DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
+_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+
+
+@dataclass(frozen=True)
+class OpenedRound:
+    """The round ``add_round`` opened."""
+
+    round: int
+    searched: str
+    version: str
+    descriptor: Path
+
+
+def _date_key(text: str) -> tuple[int, ...]:
+    parts = [int(p) for p in text.split("-")]
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
+def next_minor(version: str | None) -> str:
+    """'0.1.0' -> '0.2.0' (a version that is not X.Y.Z gives '0.1.0')."""
+    if not isinstance(version, str) or not _VERSION.match(version):
+        return "0.1.0"
+    major, minor, _ = (int(part) for part in version.split("."))
+    return f"{major}.{minor + 1}.0"
+
+
+def add_round(
+    path: str | os.PathLike[str],
+    searched: str,
+    *,
+    version: str | None = None,
+    changes: str = "",
+) -> OpenedRound:
+    """Open search round N+1 in the package at ``path`` (a copy, never the shipped package).
+
+    ``searched`` is the date of the update search (``YYYY-MM`` or ``YYYY-MM-DD``), later than
+    the last round's; ``version`` defaults to the next minor version of the package. Raises
+    ``ValueError`` for a bad date or version, ``PackageError`` if the package cannot be read or
+    has no ``search_rounds`` resource, ``OutputInsidePackageError`` for the shipped package.
+
+    >>> import tempfile, msc_exos_pof
+    >>> copy = msc_exos_pof.export("csv", tempfile.mkdtemp() + "/copy")
+    >>> add_round(copy, "2026-05").round
+    2
+    """
+    from ..io.atomic import write_json_atomic, write_text_atomic
+    from ..io.descriptor import read_descriptor, resource_files
+    from ..io.locate import descriptor_path, inside_package
+    from .hashes import rehash
+
+    if not _DATE.match(searched):
+        raise ValueError(f"--searched {searched!r} is not a date YYYY-MM or YYYY-MM-DD")
+    if version is not None and not _VERSION.match(version):
+        raise ValueError(f"--version {version!r} is not a semantic version X.Y.Z")
+    file = descriptor_path(path)
+    if inside_package(file, None) is not None:
+        raise OutputInsidePackageError(
+            f"refusing to edit the package shipped with the library ({file.parent}); make a "
+            "copy first: msc-exos-pof export --to csv mycopy"
+        )
+    descriptor = read_descriptor(path)
+    items = {item.name: item for item in resource_files(path)}
+    if "search_rounds" not in items:
+        raise PackageError(
+            "descriptor.resources",
+            f"{file}: the package has no search_rounds resource; start from a copy of a "
+            "package that has one (msc-exos-pof export --to csv mycopy)",
+        )
+    table = items["search_rounds"].file
+    text = table.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    numbers = [int(r["round"]) for r in rows if (r.get("round") or "").isdigit()]
+    last = max(numbers, default=0)
+    dates = [r.get("searched") or "" for r in rows if (r.get("round") or "") == str(last)]
+    if dates and _DATE.match(dates[0]) and _date_key(searched) <= _date_key(dates[0]):
+        raise ValueError(
+            f"--searched {searched} is not after round {last}'s search ({dates[0]}); give the "
+            "date of the new update search"
+        )
+    number = last + 1
+    version = version or next_minor(descriptor.get("version"))
+    header = next(csv.reader(io.StringIO(text)))
+    values = {
+        "round": str(number),
+        "searched": searched,
+        "basis": "declared",
+        "version": version,
+        "changes": changes,
+    }
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([values.get(name, "") for name in header])
+    separator = "" if text.endswith("\n") or not text else "\n"
+    write_text_atomic(table, text + separator + buffer.getvalue())
+    descriptor = dict(descriptor)
+    descriptor["version"] = version
+    write_json_atomic(file, descriptor)
+    rehash(path)
+    return OpenedRound(number, searched, version, file)
