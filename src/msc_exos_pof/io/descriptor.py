@@ -20,7 +20,7 @@ def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any
     file = descriptor_path(path)
     try:
         stat = file.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
         raise PackageError(
             "descriptor.missing",
             f"no data package at {file}: expected a datapackage.json or a folder that holds one",
