@@ -24,15 +24,14 @@ def timed(report: Report, check: Check, context: PackageContext) -> list[Finding
 
 
 def tool_version() -> str | None:
-    """The installed distribution's version (the shipped package's, in a bare checkout)."""
-    from importlib import metadata
+    """The library's version: the shipped package's ``version``, which is also the wheel's
+    (pyproject.toml takes it from there); cheaper than ``importlib.metadata`` by 0.1-0.5 s."""
+    import msc_exos_pof
 
     try:
-        return metadata.version("msc-exos-pof")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        import msc_exos_pof
-
         return str(msc_exos_pof.__version__)
+    except Exception:  # pragma: no cover - a broken installation still gets its report
+        return None
 
 
 def package_version(descriptor_file: Path) -> str | None:
