@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from conftest import edit_rows, read_rows
-from msc_exos_pof.checks import all_checks, get
-from msc_exos_pof.checks.claims import judgement
-from msc_exos_pof.context import PackageContext
 
 import msc_exos_pof
+from msc_exos_pof.gate.checks.claims import judgement
+from msc_exos_pof.gate.registry import all_checks, get
+from msc_exos_pof.io.context import PackageContext
 
 CLAIM_CHECKS = (
     "claims.contradicts_study",

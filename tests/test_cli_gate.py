@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from report_schemas import valid_report, valid_sarif
 from test_gate_inputs import BREAKAGES
 
+import msc_exos_pof
 from msc_exos_pof.cli import main
 
 GITHUB_LINE = re.compile(
@@ -73,7 +74,8 @@ def test_shipped_package_is_valid_in_text_with_its_errata_in_one_line() -> None:
     code, out, _ = run("validate")
     assert code == 0
     assert "VALID" in out and "studies per MSC source" in out
-    assert "15 documented errata; --verbose lists them" in out
+    assert "15 documented errata, " in out and "; --verbose lists them" in out
+    assert "50 concerns.recorded note(s)" in out  # the review's recorded inconsistencies
     assert "0 warning(s)" in out and "errata.known" not in out
     assert "\x1b[" not in out  # not a terminal: no colour
 
@@ -93,7 +95,8 @@ def test_the_shipped_package_gets_no_github_warning_or_error() -> None:
     assert "0 error(s), 0 warning(s), 15 documented errata" in out
     code, out, _ = run("validate", "--format", "github", "--verbose")
     annotations = [line for line in out.splitlines() if line.startswith("::")]
-    assert len(annotations) == 15 and all(a.startswith("::notice ") for a in annotations)
+    info = msc_exos_pof.validate().counts["info"]  # errata and the recorded concerns
+    assert len(annotations) == info and all(a.startswith("::notice ") for a in annotations)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "sarif"])
@@ -270,7 +273,12 @@ def test_select_takes_globs(package_copy: Path) -> None:
 def test_ignore_takes_globs_and_lists_what_it_skipped(package_copy: Path) -> None:
     BREAKAGES["tampered bytes"][0](package_copy)
     code, out, _ = run(
-        "validate", str(package_copy), "--format", "json", "--ignore", "integrity.*,*.known"
+        "validate",
+        str(package_copy),
+        "--format",
+        "json",
+        "--ignore",
+        "integrity.*,*.known,claims,citations,concerns",
     )
     report = json.loads(out)
     assert code == 0 and report["findings"] == []

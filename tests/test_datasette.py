@@ -15,7 +15,12 @@ datasette_app = pytest.importorskip("datasette.app")
 
 def test_datasette_reads_title_licence_source_and_descriptions(tmp_path: Path) -> None:
     out = msc_exos_pof.export("datasette", tmp_path / "site")
-    assert sorted(p.name for p in out.iterdir()) == ["metadata.json", "msc-exos-pof.db"]
+    # the database, its metadata, and the manifest that lets a later --force replace them
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".msc-exos-pof-export.json",
+        "metadata.json",
+        "msc-exos-pof.db",
+    ]
     ds = datasette_app.Datasette(config_dir=out)  # what `datasette OUT/` does
 
     async def read() -> tuple[dict, int, str]:

@@ -23,7 +23,7 @@ def run(*args: str) -> object:
 def test_query_prints_a_table_by_default() -> None:
     result = run("query", PER_DESIGN)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         "design    studies",
         "--------  -------",
         "in_vitro  2",
@@ -33,9 +33,9 @@ def test_query_prints_a_table_by_default() -> None:
 
 
 def test_query_as_csv_and_json() -> None:
-    rows = list(csv.DictReader(io.StringIO(run("query", PER_DESIGN, "--format", "csv").output)))
+    rows = list(csv.DictReader(io.StringIO(run("query", PER_DESIGN, "--format", "csv").stdout)))
     assert rows == [{"design": "in_vitro", "studies": "2"}, {"design": "in_vivo", "studies": "15"}]
-    objects = json.loads(run("query", PER_DESIGN, "--format", "json").output)
+    objects = json.loads(run("query", PER_DESIGN, "--format", "json").stdout)
     assert objects == [{"design": "in_vitro", "studies": 2}, {"design": "in_vivo", "studies": 15}]
 
 
@@ -46,7 +46,7 @@ def test_query_sees_the_views_and_missing_cells_are_null() -> None:
             "select study_id, msc_source from studies where msc_source is null",
             "--format",
             "json",
-        ).output
+        ).stdout
     )
     assert objects == [{"study_id": "bao-z-2024", "msc_source": None}]
     assert run("query", "select * from source_counts").exit_code == 0
@@ -61,10 +61,10 @@ def test_bad_sql_is_one_sentence_and_exit_2() -> None:
 
 def test_show_prints_a_resource_in_each_format() -> None:
     table = run("show", "msc_sources")
-    assert table.exit_code == 0 and table.output.splitlines()[-1] == "(6 rows)"
-    rows = list(csv.DictReader(io.StringIO(run("show", "msc_sources", "--format", "csv").output)))
+    assert table.exit_code == 0 and table.stdout.splitlines()[-1] == "(6 rows)"
+    rows = list(csv.DictReader(io.StringIO(run("show", "msc_sources", "--format", "csv").stdout)))
     assert [r["msc_source"] for r in rows] == ["BMSC", "hUCMSC", "ADSC", "PMSC", "AFSC", "MenSC"]
-    first = json.loads(run("show", "studies", "--format", "json").output)[0]
+    first = json.loads(run("show", "studies", "--format", "json").stdout)[0]
     assert first["study_id"] == "yang-m-2020" and first["year"] == 2020
 
 
