@@ -100,4 +100,51 @@ def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
                 f"> {escape_markdown(row.evidence)}",
                 "",
             ]
+    lines += concerns_markdown(path)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def concerns_markdown(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """The review's inconsistencies that change no value (the ``concerns`` resource), grouped by
+    kind, each with what disagrees, both quotes and what the package does about it; nothing
+    for a package without that resource."""
+    from .. import load, resource_names
+
+    if "concerns" not in resource_names(path):
+        return []
+    concerns = load("concerns", path)
+    lines = [
+        "## Concerns: inconsistencies that change no value",
+        "",
+        "The review also contradicts itself where no value of the package changes: a sentence "
+        "that cites a duplicate or an off-topic reference, a narrative attribution that Table 2 "
+        "does not support, a garbled reference entry. Each row of `concerns` records one, with "
+        "its quote; `msc-exos-pof validate` reports them as `concerns.recorded` info findings.",
+        "",
+        f"{len(concerns)} concerns.",
+        "",
+    ]
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    for kind, in_kind in concerns.groupby("kind", observed=True, sort=False):
+        lines += [f"### {kind}", ""]
+        for row in in_kind.itertuples(index=False):
+            lines += [f"#### {row.concern_id}", "", escape_markdown(text(row.disagreement)), ""]
+            lines += [
+                f"> {escape_markdown(text(row.quote))}",
+                "",
+                f"({escape_markdown(text(row.locator))})",
+                "",
+            ]
+            if isinstance(row.counter_quote, str) and row.counter_quote:
+                lines += [
+                    f"> {escape_markdown(row.counter_quote)}",
+                    "",
+                    f"({escape_markdown(text(row.counter_locator))})",
+                    "",
+                ]
+            if isinstance(row.resolution, str) and row.resolution:
+                lines += [f"**What the package does**: {escape_markdown(row.resolution)}", ""]
+    return lines
