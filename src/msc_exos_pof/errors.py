@@ -7,10 +7,7 @@ and its subclasses; a missing optional dependency is ``MissingDependencyError`` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .io.table import CsvStructure
+from typing import Any
 
 
 class PackageError(Exception):
@@ -30,7 +27,11 @@ class PackageError(Exception):
 
 
 class TableError(Exception):
-    """One resource's file cannot be read as a table (bad encoding, broken CSV, missing file)."""
+    """One resource's file cannot be read as a table (bad encoding, broken CSV, missing file).
+
+    ``structure`` is what the byte scan found before it gave up (an ``io.table.CsvStructure``,
+    typed loosely here because errors are the bottom layer and import nothing of the library).
+    """
 
     def __init__(
         self,
@@ -39,7 +40,7 @@ class TableError(Exception):
         resource: str,
         row: int | None = None,
         field: str | None = None,
-        structure: CsvStructure | None = None,
+        structure: Any = None,
     ) -> None:
         super().__init__(message)
         self.check = check

@@ -24,6 +24,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..io.descriptor import NOT_JSON
+from ..io.tableschema import field_position
 from .report import Finding
 
 #: Checks whose findings are about the descriptor rather than a table's cells.
@@ -210,13 +212,8 @@ class _Package:
         resource = self.descriptor["resources"][index]
         if finding.field in RESOURCE_PROPERTIES and finding.field in resource:
             return f"{base}/{pointer_token(finding.field)}"
-        schema = resource.get("schema")
-        fields = schema.get("fields") if isinstance(schema, dict) else None
-        if isinstance(fields, list):
-            for position, item in enumerate(fields):
-                if isinstance(item, dict) and item.get("name") == finding.field:
-                    return f"{base}/schema/fields/{position}"
-        return base
+        position = field_position(resource.get("schema"), finding.field)
+        return base if position is None else f"{base}/schema/fields/{position}"
 
 
 def _layer(check_id: str) -> str | None:
@@ -231,7 +228,7 @@ def _layer(check_id: str) -> str | None:
 def _on_descriptor(finding: Finding, package: _Package) -> Finding:
     pointer = finding.pointer if finding.pointer is not None else package.pointer(finding)
     position = pointer_position(package.descriptor_text(), pointer) if pointer else None
-    if position is None and finding.check == "descriptor.json":
+    if position is None and finding.check == NOT_JSON:
         found = _JSON_POSITION.search(finding.message)
         position = (int(found.group(1)), int(found.group(2))) if found else None
     line, column = position if position else (None, None)

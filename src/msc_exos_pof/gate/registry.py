@@ -1,8 +1,12 @@
 """The check registry: every check has a stable dotted id, a severity and a one-line description.
 
-Checks are small functions ``check(context) -> Iterable[Finding]`` registered with ``@register``.
-Families live in one module each under ``gate/checks/`` (``descriptor``, ``tables``, ``schema``,
-``consistency``...); ``all_checks()`` imports them all so the registry is complete.
+Checks are small functions ``check(context) -> Iterable[Finding]`` registered with ``@register``,
+which returns the ``Check`` itself: the check emits through it (``yield check_x.finding(...)``),
+and other code names it by its Python name, so each id is written once and a mistyped name fails
+at import (ruff F821) instead of at run time. Families live in one module each under
+``gate/checks/`` (``descriptor``, ``tables``, ``schema``, ``consistency``...); ``all_checks()``
+imports them all so the registry is complete. ``get(id)`` is for ids that come from users
+(``--select``) and tests.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ class Check:
     layer: str
     function: CheckFunction | None = None
 
+    def __call__(self, context: PackageContext) -> Iterable[Finding]:
+        """Run the check (a declared check, emitted by shared code, finds nothing itself)."""
+        return self.function(context) if self.function is not None else ()
+
     def finding(
         self,
         message: str,
@@ -56,16 +64,12 @@ REGISTRY: dict[str, Check] = {}
 
 def register(
     id: str, severity: Severity, description: str, layer: str
-) -> Callable[[CheckFunction], CheckFunction]:
-    """Register ``function`` as check ``id`` (ids are unique and never reused)."""
-    if layer not in LAYERS:
-        raise ValueError(f"unknown layer {layer!r}")
+) -> Callable[[CheckFunction], Check]:
+    """Register ``function`` as check ``id`` (ids are unique and never reused) and return the
+    ``Check``, which is called like the function and emits its findings."""
 
-    def decorate(function: CheckFunction) -> CheckFunction:
-        if id in REGISTRY:
-            raise ValueError(f"check id {id!r} is registered twice")
-        REGISTRY[id] = Check(id, severity, description, layer, function)
-        return function
+    def decorate(function: CheckFunction) -> Check:
+        return _add(Check(id, severity, description, layer, function))
 
     return decorate
 
@@ -76,10 +80,16 @@ def declare(id: str, severity: Severity, description: str, layer: str) -> Check:
     Declared checks have no function of their own but are listed and must be fired by a test
     like every other check.
     """
-    if id in REGISTRY:
-        raise ValueError(f"check id {id!r} is registered twice")
-    REGISTRY[id] = Check(id, severity, description, layer, None)
-    return REGISTRY[id]
+    return _add(Check(id, severity, description, layer, None))
+
+
+def _add(check: Check) -> Check:
+    if check.layer not in LAYERS:
+        raise ValueError(f"unknown layer {check.layer!r}")
+    if check.id in REGISTRY:
+        raise ValueError(f"check id {check.id!r} is registered twice")
+    REGISTRY[check.id] = check
+    return check
 
 
 def all_checks() -> list[Check]:
@@ -89,6 +99,7 @@ def all_checks() -> list[Check]:
 
 
 def get(id: str) -> Check:
+    """The check registered as ``id`` (for ids that come from users and tests)."""
     _load_families()
     return REGISTRY[id]
 

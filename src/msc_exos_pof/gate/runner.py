@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..errors import PackageError
 from ..io.context import PackageContext
 from ..io.locate import descriptor_path
+from .checks.descriptor import internal
 from .finish import finish, timed
 from .registry import all_checks
 from .report import Finding, Report
@@ -18,9 +19,7 @@ def internal_finding(what: str, error: BaseException) -> Finding:
     """The finding an unexpected exception becomes (``gate.internal``): the gate fails closed,
     in the report, instead of crashing without one."""
     text = (str(error).strip().splitlines() or [""])[0][:200]
-    return Finding(
-        "gate.internal",
-        "error",
+    return internal.finding(
         f"{what} stopped with {type(error).__name__}{': ' + text if text else ''}; the package "
         "is not known to be valid: fix what the other findings name, or report this input",
     )
@@ -35,10 +34,12 @@ def _overlap_heavy_layers(context: PackageContext, chosen: set[str]) -> None:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from .checks.consistency_differences import judgement
-    from .checks.schema import schema_failures
+    from .checks.consistency_differences import counts_databases, judgement
+    from .checks.schema import CONSTRAINT_CHECKS, schema_failures
 
-    if not {"schema.type", "counts.databases"} <= chosen or not context.files:
+    schema_type = CONSTRAINT_CHECKS["type"]
+
+    if not {schema_type.id, counts_databases.id} <= chosen or not context.files:
         return
     for name in context.files:  # read every table first: both layers need them, once
         context.frame(name)
@@ -46,6 +47,16 @@ def _overlap_heavy_layers(context: PackageContext, chosen: set[str]) -> None:
         schema = pool.submit(schema_failures, context)
         judgement(context)
         schema.result()
+
+
+def _upstream_context(upstream: str | os.PathLike[str]) -> PackageContext:
+    """The package a copy was made from; ``PackageError`` (naming it) when it cannot be read."""
+    try:
+        return PackageContext(upstream)
+    except PackageError as error:
+        raise PackageError(
+            error.check, f"the upstream package: {error.message}", error.resource, error.field
+        ) from None
 
 
 def validate(
@@ -85,12 +96,9 @@ def validate(
         return finish(report, chosen)
     report = Report(package=package)
     if upstream is not None:
-        try:
-            context.upstream = PackageContext(upstream)  # type: ignore[attr-defined]
-        except PackageError as error:
-            raise PackageError(
-                error.check, f"the upstream package: {error.message}", error.resource, error.field
-            ) from None
+        # Read after the package: an unreadable package is a report, an unreadable upstream
+        # the caller's error. Tables are read on first use, so the first context cost nothing.
+        context = PackageContext(path, upstream=_upstream_context(upstream))
     try:
         _overlap_heavy_layers(context, chosen_set)
     except Exception:
@@ -107,7 +115,7 @@ def validate(
             report.findings.append(internal_finding(f"check {check.id}", error))
     if select or ignore:  # a check that could not run is reported whatever the selection
         report.findings = [
-            f for f in report.findings if f.check in chosen_set or f.check == "gate.internal"
+            f for f in report.findings if f.check in chosen_set or f.check == internal.id
         ]
     finish(report, chosen)
     if summary:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import TableError
 from .convert import typed_frame
 from .descriptor import ResourceFile, read_descriptor, resource_files
 from .locate import descriptor_path
 from .table import CsvStructure, read_table
+from .tableschema import field_list, schema_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+T = TypeVar("T")
 
 
 class PackageContext:
@@ -24,10 +28,20 @@ class PackageContext:
     tables are read on first use, and a table that cannot be read is remembered in
     ``table_errors`` and reported by the ``table.*`` checks, while ``frame()`` returns ``None``
     so that later checks skip it instead of failing.
+
+    ``upstream`` is the package this one was copied from, when the caller names one (the
+    ``upstream.*`` checks compare the two). What several checks derive from the tables (a
+    judgement, an index) is computed once through ``memo``.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        upstream: PackageContext | None = None,
+    ) -> None:
         self.path = path
+        self.upstream = upstream
         self.descriptor_file: Path = descriptor_path(path)
         self.descriptor: dict[str, Any] = read_descriptor(path)
         self.files: dict[str, ResourceFile] = {item.name: item for item in resource_files(path)}
@@ -35,18 +49,30 @@ class PackageContext:
         self.structures: dict[str, CsvStructure] = {}
         self._raw: dict[str, pd.DataFrame | None] = {}
         self._typed: dict[str, pd.DataFrame | None] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     @property
     def base(self) -> Path:
         return self.descriptor_file.parent
 
     def schema(self, name: str) -> dict[str, Any]:
-        schema = self.files[name].descriptor.get("schema")
-        return schema if isinstance(schema, dict) else {}
+        """Resource ``name``'s Table Schema (``{}`` when it has none)."""
+        return schema_of(self.files[name].descriptor)
 
     def fields(self, name: str) -> list[dict[str, Any]]:
-        fields = self.schema(name).get("fields")
-        return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+        """Resource ``name``'s fields (those with a name: ``io.tableschema.field_list``)."""
+        return field_list(self.schema(name))
+
+    def memo(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """``compute(self, *args)``, computed once per context and argument list.
+
+        The key is the function itself (and its arguments), never a name written twice: a check
+        family shares its judgement with ``ctx.memo(_judge)``.
+        """
+        key = (compute, *args)
+        if key not in self._memo:
+            self._memo[key] = compute(self, *args)
+        return self._memo[key]
 
     def raw(self, name: str) -> pd.DataFrame | None:
         """The resource as text columns, or ``None`` if it is missing or cannot be read."""

@@ -14,6 +14,17 @@ from ..errors import PackageError
 from .files import MAX_DESCRIPTOR_BYTES, read_regular
 from .locate import descriptor_path, unsafe_path_reason
 
+# The ids of the findings a descriptor that cannot be read becomes: a ``PackageError`` carries
+# one, and the gate declares them (gate/checks/descriptor.py).
+#: No descriptor at the path, or it cannot be opened.
+MISSING = "descriptor.missing"
+#: Not JSON, or not an object with a list of named resources.
+NOT_JSON = "descriptor.json"
+#: Not UTF-8.
+NOT_UTF8 = "descriptor.encoding"
+#: A resource path that is a URL, absolute, or leaves the package folder.
+UNSAFE_PATH = "descriptor.unsafe_path"
+
 
 def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Parse and return the descriptor, or raise ``PackageError`` saying why it cannot be read."""
@@ -22,7 +33,7 @@ def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any
         stat = file.stat()
     except (OSError, ValueError):  # ValueError: a NUL byte in the path
         raise PackageError(
-            "descriptor.missing",
+            MISSING,
             f"no data package at {file}: expected a datapackage.json or a folder that holds one",
         ) from None
     return _read_descriptor_cached(str(file), stat.st_mtime_ns, stat.st_size)
@@ -33,10 +44,10 @@ def _read_descriptor_cached(file: str, _mtime_ns: int, _size: int) -> dict[str, 
     try:
         data = read_regular(file, MAX_DESCRIPTOR_BYTES, "descriptor")
     except OSError as error:
-        raise PackageError("descriptor.missing", f"cannot read {file}: {error.strerror}") from None
+        raise PackageError(MISSING, f"cannot read {file}: {error.strerror}") from None
     if data.startswith(b"PK\x03\x04"):
         raise PackageError(
-            "descriptor.json",
+            NOT_JSON,
             f"{file} is a zip archive, not a datapackage.json: unpack it and validate the "
             "folder (`msc-exos-pof diff` reads release zips and wheels directly)",
         )
@@ -44,40 +55,40 @@ def _read_descriptor_cached(file: str, _mtime_ns: int, _size: int) -> dict[str, 
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise PackageError(
-            "descriptor.encoding",
+            NOT_UTF8,
             f"{file} is not UTF-8 (byte {error.start}): save the descriptor as UTF-8",
         ) from None
     try:
         descriptor = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise PackageError(
-            "descriptor.json",
+            NOT_JSON,
             f"{file} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
         ) from None
     except ValueError as error:  # NaN or Infinity: not JSON, though Python's reader takes them
-        raise PackageError("descriptor.json", f"{file} is not valid JSON: {error}") from None
+        raise PackageError(NOT_JSON, f"{file} is not valid JSON: {error}") from None
     except RecursionError:
         raise PackageError(
-            "descriptor.json",
+            NOT_JSON,
             f"{file} nests arrays or objects too deeply to be read; flatten the descriptor",
         ) from None
     depth = _depth(descriptor)
     if depth > MAX_DEPTH:
         raise PackageError(
-            "descriptor.json",
+            NOT_JSON,
             f"{file} nests arrays or objects more than {MAX_DEPTH} levels deep, deeper than "
             "a data package descriptor needs; flatten the descriptor",
         )
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise PackageError(
-            "descriptor.json",
+            NOT_JSON,
             f"{file} is not a data package descriptor: expected a JSON object with a "
             "'resources' list",
         )
     for index, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             raise PackageError(
-                "descriptor.json",
+                NOT_JSON,
                 f"{file}: resource #{index + 1} is not an object with a 'name'",
             )
     return descriptor
@@ -127,7 +138,7 @@ def resource_files(path: str | os.PathLike[str] | None = None) -> list[ResourceF
         value = resource.get("path")
         if value is None and "data" in resource:
             raise PackageError(
-                "descriptor.unsafe_path",
+                UNSAFE_PATH,
                 f"resource '{name}' has inline 'data' and no 'path'; this gate reads CSV files "
                 "only: write the rows to a CSV file in the package folder and give its path",
                 resource=name,
@@ -140,7 +151,7 @@ def resource_files(path: str | os.PathLike[str] | None = None) -> list[ResourceF
                 reason = "it resolves (through a link) outside the package folder"
         if reason is not None:
             raise PackageError(
-                "descriptor.unsafe_path",
+                UNSAFE_PATH,
                 f"resource '{name}' has path {value!r}, which is refused because {reason}; "
                 "use a relative path inside the package folder",
                 resource=name,

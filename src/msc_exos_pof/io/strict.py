@@ -1,8 +1,8 @@
 """The strict loader: every cell of a loaded resource fits its field, or ``load`` says which do not.
 
 The gate and the loader read the Table Schema's constraints the same way: both use
-``gate.checks.schema.field_failures`` (types, ``required``, ``enum``, ranges, patterns and
-lengths). ``unique`` and the keys are questions about a whole table or package, left to the gate.
+``io.constraints.cell_failures`` (types, ``required``, ``enum``, ranges, patterns and lengths).
+``unique`` and the keys are questions about a whole table or package, left to the gate.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataValueError, DataValueWarning
+from .constraints import TABLE_WIDE, cell_failures
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -18,19 +19,15 @@ if TYPE_CHECKING:  # pragma: no cover
 #: What ``load(errors=...)`` accepts.
 ERRORS = ("raise", "coerce")
 
-_TABLE_WIDE = {"schema.unique"}
-
 
 def misfits(
     name: str, fields: list[dict[str, Any]], raw: pd.DataFrame, typed: pd.DataFrame
 ) -> list[tuple[int, str, str]]:
     """(row, field, message) of every cell that does not fit its field, rows 1-based."""
-    from ..gate.checks.schema import field_failures
-
     found = [
-        (int(f.row or 0), str(f.field), f.message)
-        for f in field_failures(name, fields, raw, typed)
-        if f.check not in _TABLE_WIDE and f.row is not None and f.field is not None
+        (f.row, f.field, f.message)
+        for f in cell_failures(name, fields, raw, typed)
+        if f.rule not in TABLE_WIDE and f.row is not None
     ]
     return sorted(set(found))
 

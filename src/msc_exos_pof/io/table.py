@@ -21,6 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
+# The ids of the findings a table that cannot be read becomes: a ``TableError`` carries one, and
+# the gate's table checks report them (gate/checks/tables.py).
+#: The file does not exist or is not a regular file.
+MISSING_FILE = "table.missing_file"
+#: The file is not UTF-8.
+NOT_UTF8 = "table.encoding"
+#: The file does not parse as CSV (an unclosed quote, blank or ragged rows).
+UNPARSABLE = "table.parse"
+
 #: At most this many rows are listed per resource and problem; the rest are counted.
 MAX_ROWS = 20
 
@@ -245,11 +254,11 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
         data = read_regular(item.file, MAX_TABLE_BYTES, "file")
     except FileNotFoundError:
         raise TableError(
-            "table.missing_file", f"resource '{item.name}': file {path} does not exist", item.name
+            MISSING_FILE, f"resource '{item.name}': file {path} does not exist", item.name
         ) from None
     except OSError as error:
         raise TableError(
-            "table.missing_file",
+            MISSING_FILE,
             f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
@@ -285,7 +294,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
     path = item.descriptor.get("path")
     if _only_newlines(data):
         raise TableError(
-            "table.parse",
+            UNPARSABLE,
             f"resource '{item.name}': the file is empty (no header row)",
             item.name,
             structure=CsvStructure(),
@@ -307,7 +316,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
             _check_utf8(data)
         except UnicodeDecodeError as error:
             raise TableError(
-                "table.encoding",
+                NOT_UTF8,
                 f"resource '{item.name}': {path} is not UTF-8 (byte offset {error.start}); "
                 "save it as UTF-8",
                 item.name,
@@ -317,7 +326,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
         if found.broken:
             row, message = found.problems[0]
             raise TableError(
-                "table.parse",
+                UNPARSABLE,
                 f"resource '{item.name}': {message}",
                 item.name,
                 row=row,
@@ -325,7 +334,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
             )
         if arrow_error:
             raise TableError(
-                "table.parse",
+                UNPARSABLE,
                 f"resource '{item.name}': the CSV cannot be parsed: {arrow_error}",
                 item.name,
                 structure=found,
@@ -333,7 +342,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
         table = _arrow_table(data, len(header))  # suspicious bytes, but the exact scan is clean
     if table.num_rows == 0:
         raise TableError(
-            "table.parse",
+            UNPARSABLE,
             f"resource '{item.name}': the file is empty (no header row)",
             item.name,
             structure=CsvStructure(header=header),

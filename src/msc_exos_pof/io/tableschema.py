@@ -1,8 +1,11 @@
 """The one reading of a Table Schema: its fields, their constraints and dtypes, and its keys.
 
 Table Schema allows a key to be a field name or a list of them, and a descriptor under test may
-hold anything at all; every module that needs a schema's fields or keys asks here, so the rules
-for what counts as a key (and what a malformed one becomes) are written once.
+hold anything at all; every module that needs a schema's fields, constraints, vocabularies or
+keys asks here, so the rules for what counts as a field or a key (and what a malformed one
+becomes) are written once. The ``written_*`` functions give a property exactly as the descriptor
+writes it, for the code that must refuse or quote a malformed one (exports, the gate's contract
+of the core schema); everything else takes the parsed forms.
 
 >>> schema = {"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"}
 >>> primary_key(schema)
@@ -24,23 +27,65 @@ def schema_of(resource: Any) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
+def resource_schema(descriptor: Any, name: str) -> dict[str, Any]:
+    """The Table Schema of the descriptor's resource ``name`` (``{}`` when there is none)."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        if isinstance(resource, dict) and resource.get("name") == name:
+            return schema_of(resource)
+    return {}
+
+
+# --- fields ------------------------------------------------------------------------------------
+
+
+def written_fields(schema: Any) -> Any:
+    """The schema's ``fields`` as written (``None`` when absent): for code that refuses a
+    malformed list instead of skipping what it cannot read."""
+    return schema.get("fields") if isinstance(schema, dict) else None
+
+
 def field_list(schema: Any) -> list[dict[str, Any]]:
     """The schema's field objects that have a text ``name`` (anything else is skipped)."""
-    fields = schema.get("fields") if isinstance(schema, dict) else None
+    fields = written_fields(schema)
     if not isinstance(fields, list):
         return []
     return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
-def field_names(schema: Any) -> list[str]:
-    """The names of the schema's fields, in order."""
-    return [f["name"] for f in field_list(schema)]
+def field_named(schema: Any, name: str) -> dict[str, Any] | None:
+    """The field called ``name`` (the first one, when a malformed schema repeats it)."""
+    return next((field for field in field_list(schema) if field["name"] == name), None)
+
+
+def field_position(schema: Any, name: Any) -> int | None:
+    """Where the field called ``name`` is in the written ``fields`` list (for JSON pointers)."""
+    fields = written_fields(schema)
+    for position, item in enumerate(fields if isinstance(fields, list) else []):
+        if isinstance(item, dict) and item.get("name") == name:
+            return position
+    return None
 
 
 def constraints(field: Any) -> dict[str, Any]:
     """A field's ``constraints`` object (``{}`` when absent or not an object)."""
     found = field.get("constraints") if isinstance(field, dict) else None
     return found if isinstance(found, dict) else {}
+
+
+def enum(field: Any) -> list[Any] | None:
+    """A field's ``enum`` constraint (its codes, in order), or ``None`` when it has none (or a
+    malformed one, which is ``descriptor.metadata``'s finding)."""
+    found = constraints(field).get("enum")
+    return found if isinstance(found, list) else None
+
+
+def resource_enum(descriptor: Any, resource: str, field: str) -> list[Any]:
+    """The codes of ``resource.field`` in ``descriptor`` (``[]`` when it has no enum)."""
+    return enum(field_named(resource_schema(descriptor, resource), field)) or []
+
+
+# --- keys --------------------------------------------------------------------------------------
 
 
 def key_fields(value: Any) -> list[str]:
@@ -60,15 +105,19 @@ def is_key(value: Any) -> bool:
     return bool(key_fields(value))
 
 
+def written_primary_key(schema: Any) -> Any:
+    """The ``primaryKey`` as written (``None`` when absent)."""
+    return schema.get("primaryKey") if isinstance(schema, dict) else None
+
+
 def primary_key(schema: Any) -> list[str]:
     """The primary key's fields as a list (Table Schema allows a string or a list)."""
-    return key_fields(schema.get("primaryKey")) if isinstance(schema, dict) else []
+    return key_fields(written_primary_key(schema))
 
 
-def unique_keys(schema: Any) -> list[list[str]]:
-    """The schema's ``uniqueKeys`` (a Table Schema v2 addition some copies use), as lists."""
-    found = schema.get("uniqueKeys") if isinstance(schema, dict) else None
-    return [key_fields(key) for key in found] if isinstance(found, list) else []
+def written_unique_keys(schema: Any) -> Any:
+    """The schema's ``uniqueKeys`` as written (a Table Schema v2 addition some copies use)."""
+    return schema.get("uniqueKeys") if isinstance(schema, dict) else None
 
 
 @dataclass(frozen=True)
@@ -80,23 +129,36 @@ class ForeignKey:
     reference_fields: tuple[str, ...]
 
 
+def written_foreign_keys(schema: Any) -> Any:
+    """The ``foreignKeys`` as written (``None`` when absent)."""
+    return schema.get("foreignKeys") if isinstance(schema, dict) else None
+
+
 def foreign_key_entries(schema: Any) -> list[Any]:
     """The raw ``foreignKeys`` entries (a list; anything else gives ``[]``)."""
-    found = schema.get("foreignKeys") if isinstance(schema, dict) else None
+    found = written_foreign_keys(schema)
     return found if isinstance(found, list) else []
+
+
+def reference_of(entry: Any) -> tuple[Any, Any, Any] | None:
+    """A ``foreignKeys`` entry as written: (its ``fields``, the referenced ``resource``, the
+    referenced ``fields``), or ``None`` when it has no ``reference`` object."""
+    reference = entry.get("reference") if isinstance(entry, dict) else None
+    if not isinstance(reference, dict):
+        return None
+    return entry.get("fields"), reference.get("resource"), reference.get("fields")
 
 
 def foreign_key(entry: Any, resource: str) -> ForeignKey | None:
     """One ``foreignKeys`` entry of ``resource``, or ``None`` when it is malformed."""
-    reference = entry.get("reference") if isinstance(entry, dict) else None
-    if not isinstance(reference, dict):
+    parts = reference_of(entry)
+    if parts is None:
         return None
-    target = reference.get("resource") or resource  # "" is a self-reference
+    fields, target, target_fields = parts
+    target = target or resource  # "" is a self-reference
     if not isinstance(target, str):
         return None
-    return ForeignKey(
-        tuple(key_fields(entry.get("fields"))), target, tuple(key_fields(reference.get("fields")))
-    )
+    return ForeignKey(tuple(key_fields(fields)), target, tuple(key_fields(target_fields)))
 
 
 def foreign_keys(schema: Any, resource: str) -> list[ForeignKey]:
@@ -105,14 +167,17 @@ def foreign_keys(schema: Any, resource: str) -> list[ForeignKey]:
     return [key for key in found if key is not None]
 
 
+# --- types -------------------------------------------------------------------------------------
+
+
 def pandas_dtype(field: dict[str, Any]) -> Any:
     """The pandas dtype a Table Schema field loads as."""
     import pandas as pd
 
     kind = field.get("type", "string")
-    enum = constraints(field).get("enum")
-    if enum and kind == "string":
-        return pd.CategoricalDtype(categories=list(enum), ordered=False)
+    codes = enum(field)
+    if codes and kind == "string":
+        return pd.CategoricalDtype(categories=list(codes), ordered=False)
     return {
         "integer": "Int64",
         "number": "Float64",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ..registry import Check, register
 from ..report import Finding
 from .consistency_differences import text, usable
 
@@ -34,7 +34,6 @@ SINGLE_VALUED = {"species": "species", "effector": "effector_type", "design": "d
 #: attributes looked up in the study's title and Table 2 effect cell, with the words that count.
 TEXTUAL = {"chemotherapy": ("chemotherapy", "cisplatin", "cyclophosphamide")}
 COUNT = "count_exosome_studies"
-_CACHE = "_claims_judgement"
 
 
 def _shown(value: str) -> str:
@@ -211,9 +210,7 @@ def judgement(ctx: PackageContext) -> pd.DataFrame | None:
     """Claims with their computed ``verdict`` (agrees, contradicts, unsupported, undetermined),
     ``row`` (1-based), ``recorded`` (a concern or an erratum documents a disagreement) and
     ``detail``; ``None`` when claims or studies cannot be read. Computed once per context."""
-    if _CACHE not in ctx.__dict__:
-        ctx.__dict__[_CACHE] = _judge(ctx)
-    return ctx.__dict__[_CACHE]
+    return ctx.memo(_judge)
 
 
 def _judge(ctx: PackageContext) -> pd.DataFrame | None:
@@ -315,8 +312,7 @@ def _subject(item: object) -> str:
     return "the included studies"
 
 
-def _claim_findings(check_id: str, claims: pd.DataFrame, message: str) -> Iterator[Finding]:
-    check = REGISTRY[check_id]
+def _claim_findings(check: Check, claims: pd.DataFrame, message: str) -> Iterator[Finding]:
     for item in claims.itertuples(index=False):
         recorded = bool(item.recorded)
         where = (
@@ -355,7 +351,7 @@ def contradicts_study(ctx: PackageContext) -> Iterator[Finding]:
         return
     bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] != COUNT)]
     yield from _claim_findings(
-        "claims.contradicts_study",
+        contradicts_study,
         bad,
         "the subject's curated rows do not support it (other studies do)",
     )
@@ -372,9 +368,7 @@ def unsupported(ctx: PackageContext) -> Iterator[Finding]:
     if claims is None:
         return
     bad = claims[claims["verdict"] == "unsupported"]
-    yield from _claim_findings(
-        "claims.unsupported", bad, "no included study's curated rows support it"
-    )
+    yield from _claim_findings(unsupported, bad, "no included study's curated rows support it")
 
 
 @register(
@@ -389,7 +383,7 @@ def count_contradicted(ctx: PackageContext) -> Iterator[Finding]:
     if claims is None:
         return
     bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] == COUNT)]
-    yield from _claim_findings("claims.count_contradicted", bad, "{detail}")
+    yield from _claim_findings(count_contradicted, bad, "{detail}")
 
 
 @register(
@@ -402,10 +396,9 @@ def expected(ctx: PackageContext) -> Iterator[Finding]:
     claims = judgement(ctx)
     if claims is None:
         return
-    check = REGISTRY["claims.expected"]
     bad = claims[claims["verdict"] != claims["expected"]]
     for item in bad.itertuples(index=False):
-        yield check.finding(
+        yield expected.finding(
             f"claim {item.claim_id}: the curated rows make it {item.verdict!r}, but expected is "
             f"{item.expected!r}; expected them to agree: correct the claim (or its expected "
             "reading), or the curated rows it is compared with",
@@ -454,10 +447,9 @@ def cites_non_included(ctx: PackageContext) -> Iterator[Finding]:
         & ~claims["citation_id"].isin(cites_one)
     ]
     numbers = links.groupby("citation_id")["reference_number"].agg(", ".join)
-    check = REGISTRY["claims.cites_non_included"]
     for item in cited.itertuples(index=False):
         recorded = item.concern_id != ""
-        yield check.finding(
+        yield cites_non_included.finding(
             f"claim {item.claim_id} about {_subject(item)} cites reference(s) "
             f"{numbers.get(item.citation_id, '(none)')} (citation {item.citation_id}), none of "
             "them an included study"
@@ -492,10 +484,9 @@ def duplicate_reference(ctx: PackageContext) -> Iterator[Finding]:
             (concerns["kind"] == "citation_to_duplicate") & (concerns["citation_id"] != "")
         ]
         recorded = dict(zip(duplicate["citation_id"], duplicate["concern_id"], strict=True))
-    check = REGISTRY["citations.duplicate_reference"]
     for item in links[links["duplicate_of"] != ""].itertuples(index=False):
         concern = recorded.get(item.citation_id)
-        yield check.finding(
+        yield duplicate_reference.finding(
             f"citation {item.citation_id} cites reference {item.reference_number}, a duplicate "
             f"of reference {item.duplicate_of}"
             + (
@@ -522,9 +513,8 @@ def concerns_recorded(ctx: PackageContext) -> Iterator[Finding]:
     concerns = _optional(ctx, "concerns", "concern_id", "kind", "disagreement")
     if concerns is None:
         return
-    check = REGISTRY["concerns.recorded"]
     for index, item in enumerate(concerns.itertuples(index=False), 1):
-        yield check.finding(
+        yield concerns_recorded.finding(
             f"concern {item.concern_id} ({item.kind}): {item.disagreement}",
             resource="concerns",
             row=index,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ...io.vectorised import first_part, isin, repeated, replace_regex
+from ..registry import Check, register
 from ..report import Finding
-from ..vectorised import first_part, isin, repeated, replace_regex
-from .consistency_differences import join, judgement, normalised, published_round, usable
+from .consistency_differences import LAYER, join, normalised, usable
 from .consistency_prisma import flow_counts
 
-# The PRISMA arithmetic checks register themselves on import of consistency_prisma.
+# The checks of differences an errata row may explain register themselves on import of
+# consistency_differences, the PRISMA arithmetic checks on import of consistency_prisma.
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -19,113 +20,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ...io.context import PackageContext
 
-LAYER = "consistency"
-
 
 def _findings(
-    check_id: str, resource: str, field: str | None, rows: Iterable[int], messages: Iterable[str]
+    check: Check, resource: str, field: str | None, rows: Iterable[int], messages: Iterable[str]
 ) -> Iterator[Finding]:
     """One finding per flagged row (row numbers are 1-based data rows: index + 1)."""
-    check = REGISTRY[check_id]
     for index, message in zip(rows, messages, strict=True):
         yield check.finding(str(message), resource=resource, row=int(index) + 1, field=field)
-
-
-# --- explainable checks: differences an errata row may explain ------------------------------
-
-
-def _unexplained(check_id: str, ctx: PackageContext) -> Iterator[Finding]:
-    judged = judgement(ctx)
-    if judged is None:
-        return
-    d = judged.differences
-    d = d[(d["check"] == check_id) & ~d["explained"]]
-    check = REGISTRY[check_id]
-    for item in d.itertuples(index=False):
-        erratum = f"{item.resource}/{item.record}/{item.field}"
-        yield check.finding(
-            f"{item.resource} '{item.record}': {item.detail}; expected them to agree: correct "
-            f"{item.field}, or add an errata row '{erratum}' (published {item.published!r}, "
-            f"curated {item.curated!r}) with the evidence",
-            resource=item.resource,
-            row=int(item.row),
-            field=item.field,
-        )
-
-
-_EXPLAINABLE = {
-    "years.label": "the year in a study's printed label equals its curated year",
-    "studies.first_author_label": "a study's curated first author is a name in its printed label",
-    "studies.species": "the species an animal-model cell names equals the curated species",
-    "studies.msc_source": "the printed MSC source equals the curated msc_source",
-    "counts.databases": "stated numbers of databases searched equal the rows of search_strategies",
-    "counts.included": "stated numbers of included studies equal the rows of studies",
-    "counts.per_design": "stated studies per design equal the studies rows with that design",
-    "counts.per_source": "stated studies per MSC source equal the studies rows with that source",
-    "counts.source_table": "msc_sources.stated_study_count equals the studies rows with that "
-    "source",
-}
-
-
-def _register_explainable(check_id: str, guards: str) -> None:
-    def check(ctx: PackageContext) -> Iterator[Finding]:
-        return _unexplained(check_id, ctx)
-
-    check.__name__ = check.__qualname__ = check_id.replace(".", "_")
-    register(check_id, "error", f"{guards} (or an errata row explains the difference)", LAYER)(
-        check
-    )
-
-
-for _id, _guards in _EXPLAINABLE.items():
-    _register_explainable(_id, _guards)
-
-
-@register(
-    "years.window",
-    "error",
-    "studies fall inside the stated year window (methods: inclusion criteria); stated "
-    "year bounds elsewhere equal the studies' first/last year (or an errata row explains "
-    "it)",
-    LAYER,
-)
-def years_window(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _unexplained("years.window", ctx)
-    frames = ctx.frames("stated_counts", "studies")
-    if frames is None:
-        return
-    counts, studies = frames
-    if not (
-        usable(counts, "quantity", "value", "section", "derivable")
-        and usable(studies, "study_id", "year")
-    ):
-        return
-    criteria = counts[
-        (counts["section"].astype("string") == "methods").fillna(False)
-        & counts["derivable"].fillna(False).astype(bool)
-    ]
-    quantity = criteria["quantity"].astype("string")
-    low = criteria.loc[(quantity == "year_min").fillna(False), "value"].dropna()
-    high = criteria.loc[(quantity == "year_max").fillna(False), "value"].dropna()
-    low = int(low.max()) if len(low) else None
-    high = int(high.min()) if len(high) else None
-    studies = published_round(studies)  # the window is the published review's criterion
-    year = studies["year"]
-    outside = year.notna() & (
-        ((year < low) if low is not None else False)
-        | ((year > high) if high is not None else False)
-    )
-    s = studies[outside.fillna(False).astype(bool)]
-    window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
-    messages = join(
-        "study '",
-        s["study_id"],
-        "' is from ",
-        s["year"].astype("string"),
-        f", outside the inclusion window {window} the methods state; expected a year "
-        "inside it: correct the year or the stated criteria",
-    )
-    yield from _findings("years.window", "studies", "year", s.index, messages)
 
 
 # --- stated counts that must agree with each other -----------------------------------------
@@ -147,7 +48,7 @@ def counts_source_total(ctx: PackageContext) -> Iterator[Finding]:
         return
     total = int(sources["stated_study_count"].fillna(0).sum())
     if total != counts["new_studies"]:
-        yield REGISTRY["counts.source_total"].finding(
+        yield counts_source_total.finding(
             f"msc_sources: the stated study counts add up to {total} but the PRISMA flow "
             f"includes {counts['new_studies']} studies; expected the same number: correct "
             "stated_study_count or new_studies",
@@ -194,7 +95,7 @@ def counts_source_agreement(ctx: PackageContext) -> Iterator[Finding]:
         " differs from the review",
     )
     yield from _findings(
-        "counts.source_agreement", "msc_sources", "stated_study_count", merged["_row"], messages
+        counts_source_agreement, "msc_sources", "stated_study_count", merged["_row"], messages
     )
 
 
@@ -215,7 +116,7 @@ def _with_reference(
         and usable(references, "reference_number", reference_column)
     ):
         return None
-    positions = _reference_positions(ctx, studies, references)
+    positions = ctx.memo(_reference_positions)
     found = positions >= 0
     joined = studies.loc[found, ["study_id", "reference_number", study_column]].copy()
     joined[f"{reference_column}_ref"] = (
@@ -224,22 +125,19 @@ def _with_reference(
     return joined
 
 
-def _reference_positions(
-    ctx: PackageContext, studies: pd.DataFrame, references: pd.DataFrame
-) -> np.ndarray:
+def _reference_positions(ctx: PackageContext) -> np.ndarray:
     """Row position in ``references`` of each study's reference entry (its first row with that
-    number), -1 for none: one hash lookup per context, shared by the three reference checks
-    instead of three million-row merges."""
+    number), -1 for none: one hash lookup per context (``ctx.memo``), shared by the three
+    reference checks instead of three million-row merges."""
     import numpy as np
     import pandas as pd
 
-    if "_reference_positions" not in ctx.__dict__:
-        numbers = references["reference_number"]
-        first = (numbers.notna() & ~numbers.duplicated()).to_numpy()
-        entries = pd.Index(numbers[first])
-        at = entries.get_indexer(studies["reference_number"])
-        ctx.__dict__["_reference_positions"] = np.where(at >= 0, np.flatnonzero(first)[at], -1)
-    return ctx.__dict__["_reference_positions"]
+    studies, references = ctx.frame("studies"), ctx.frame("references")
+    numbers = references["reference_number"]
+    first = (numbers.notna() & ~numbers.duplicated()).to_numpy()
+    entries = pd.Index(numbers[first])
+    at = entries.get_indexer(studies["reference_number"])
+    return np.where(at >= 0, np.flatnonzero(first)[at], -1)
 
 
 @register("years.reference", "error", "a study's year equals its reference entry's year", LAYER)
@@ -259,7 +157,7 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
         m["year_ref"].astype("string"),
         "; expected the same year: correct the study's year or its reference_number",
     )
-    yield from _findings("years.reference", "studies", "year", m.index, messages)
+    yield from _findings(years_reference, "studies", "year", m.index, messages)
 
 
 def reference_family_name(authors: pd.Series) -> pd.Series:
@@ -294,7 +192,7 @@ def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
         "'; expected the reference's first author: correct first_author or reference_number",
     )
     yield from _findings(
-        "studies.first_author_reference", "studies", "first_author", m.index, messages
+        studies_first_author_reference, "studies", "first_author", m.index, messages
     )
 
 
@@ -322,7 +220,7 @@ def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
         m["title_ref"],
         "'; expected the same title: correct the transcription or reference_number",
     )
-    yield from _findings("studies.title_reference", "studies", "title", m.index, messages)
+    yield from _findings(studies_title_reference, "studies", "title", m.index, messages)
 
 
 @register(
@@ -353,7 +251,7 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
         ).astype(object),
     )
     yield from _findings(
-        "studies.eligibility_evidence", "studies", "eligibility_evidence", s.index, messages
+        studies_eligibility_evidence, "studies", "eligibility_evidence", s.index, messages
     )
 
 
@@ -403,7 +301,7 @@ def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
         "); expected each study once: remove the duplicate row or correct reference_number",
     )
     yield from _findings(
-        "duplicates.study_reference", "studies", "reference_number", repeated.index, messages
+        duplicates_study_reference, "studies", "reference_number", repeated.index, messages
     )
 
 
@@ -429,9 +327,7 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
         repeated_rows["_title"].map(first),
         "'; expected each study once: remove the duplicate row",
     )
-    yield from _findings(
-        "duplicates.study_title", "studies", "title", repeated_rows.index, messages
-    )
+    yield from _findings(duplicates_study_title, "studies", "title", repeated_rows.index, messages)
 
 
 @register(
@@ -462,7 +358,7 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
         "one it repeats: set duplicate_of (and add an errata row)",
     )
     yield from _findings(
-        "duplicates.reference_unlinked", "references", "duplicate_of", bad.index, messages
+        duplicates_reference_unlinked, "references", "duplicate_of", bad.index, messages
     )
 
 
@@ -495,7 +391,7 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
         "; expected the number of the original entry: point it there",
     )
     yield from _findings(
-        "duplicates.reference_chain", "references", "duplicate_of", bad.index, messages
+        duplicates_reference_chain, "references", "duplicate_of", bad.index, messages
     )
 
 
@@ -520,4 +416,4 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
         "' has no row in study_mechanisms; expected at "
         "least one mechanism: add the mechanisms its effect cell reports",
     )
-    yield from _findings("links.mechanism_coverage", "studies", "study_id", s.index, messages)
+    yield from _findings(links_mechanism_coverage, "studies", "study_id", s.index, messages)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...io.tableschema import primary_key
-from ..vectorised import extract, isin, replace_regex
+from ...io.vectorised import extract, isin, replace_regex
+from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ...io.context import PackageContext
+    from ..report import Finding
+
+LAYER = "consistency"
 
 #: Columns of a differences frame. ``published``/``curated`` are text, "" when there is none.
 DIFF_COLUMNS = ["check", "resource", "record", "field", "published", "curated", "row", "detail"]
@@ -27,20 +32,6 @@ ERRATA_COLUMNS = (
     "kind",
 )
 NARRATIVE = "narrative_contradiction"
-
-#: (resource, field) pairs an explainable comparison covers; errata elsewhere explain nothing.
-SCOPES = {
-    ("studies", "year"): "years.label",
-    ("studies", "first_author"): "studies.first_author_label",
-    ("studies", "species"): "studies.species",
-    ("studies", "msc_source"): "studies.msc_source",
-    ("stated_counts", "value"): "counts.*",
-    ("msc_sources", "stated_study_count"): "counts.source_table",
-    ("references", "duplicate_of"): "duplicates",
-}
-
-_CACHE = "_consistency_judgement"
-
 
 def usable(frame: pd.DataFrame | None, *columns: str) -> bool:
     """Whether ``frame`` was read and has ``columns`` (else the table/schema layers report it)."""
@@ -67,7 +58,7 @@ def text(series: pd.Series) -> pd.Series:
 
 def normalised(series: pd.Series) -> pd.Series:
     """Case- and whitespace-insensitive form of a text column, for comparing titles."""
-    from ..vectorised import normalised as _normalised
+    from ...io.vectorised import normalised as _normalised
 
     return _normalised(series)
 
@@ -92,7 +83,7 @@ def join(*parts: str | pd.Series) -> pd.Series:
 
 
 def make_differences(
-    check: str | None,
+    check: Check | None,
     resource: str,
     field: str,
     record: pd.Series,
@@ -110,7 +101,7 @@ def make_differences(
 
     out = pd.DataFrame(
         {
-            "check": check,
+            "check": check.id if check is not None else None,
             "resource": resource,
             "record": text(record),
             "field": field,
@@ -128,6 +119,124 @@ def make_differences(
 def _flag(mask: pd.Series) -> pd.Series:
     """A comparison with missing values as False (missing cells are the schema layer's job)."""
     return mask.fillna(False).astype(bool)
+
+
+# --- the checks that report a difference no errata row explains -------------------------------
+
+
+def _unexplained(check: Check, ctx: PackageContext) -> Iterator[Finding]:
+    judged = judgement(ctx)
+    if judged is None:
+        return
+    d = judged.differences
+    d = d[(d["check"] == check.id) & ~d["explained"]]
+    for item in d.itertuples(index=False):
+        erratum = f"{item.resource}/{item.record}/{item.field}"
+        yield check.finding(
+            f"{item.resource} '{item.record}': {item.detail}; expected them to agree: correct "
+            f"{item.field}, or add an errata row '{erratum}' (published {item.published!r}, "
+            f"curated {item.curated!r}) with the evidence",
+            resource=item.resource,
+            row=int(item.row),
+            field=item.field,
+        )
+
+
+def _explainable(check_id: str, guards: str) -> Check:
+    """A check that reports the differences of its own comparison that no errata row explains."""
+
+    def report(ctx: PackageContext) -> Iterator[Finding]:
+        return _unexplained(check, ctx)
+
+    report.__name__ = report.__qualname__ = check_id.replace(".", "_")
+    check = register(
+        check_id, "error", f"{guards} (or an errata row explains the difference)", LAYER
+    )(report)
+    return check
+
+
+years_label = _explainable(
+    "years.label", "the year in a study's printed label equals its curated year"
+)
+first_author_in_label = _explainable(
+    "studies.first_author_label", "a study's curated first author is a name in its printed label"
+)
+species_named = _explainable(
+    "studies.species", "the species an animal-model cell names equals the curated species"
+)
+msc_source_printed = _explainable(
+    "studies.msc_source", "the printed MSC source equals the curated msc_source"
+)
+counts_databases = _explainable(
+    "counts.databases", "stated numbers of databases searched equal the rows of search_strategies"
+)
+counts_included = _explainable(
+    "counts.included", "stated numbers of included studies equal the rows of studies"
+)
+counts_per_design = _explainable(
+    "counts.per_design", "stated studies per design equal the studies rows with that design"
+)
+counts_per_source = _explainable(
+    "counts.per_source", "stated studies per MSC source equal the studies rows with that source"
+)
+counts_source_table = _explainable(
+    "counts.source_table",
+    "msc_sources.stated_study_count equals the studies rows with that source",
+)
+
+
+@register(
+    "years.window",
+    "error",
+    "studies fall inside the stated year window (methods: inclusion criteria); stated "
+    "year bounds elsewhere equal the studies' first/last year (or an errata row explains "
+    "it)",
+    LAYER,
+)
+def years_window(ctx: PackageContext) -> Iterator[Finding]:
+    yield from _unexplained(years_window, ctx)
+    frames = ctx.frames("stated_counts", "studies")
+    if frames is None:
+        return
+    counts, studies = frames
+    if not (
+        usable(counts, "quantity", "value", "section", "derivable")
+        and usable(studies, "study_id", "year")
+    ):
+        return
+    low, high = _stated_window(counts)
+    studies = published_round(studies)  # the window is the published review's criterion
+    year = studies["year"]
+    outside = year.notna() & (
+        ((year < low) if low is not None else False)
+        | ((year > high) if high is not None else False)
+    )
+    s = studies[outside.fillna(False).astype(bool)]
+    window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
+    messages = join(
+        "study '",
+        s["study_id"],
+        "' is from ",
+        s["year"].astype("string"),
+        f", outside the inclusion window {window} the methods state; expected a year "
+        "inside it: correct the year or the stated criteria",
+    )
+    for index, message in zip(s.index, messages, strict=True):
+        yield years_window.finding(
+            str(message), resource="studies", row=int(index) + 1, field="year"
+        )
+
+
+def _stated_window(counts: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The inclusion window the methods state (year_min, year_max), ``None`` for an open end."""
+    criteria = counts[
+        (counts["section"].astype("string") == "methods").fillna(False)
+        & counts["derivable"].fillna(False).astype(bool)
+    ]
+    quantity = criteria["quantity"].astype("string")
+    low = criteria.loc[(quantity == "year_min").fillna(False), "value"].dropna()
+    high = criteria.loc[(quantity == "year_max").fillna(False), "value"].dropna()
+    return (int(low.max()) if len(low) else None, int(high.min()) if len(high) else None)
 
 
 # --- the explainable comparisons -----------------------------------------------------------
@@ -162,7 +271,7 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
     )
     undetermined = studies.loc[_flag(printed.isna() | studies["year"].isna()), "study_id"]
     return make_differences(
-        "years.label", "studies", "year", s["study_id"], printed[bad], year, detail, undetermined
+        years_label, "studies", "year", s["study_id"], printed[bad], year, detail, undetermined
     )
 
 
@@ -170,7 +279,7 @@ def _tokens(series: pd.Series, position: str) -> pd.DataFrame:
     """Long frame (i, token, position) of the tokens of each value, split on spaces and dots."""
     import pandas as pd
 
-    from ..vectorised import tokens
+    from ...io.vectorised import tokens
 
     rows, token, rank = tokens(series, r"[\s.]+")
     return pd.DataFrame({"i": series.index.to_numpy()[rows], "token": token, position: rank})
@@ -207,7 +316,7 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     )
     undetermined = studies.loc[_flag(studies["first_author"].isna() | authors.isna()), "study_id"]
     return make_differences(
-        "studies.first_author_label",
+        first_author_in_label,
         "studies",
         "first_author",
         s["study_id"],
@@ -248,7 +357,7 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     )
     undetermined = studies.loc[~_flag(known), "study_id"]
     return make_differences(
-        "studies.species",
+        species_named,
         "studies",
         "species",
         s["study_id"],
@@ -275,7 +384,7 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
     )
     undetermined = studies.loc[studies["msc_source_published"].isna(), "study_id"]
     return make_differences(
-        "studies.msc_source",
+        msc_source_printed,
         "studies",
         "msc_source",
         s["study_id"],
@@ -288,12 +397,12 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
 
 #: quantity of stated_counts -> the check that compares it with the rows.
 COUNT_CHECKS = {
-    "databases_searched": "counts.databases",
-    "included_studies": "counts.included",
-    "studies_per_design": "counts.per_design",
-    "studies_per_source": "counts.per_source",
-    "year_min": "years.window",
-    "year_max": "years.window",
+    "databases_searched": counts_databases,
+    "included_studies": counts_included,
+    "studies_per_design": counts_per_design,
+    "studies_per_source": counts_per_source,
+    "year_min": years_window,
+    "year_max": years_window,
 }
 
 
@@ -358,7 +467,8 @@ def stated_counts(ctx: PackageContext) -> pd.DataFrame | None:
     out = make_differences(
         None, "stated_counts", "value", c["key"], c["value"], derived[bad], detail, undetermined
     )
-    out["check"] = quantity[bad].map(COUNT_CHECKS).astype(object).to_numpy()
+    owners = {quantity: check.id for quantity, check in COUNT_CHECKS.items()}
+    out["check"] = quantity[bad].map(owners).astype(object).to_numpy()
     return out
 
 
@@ -386,7 +496,7 @@ def source_table(ctx: PackageContext) -> pd.DataFrame | None:
     )
     undetermined = code[sources["stated_study_count"].isna()]
     return make_differences(
-        "counts.source_table",
+        counts_source_table,
         "msc_sources",
         "stated_study_count",
         code[bad],
@@ -423,6 +533,8 @@ def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
     )
 
 
+#: The comparison of each (resource, field) an errata row may explain; errata elsewhere explain
+#: nothing.
 PRODUCERS = {
     ("studies", "year"): label_year,
     ("studies", "first_author"): first_author_label,
@@ -448,9 +560,7 @@ class Judgement:
 
 def judgement(ctx: PackageContext) -> Judgement | None:
     """Differences judged against errata, computed once per context; ``None`` without errata."""
-    if _CACHE not in ctx.__dict__:
-        ctx.__dict__[_CACHE] = _judge(ctx)
-    return ctx.__dict__[_CACHE]
+    return ctx.memo(_judge)
 
 
 def _judge(ctx: PackageContext) -> Judgement | None:
@@ -503,7 +613,7 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     problem, current = _targets(ctx, e)
     e["target_problem"] = problem
     scopes = pd.DataFrame(
-        [(resource, field, (resource, field) in evaluated) for resource, field in SCOPES],
+        [(resource, field, (resource, field) in evaluated) for resource, field in PRODUCERS],
         columns=["resource", "field", "judged"],
     )
     scoped = e[["resource", "field"]].merge(scopes, on=["resource", "field"], how="left")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ...io.descriptor import read_descriptor
+from ...io.tableschema import resource_enum
+from ..registry import Check, register
 from .consistency_differences import published_round, usable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,17 +19,16 @@ LAYER = "consistency"
 
 # --- the PRISMA flow -----------------------------------------------------------------------
 
-NODES = (
-    "database_results",
-    "citations_results",
-    "identified_total",
-    "duplicates",
-    "records_screened",
-    "records_excluded",
-    "reports_assessed",
-    "reports_excluded",
-    "new_studies",
-)
+#: The nodes of the PRISMA 2020 template for updated reviews that only a later round has.
+UPDATE_NODES = ("previous_studies", "total_studies")
+
+
+def flow_nodes() -> tuple[str, ...]:
+    """The nodes of one round's PRISMA flow, in flow order: the codes of ``prisma_flow.node``
+    in the shipped Table Schema (a copy may add codes, never drop one), without the
+    updated-review nodes."""
+    codes = resource_enum(read_descriptor(None), "prisma_flow", "node")
+    return tuple(str(code) for code in codes if code not in UPDATE_NODES)
 
 
 def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | None:
@@ -50,18 +51,19 @@ def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
     if not usable(flow, "node"):
         return
     present = set(published_round(flow)["node"].astype("string").dropna())
-    for node in NODES:
+    nodes = flow_nodes()
+    for node in nodes:
         if node not in present:
-            yield REGISTRY["prisma.nodes"].finding(
+            yield prisma_nodes.finding(
                 f"prisma_flow has no row for node '{node}'; expected one row per node "
-                f"({', '.join(NODES)}): add it with its count",
+                f"({', '.join(nodes)}): add it with its count",
                 resource="prisma_flow",
                 field="node",
             )
 
 
 def _arithmetic(
-    check_id: str,
+    check: Check,
     ctx: PackageContext,
     terms: tuple[tuple[int, str], ...],
     total: str,
@@ -94,7 +96,7 @@ def _arithmetic(
         )
     else:
         formula = f"{extra[0] if extra else 0} {value}"
-    yield REGISTRY[check_id].finding(
+    yield check.finding(
         f"prisma_flow: {total} is {counts[total]} but {formula}; expected them to be "
         f"equal: correct the count that was mistyped",
         resource="prisma_flow",
@@ -115,7 +117,7 @@ def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
         return
     total = int(published_round(searches)["records"].fillna(0).sum())
     yield from _arithmetic(
-        "prisma.database_total",
+        prisma_database_total,
         ctx,
         (),
         "database_results",
@@ -131,7 +133,7 @@ def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
 )
 def prisma_identified_total(ctx: PackageContext) -> Iterator[Finding]:
     yield from _arithmetic(
-        "prisma.identified_total",
+        prisma_identified_total,
         ctx,
         ((1, "database_results"), (1, "citations_results")),
         "identified_total",
@@ -143,7 +145,7 @@ def prisma_identified_total(ctx: PackageContext) -> Iterator[Finding]:
 )
 def prisma_duplicates(ctx: PackageContext) -> Iterator[Finding]:
     yield from _arithmetic(
-        "prisma.duplicates", ctx, ((1, "identified_total"), (-1, "duplicates")), "records_screened"
+        prisma_duplicates, ctx, ((1, "identified_total"), (-1, "duplicates")), "records_screened"
     )
 
 
@@ -152,7 +154,7 @@ def prisma_duplicates(ctx: PackageContext) -> Iterator[Finding]:
 )
 def prisma_screened(ctx: PackageContext) -> Iterator[Finding]:
     yield from _arithmetic(
-        "prisma.screened",
+        prisma_screened,
         ctx,
         ((1, "records_screened"), (-1, "records_excluded")),
         "reports_assessed",
@@ -164,7 +166,7 @@ def prisma_screened(ctx: PackageContext) -> Iterator[Finding]:
 )
 def prisma_included(ctx: PackageContext) -> Iterator[Finding]:
     yield from _arithmetic(
-        "prisma.included", ctx, ((1, "reports_assessed"), (-1, "reports_excluded")), "new_studies"
+        prisma_included, ctx, ((1, "reports_assessed"), (-1, "reports_excluded")), "new_studies"
     )
 
 
@@ -179,7 +181,7 @@ def prisma_included_rows(ctx: PackageContext) -> Iterator[Finding]:
     if studies is None:
         return
     yield from _arithmetic(
-        "prisma.included_rows",
+        prisma_included_rows,
         ctx,
         (),
         "new_studies",

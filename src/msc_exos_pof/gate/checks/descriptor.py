@@ -6,16 +6,25 @@ import copy
 import hashlib
 import os
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...io import descriptor as descriptor_io
 from ...io.hashing import ALGORITHMS, file_digest
+from ...io.tableschema import (
+    constraints,
+    field_list,
+    field_named,
+    foreign_key_entries,
+    reference_of,
+    schema_of,
+    written_primary_key,
+)
 from ..locations import pointer_token
-from ..registry import Check, declare, get, register
+from ..registry import declare, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...io.context import PackageContext
@@ -23,20 +32,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Raised as ``PackageError`` by the loader; the gate turns them into one finding and exit code 2.
 declare(
-    "descriptor.missing",
+    descriptor_io.MISSING,
     "error",
     "there is no datapackage.json at the given path (or it cannot be opened)",
     "descriptor",
 )
 declare(
-    "descriptor.json",
+    descriptor_io.NOT_JSON,
     "error",
     "the descriptor is not JSON, or not an object with a 'resources' list of named resources",
     "descriptor",
 )
-declare("descriptor.encoding", "error", "the descriptor is not UTF-8", "descriptor")
+declare(descriptor_io.NOT_UTF8, "error", "the descriptor is not UTF-8", "descriptor")
 declare(
-    "descriptor.unsafe_path",
+    descriptor_io.UNSAFE_PATH,
     "error",
     "a resource path is a URL, absolute, or escapes the package folder (never opened)",
     "descriptor",
@@ -44,7 +53,7 @@ declare(
 
 # The gate's one boundary (``gate/runner.py``) turns an exception from reading the package, from
 # any check or from the summary into this finding: the gate fails closed, with a report.
-declare(
+internal = declare(
     "gate.internal",
     "error",
     "reading the package, a check or the summary stopped on an input it did not expect: "
@@ -176,12 +185,11 @@ def metadata_notes(descriptor: dict[str, Any]) -> tuple[str, ...]:
     "descriptor",
 )
 def check_metadata(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("descriptor.metadata")
     data, dropped = _strip_remote(ctx.descriptor)
     for note in dropped:
-        yield check.finding(note, severity="warning")
+        yield check_metadata.finding(note, severity="warning")
     for message in metadata_notes(data):
-        yield check.finding(
+        yield check_metadata.finding(
             f"the descriptor is not valid Data Package metadata: {message}; "
             "fix datapackage.json (see https://datapackage.org/standard/data-package/)"
         )
@@ -199,7 +207,6 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
 
     from ...models import PackageMetadata
 
-    check = get("descriptor.model")
     try:
         PackageMetadata.model_validate(ctx.descriptor)
     except ValidationError as error:
@@ -212,7 +219,7 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
                 resource = item.get("name") if isinstance(item, dict) else None
             got = repr(problem.get("input"))
             got = got if len(got) <= 80 else got[:77] + "..."
-            found = check.finding(
+            found = check_model.finding(
                 f"descriptor property {where}: {problem['msg']} (got {got}); "
                 "correct it in datapackage.json",
                 resource=resource,
@@ -232,7 +239,6 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     from ...errors import PackageError
     from ...io.descriptor import read_descriptor
 
-    check = get("descriptor.resources")
     try:
         core = read_descriptor(None)
     except PackageError:  # pragma: no cover - the shipped package is always readable
@@ -242,46 +248,54 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     for resource in core["resources"]:
         name = resource["name"]
         if name not in ctx.files:
-            yield check.finding(
+            yield check_core_resources.finding(
                 f"core resource '{name}' is missing from the descriptor; a copy may add "
                 "resources but must keep the nine core ones",
                 resource=name,
             )
             continue
-        present = {f.get("name"): f for f in ctx.fields(name)}
-        for field in resource.get("schema", {}).get("fields", []):
-            mine = present.get(field["name"])
-            if mine is None:
-                yield check.finding(
-                    f"core field '{field['name']}' of resource '{name}' is missing from its "
-                    "Table Schema; a copy may add fields but must keep the core ones",
-                    resource=name,
-                    field=field["name"],
-                )
-            elif mine.get("type", "string") != field.get("type", "string"):
-                yield check.finding(
-                    f"core field '{field['name']}' of resource '{name}' has type "
-                    f"{mine.get('type', 'string')!r}, expected {field.get('type', 'string')!r} "
-                    "as in the shipped schema",
-                    resource=name,
-                    field=field["name"],
-                )
-            else:
-                yield from _loosened_constraints(check, name, field, mine)
-        yield from _loosened_keys(check, name, resource.get("schema", {}), ctx.schema(name))
+        schema = schema_of(resource)
+        mine = ctx.schema(name)
+        for field in field_list(schema):
+            yield from _changed_field(name, field, field_named(mine, field["name"]))
+        yield from _loosened_keys(name, schema, mine)
+
+
+def _changed_field(
+    resource: str, core: dict[str, Any], mine: dict[str, Any] | None
+) -> Iterator[Finding]:
+    """A copy keeps each core field, with its type and its rules."""
+    if mine is None:
+        yield check_core_resources.finding(
+            f"core field '{core['name']}' of resource '{resource}' is missing from its "
+            "Table Schema; a copy may add fields but must keep the core ones",
+            resource=resource,
+            field=core["name"],
+        )
+    elif mine.get("type", "string") != core.get("type", "string"):
+        yield check_core_resources.finding(
+            f"core field '{core['name']}' of resource '{resource}' has type "
+            f"{mine.get('type', 'string')!r}, expected {core.get('type', 'string')!r} "
+            "as in the shipped schema",
+            resource=resource,
+            field=core["name"],
+        )
+    else:
+        yield from _loosened_constraints(resource, core, mine)
 
 
 def _loosened_constraints(
-    check: Check, resource: str, core: dict[str, Any], mine: dict[str, Any]
+    resource: str, core: dict[str, Any], mine: dict[str, Any]
 ) -> Iterator[Finding]:
     """A copy may extend a core field's vocabulary (``enum``) but not drop or change its rules."""
-    theirs = mine.get("constraints") if isinstance(mine.get("constraints"), dict) else {}
-    for key, value in (core.get("constraints") or {}).items():
+    theirs = constraints(mine)
+    for key, value in constraints(core).items():
         if key == "enum":
-            extra = [v for v in value if v not in (theirs.get("enum") or value)]
-            if "enum" in theirs and not extra:
+            # Compared as written: a copy's codes must include every core code.
+            extra = [v for v in value if v not in (theirs.get(key) or value)]
+            if key in theirs and not extra:
                 continue
-            problem = "drops the enum" if "enum" not in theirs else f"drops {extra} from its enum"
+            problem = "drops the enum" if key not in theirs else f"drops {extra} from its enum"
         elif theirs.get(key) == value:
             continue
         else:
@@ -290,7 +304,7 @@ def _loosened_constraints(
                 if key not in theirs
                 else f"changes {key!r} from {value!r} to {theirs[key]!r}"
             )
-        yield check.finding(
+        yield check_core_resources.finding(
             f"core field '{core['name']}' of resource '{resource}' {problem}; a copy may add "
             "rules and enum values but must keep the shipped ones",
             resource=resource,
@@ -298,33 +312,27 @@ def _loosened_constraints(
         )
 
 
-def _loosened_keys(
-    check: Check, resource: str, core: dict[str, Any], mine: dict[str, Any]
-) -> Iterator[Finding]:
+def _loosened_keys(resource: str, core: dict[str, Any], mine: dict[str, Any]) -> Iterator[Finding]:
     """A copy keeps the core primary key and every core foreign key."""
-    if mine.get("primaryKey") != core.get("primaryKey"):
-        yield check.finding(
-            f"resource '{resource}' has primary key {mine.get('primaryKey')!r}, expected "
-            f"{core.get('primaryKey')!r} as in the shipped schema",
+    if written_primary_key(mine) != written_primary_key(core):
+        yield check_core_resources.finding(
+            f"resource '{resource}' has primary key {written_primary_key(mine)!r}, expected "
+            f"{written_primary_key(core)!r} as in the shipped schema",
             resource=resource,
         )
-    theirs = mine.get("foreignKeys") if isinstance(mine.get("foreignKeys"), list) else []
-    for foreign in core.get("foreignKeys", []):
+    theirs = foreign_key_entries(mine)
+    for foreign in foreign_key_entries(core):
         if foreign not in theirs:
-            yield check.finding(
-                f"resource '{resource}' lacks the core foreign key {foreign['fields']!r} -> "
-                f"{foreign['reference']['resource'] or resource}; keep it",
+            fields, target, _ = reference_of(foreign) or (None, None, None)
+            yield check_core_resources.finding(
+                f"resource '{resource}' lacks the core foreign key {fields!r} -> "
+                f"{target or resource}; keep it",
                 resource=resource,
-                field=str(foreign["fields"]),
+                field=str(fields),
             )
 
 
 # --- integrity: declared bytes/hash against the files -------------------------------------------
-
-_DIGESTS: weakref.WeakKeyDictionary[Any, dict[str, tuple[int, str] | None]] = (
-    weakref.WeakKeyDictionary()
-)
-
 
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
@@ -333,14 +341,14 @@ def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] |
         found = ctx.structures.get(name)
         if found is not None and found.digest is not None:
             return found.digest
-    cache = _DIGESTS.setdefault(ctx, {})
-    key = f"{name}\x00{algorithm}"
-    if key not in cache:
-        try:
-            cache[key] = file_digest(ctx.files[name].file, algorithm)
-        except (OSError, ValueError):
-            cache[key] = None  # missing file: reported by table.missing_file
-    return cache[key]
+    return ctx.memo(_file_digest, name, algorithm)
+
+
+def _file_digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
+    try:
+        return file_digest(ctx.files[name].file, algorithm)
+    except (OSError, ValueError):
+        return None  # missing file: reported by table.missing_file
 
 
 def _shown(value: Any) -> str:
@@ -371,13 +379,12 @@ def _declared_hash(value: str) -> tuple[str, str]:
     "integrity",
 )
 def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("integrity.bytes")
     for name, item in ctx.files.items():
         declared = item.descriptor.get("bytes")
         if declared is None:
             continue
         if not isinstance(declared, int) or isinstance(declared, bool) or declared < 0:
-            yield check.finding(
+            yield check_bytes.finding(
                 f"resource '{name}': 'bytes' is {_shown(declared)}, not a whole number of "
                 "bytes; write the size as a JSON integer (`msc-exos-pof rehash <package>` "
                 "writes it)",
@@ -387,7 +394,7 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
             continue
         actual = _digest(ctx, name, "sha256")
         if actual is not None and actual[0] != declared:
-            yield check.finding(
+            yield check_bytes.finding(
                 f"resource '{name}': {item.descriptor.get('path')} has {actual[0]} bytes but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
@@ -404,13 +411,12 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
     "integrity",
 )
 def check_hash(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("integrity.hash")
     for name, item in ctx.files.items():
         declared = item.descriptor.get("hash")
         if declared is None:
             continue
         if not isinstance(declared, str):
-            yield check.finding(
+            yield check_hash.finding(
                 f"resource '{name}': 'hash' is {_shown(declared)}, not a string; write it as "
                 '"sha256:<hex>" (`msc-exos-pof rehash <package>` writes it)',
                 resource=name,
@@ -419,7 +425,7 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             continue
         algorithm, expected = _declared_hash(declared)
         if algorithm not in ALGORITHMS:
-            yield check.finding(
+            yield check_hash.finding(
                 f"resource '{name}': hash {declared!r} uses the unknown algorithm "
                 f"{algorithm!r}; use sha256:<hex>",
                 resource=name,
@@ -428,7 +434,7 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             continue
         actual = _digest(ctx, name, algorithm)
         if actual is not None and actual[1].partition(":")[2] != expected:
-            yield check.finding(
+            yield check_hash.finding(
                 f"resource '{name}': {item.descriptor.get('path')} hashes to {actual[1]} but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
                 "if the change is intended, refresh bytes and hash with "
@@ -445,11 +451,10 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
     "integrity",
 )
 def check_unhashed(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("integrity.unhashed")
     for name, item in ctx.files.items():
         missing = [key for key in ("bytes", "hash") if item.descriptor.get(key) is None]
         if missing:
-            yield check.finding(
+            yield check_unhashed.finding(
                 f"resource '{name}' declares no {' or '.join(missing)}, so changes to its file "
                 "cannot be detected; record them with `msc-exos-pof rehash <package>`",
                 resource=name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ..registry import register
 from ..report import Finding
 from .consistency_differences import judgement, usable
 
@@ -31,10 +31,9 @@ def errata_known(ctx: PackageContext) -> Iterator[Finding]:
         return
     e = judged.errata
     e = e[e["status"].isin(["known", "narrative"])]
-    check = REGISTRY["errata.known"]
     for item in e.itertuples(index=False):
         source = "the narrative states" if item.status == "narrative" else "published"
-        yield check.finding(
+        yield errata_known.finding(
             f"erratum {item.erratum_id} ({item.kind}): {source} {_shown(item.published)} -> "
             f"curated {_shown(item.curated)}; a documented difference between the review and "
             "the data, nothing to fix",
@@ -56,7 +55,6 @@ def errata_unexplained(ctx: PackageContext) -> Iterator[Finding]:
         return
     d = judged.differences
     d = d[~d["explained"]]
-    check = REGISTRY["errata.unexplained"]
     for item in d.itertuples(index=False):
         erratum = f"{item.resource}/{item.record}/{item.field}"
         near = ""
@@ -65,7 +63,7 @@ def errata_unexplained(ctx: PackageContext) -> Iterator[Finding]:
                 f" (errata row '{item.near_id}' records {_shown(item.near_published)} -> "
                 f"{_shown(item.near_curated)} instead)"
             )
-        yield check.finding(
+        yield errata_unexplained.finding(
             f"{item.resource} '{item.record}': {item.detail}, and no errata row explains it"
             f"{near}; expected an errata row '{erratum}' with published_value "
             f"{_shown(item.published)} and curated_value {_shown(item.curated)}: add it with the "
@@ -92,7 +90,6 @@ def errata_stale(ctx: PackageContext) -> Iterator[Finding]:
     )
     e = judged.errata
     e = e[e["status"] == "stale"]
-    check = REGISTRY["errata.stale"]
     for item in e.itertuples(index=False):
         key = (item.resource, item.record, item.field)
         if key in current.index:
@@ -100,7 +97,7 @@ def errata_stale(ctx: PackageContext) -> Iterator[Finding]:
             found = f"the data now differ as {_shown(now['published'])} -> {_shown(now['curated'])}"
         else:
             found = "the data show no such difference"
-        yield check.finding(
+        yield errata_stale.finding(
             f"erratum {item.erratum_id} records published {_shown(item.published)} -> curated "
             f"{_shown(item.curated)} but {found}; expected every errata row to explain a current "
             "difference: update or remove the row",
@@ -124,9 +121,8 @@ def errata_id(ctx: PackageContext) -> Iterator[Finding]:
         + errata["field"].astype("string")
     )
     bad = (errata["erratum_id"].astype("string") != expected).fillna(False).astype(bool)
-    check = REGISTRY["errata.id"]
     for index in errata.index[bad.to_numpy()]:
-        yield check.finding(
+        yield errata_id.finding(
             f"errata row {index + 1} has erratum_id '{errata.at[index, 'erratum_id']}' but its "
             f"resource/record/field give '{expected[index]}'; expected them to agree: correct "
             "erratum_id (or the target columns)",
@@ -149,9 +145,8 @@ def errata_target(ctx: PackageContext) -> Iterator[Finding]:
         return
     e = judged.errata
     e = e[e["status"] == "target"]
-    check = REGISTRY["errata.target"]
     for item in e.itertuples(index=False):
-        yield check.finding(
+        yield errata_target.finding(
             f"erratum {item.erratum_id} names {item.resource}/{item.record}/{item.field}, but "
             f"{item.target_problem}; expected an existing record and field: correct resource, "
             "record or field",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..registry import get, register
+from ..registry import register
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...io.context import PackageContext
@@ -63,4 +63,4 @@ def check_changelog(ctx: PackageContext) -> Iterator[Finding]:
         return
     problem = changelog_problem(ctx.descriptor.get("version"), root / "CHANGELOG.md")
     if problem is not None:
-        yield get("release.changelog").finding(problem, field="version")
+        yield check_changelog.finding(problem, field="version")

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ..registry import Check, register
 from .consistency_differences import usable
+from .consistency_prisma import UPDATE_NODES, flow_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -28,22 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding
 
 LAYER = "consistency"
-
-#: Nodes every round's flow needs; a later round also needs the updated-review nodes.
-FLOW_NODES = (
-    "database_results",
-    "citations_results",
-    "identified_total",
-    "duplicates",
-    "records_screened",
-    "records_excluded",
-    "reports_assessed",
-    "reports_excluded",
-    "new_studies",
-)
-UPDATE_NODES = ("previous_studies", "total_studies")
-
-_CACHE = "_rounds_judgement"
 
 #: A count in the system: ("node", round, name) for a prisma_flow count; ("rows", round),
 #: ("databases", round), ("removed", round) for counts of rows, which are data, not typos.
@@ -54,7 +39,7 @@ Key = tuple
 class Equation:
     """``lhs == sum(sign * term)``, owned by ``check`` and reported in ``round``."""
 
-    check: str
+    check: Check
     round: int
     lhs: Key
     terms: tuple[tuple[int, Key], ...]
@@ -82,9 +67,11 @@ def declared_rounds(ctx: PackageContext) -> list[int]:
 
 def several_rounds(ctx: PackageContext) -> bool:
     """Whether the package is a living copy with a search round after the published review."""
-    if "_several_rounds" not in ctx.__dict__:
-        ctx.__dict__["_several_rounds"] = any(r > 1 for r in declared_rounds(ctx))
-    return ctx.__dict__["_several_rounds"]
+    return ctx.memo(_has_later_round)
+
+
+def _has_later_round(ctx: PackageContext) -> bool:
+    return any(r > 1 for r in declared_rounds(ctx))
 
 
 def _describe(key: Key, values: dict[Key, int], here: int) -> str:
@@ -102,16 +89,14 @@ def _describe(key: Key, values: dict[Key, int], here: int) -> str:
 
 @dataclass
 class RoundsJudgement:
-    """What the rounds checks report: (check id, finding) pairs in order."""
+    """What the rounds checks report: (check, finding) pairs in order."""
 
-    findings: list[tuple[str, Finding]]
+    findings: list[tuple[Check, Finding]]
 
 
 def judgement(ctx: PackageContext) -> RoundsJudgement:
     """The per-round system, built and judged once per context."""
-    if _CACHE not in ctx.__dict__:
-        ctx.__dict__[_CACHE] = _judge(ctx)
-    return ctx.__dict__[_CACHE]
+    return ctx.memo(_judge)
 
 
 def _flow(ctx: PackageContext) -> tuple[dict[Key, int], dict[Key, int]] | None:
@@ -147,25 +132,25 @@ def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
     for r in rounds:
         out += [
             Equation(
-                "rounds.prisma_arithmetic",
+                rounds_prisma_arithmetic,
                 r,
                 node(r, "identified_total"),
                 ((1, node(r, "database_results")), (1, node(r, "citations_results"))),
             ),
             Equation(
-                "rounds.prisma_arithmetic",
+                rounds_prisma_arithmetic,
                 r,
                 node(r, "records_screened"),
                 ((1, node(r, "identified_total")), (-1, node(r, "duplicates"))),
             ),
             Equation(
-                "rounds.prisma_arithmetic",
+                rounds_prisma_arithmetic,
                 r,
                 node(r, "reports_assessed"),
                 ((1, node(r, "records_screened")), (-1, node(r, "records_excluded"))),
             ),
             Equation(
-                "rounds.prisma_arithmetic",
+                rounds_prisma_arithmetic,
                 r,
                 node(r, "new_studies"),
                 ((1, node(r, "reports_assessed")), (-1, node(r, "reports_excluded"))),
@@ -175,7 +160,7 @@ def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
         total_before = node(previous, "total_studies") if previous > 1 else None
         out.append(
             Equation(
-                "rounds.previous_plus_new",
+                rounds_previous_plus_new,
                 r,
                 node(r, "total_studies"),
                 (
@@ -192,20 +177,18 @@ def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
             )
         else:
             terms = ((1, total_before),)
-        out.append(Equation("rounds.previous_plus_new", r, node(r, "previous_studies"), terms))
+        out.append(Equation(rounds_previous_plus_new, r, node(r, "previous_studies"), terms))
     for r in rounds:
-        out.append(Equation("rounds.included_rows", r, node(r, "new_studies"), ((1, ("rows", r)),)))
+        out.append(Equation(rounds_included_rows, r, node(r, "new_studies"), ((1, ("rows", r)),)))
     for r in rounds:
         out.append(
-            Equation(
-                "rounds.databases_sum", r, node(r, "database_results"), ((1, ("databases", r)),)
-            )
+            Equation(rounds_databases_sum, r, node(r, "database_results"), ((1, ("databases", r)),))
         )
     return [e for e in out if all(key in values for key in e.keys())]
 
 
 def _judge(ctx: PackageContext) -> RoundsJudgement:
-    findings: list[tuple[str, Finding]] = []
+    findings: list[tuple[Check, Finding]] = []
     if not several_rounds(ctx):
         return RoundsJudgement(findings)
     flow = _flow(ctx)
@@ -290,12 +273,12 @@ def _formula(e: Equation, values: dict[Key, int]) -> str:
 
 
 def _mistyped(
-    check_id: str,
+    check: Check,
     diagnosis: tuple[Key, int],
     component: list[Equation],
     values: dict[Key, int],
     rows: dict[Key, int],
-) -> tuple[str, Finding]:
+) -> tuple[Check, Finding]:
     key, wanted = diagnosis
     reasons = []
     for e in component:
@@ -304,7 +287,7 @@ def _mistyped(
         else:
             lhs = _describe(e.lhs, values, key[1])
             reasons.append(f"{lhs} needs {key[2]} = {_solve(e, key, values)}")
-    return check_id, REGISTRY[check_id].finding(
+    return check, check.finding(
         f"prisma_flow round {key[1]}: {key[2]} is {values[key]} but the flow gives {wanted} "
         f"({'; '.join(reasons)}); expected them to agree: correct the count of {key[2]} in "
         f"round {key[1]}",
@@ -318,13 +301,13 @@ def _broken(e: Equation, values: dict[Key, int], rows: dict[Key, int]) -> Findin
     left = values[e.lhs]
     right = _right(e, values)
     node = e.lhs[2]
-    if e.check == "rounds.included_rows":
+    if e.check is rounds_included_rows:
         message = (
             f"prisma_flow round {e.round}: new_studies is {left} but {right} studies rows have "
             f"round {e.round}; expected one studies row per study the round included: add the "
             f"missing studies (with round {e.round}) or correct new_studies"
         )
-    elif e.check == "rounds.databases_sum":
+    elif e.check is rounds_databases_sum:
         message = (
             f"prisma_flow round {e.round}: database_results is {left} but the records of the "
             f"round's search_strategies rows add up to {right}; expected them to be equal: "
@@ -335,14 +318,12 @@ def _broken(e: Equation, values: dict[Key, int], rows: dict[Key, int]) -> Findin
             f"prisma_flow round {e.round}: {node} is {left} but {_formula(e, values)}; expected "
             "them to be equal: correct the count that was mistyped"
         )
-    return REGISTRY[e.check].finding(
-        message, resource="prisma_flow", row=rows.get(e.lhs), field="count"
-    )
+    return e.check.finding(message, resource="prisma_flow", row=rows.get(e.lhs), field="count")
 
 
-def _judged(check_id: str, ctx: PackageContext) -> Iterator[Finding]:
+def _judged(check: Check, ctx: PackageContext) -> Iterator[Finding]:
     for owner, finding in judgement(ctx).findings:
-        if owner == check_id:
+        if owner is check:
             yield finding
 
 
@@ -353,7 +334,7 @@ def _judged(check_id: str, ctx: PackageContext) -> Iterator[Finding]:
     LAYER,
 )
 def rounds_prisma_arithmetic(ctx: PackageContext) -> Iterator[Finding]:
-    return _judged("rounds.prisma_arithmetic", ctx)
+    return _judged(rounds_prisma_arithmetic, ctx)
 
 
 @register(
@@ -364,7 +345,7 @@ def rounds_prisma_arithmetic(ctx: PackageContext) -> Iterator[Finding]:
     LAYER,
 )
 def rounds_previous_plus_new(ctx: PackageContext) -> Iterator[Finding]:
-    return _judged("rounds.previous_plus_new", ctx)
+    return _judged(rounds_previous_plus_new, ctx)
 
 
 @register(
@@ -374,7 +355,7 @@ def rounds_previous_plus_new(ctx: PackageContext) -> Iterator[Finding]:
     LAYER,
 )
 def rounds_included_rows(ctx: PackageContext) -> Iterator[Finding]:
-    return _judged("rounds.included_rows", ctx)
+    return _judged(rounds_included_rows, ctx)
 
 
 @register(
@@ -384,7 +365,7 @@ def rounds_included_rows(ctx: PackageContext) -> Iterator[Finding]:
     LAYER,
 )
 def rounds_databases_sum(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _judged("rounds.databases_sum", ctx)
+    yield from _judged(rounds_databases_sum, ctx)
     if not several_rounds(ctx):
         return
     searches = ctx.frame("search_strategies")
@@ -393,7 +374,7 @@ def rounds_databases_sum(ctx: PackageContext) -> Iterator[Finding]:
         return
     for r in declared_rounds(ctx):
         if r not in counted:
-            yield REGISTRY["rounds.databases_sum"].finding(
+            yield rounds_databases_sum.finding(
                 f"search_strategies has no rows for round {r}; expected one row per database "
                 f"searched in round {r} (database, table_row, query, filter, records, round "
                 f"{r}): add them",
@@ -418,9 +399,9 @@ def rounds_nodes(ctx: PackageContext) -> Iterator[Finding]:
     for r in declared_rounds(ctx):
         if r == 1:
             continue  # the published review's flow: prisma.nodes
-        missing = [n for n in (*FLOW_NODES, *UPDATE_NODES) if (r, n) not in present]
+        missing = [n for n in (*flow_nodes(), *UPDATE_NODES) if (r, n) not in present]
         if missing:
-            yield REGISTRY["rounds.nodes"].finding(
+            yield rounds_nodes.finding(
                 f"prisma_flow has no row for round {r} node(s) {', '.join(missing)}; expected "
                 f"the PRISMA 2020 flow of every round: add a row per node (round {r}) with its "
                 "count",
@@ -439,7 +420,6 @@ def rounds_dates_increase(ctx: PackageContext) -> Iterator[Finding]:
     table = ctx.frame("search_rounds") if "search_rounds" in ctx.files else None
     if not usable(table, "round", "searched"):
         return
-    check = REGISTRY["rounds.dates_increase"]
     table = table.dropna(subset=["round", "searched"]).sort_values("round", kind="stable")
     previous: tuple[int, str] | None = None
     for index, number, searched in zip(
@@ -447,7 +427,7 @@ def rounds_dates_increase(ctx: PackageContext) -> Iterator[Finding]:
     ):
         expected = 1 if previous is None else previous[0] + 1
         if number != expected:
-            yield check.finding(
+            yield rounds_dates_increase.finding(
                 f"search_rounds: round {number} follows round "
                 f"{previous[0] if previous else '(none)'}; expected round {expected}: number "
                 "the rounds 1, 2, 3... without gaps",
@@ -456,7 +436,7 @@ def rounds_dates_increase(ctx: PackageContext) -> Iterator[Finding]:
                 field="round",
             )
         elif previous is not None and _date(searched) <= _date(previous[1]):
-            yield check.finding(
+            yield rounds_dates_increase.finding(
                 f"search_rounds: round {number} was searched {searched}, not after round "
                 f"{previous[0]} ({previous[1]}); expected each update search to be later: "
                 "correct the date",
@@ -495,7 +475,7 @@ def rounds_removals(ctx: PackageContext) -> Iterator[Finding]:
     at = removals["study_id"].map(included)
     early = (removals["round"] <= at).fillna(False).astype(bool)
     for index, row in removals[early.to_numpy()].iterrows():
-        yield REGISTRY["rounds.removals"].finding(
+        yield rounds_removals.finding(
             f"study_removals: study '{row['study_id']}' is removed in round {row['round']} but "
             f"was included in round {int(at[index])}; expected a later round: correct the round",
             resource="study_removals",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...io.table import CsvStructure
-from ..registry import get, register
+from ...io.table import MISSING_FILE, NOT_UTF8, UNPARSABLE, CsvStructure
+from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...io.context import PackageContext
@@ -24,52 +24,50 @@ def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
     return ctx.structures.get(name)
 
 
-def _loader_errors(ctx: PackageContext, check_id: str) -> Iterator[Finding]:
+def _loader_errors(ctx: PackageContext, check: Check) -> Iterator[Finding]:
     """The loader's ``TableError``s of one kind, as findings."""
-    check = get(check_id)
     for name in ctx.files:
         ctx.raw(name)  # reading records any TableError in ctx.table_errors
         error = ctx.table_errors.get(name)
-        if error is None or error.check != check_id:
+        if error is None or error.check != check.id:
             continue
         message = error.message
-        if check_id == "table.missing_file":
+        if check is check_missing_file:
             message += f" (looked for {ctx.files[name].file}); restore it or fix its path"
         yield check.finding(message, resource=name, row=error.row, field=error.field)
 
 
-@register(
-    "table.missing_file", "error", "each resource's file exists and is a regular file", "table"
-)
+@register(MISSING_FILE, "error", "each resource's file exists and is a regular file", "table")
 def check_missing_file(ctx: PackageContext) -> Iterator[Finding]:
-    return _loader_errors(ctx, "table.missing_file")
+    return _loader_errors(ctx, check_missing_file)
 
 
-@register("table.encoding", "error", "each resource's file is UTF-8", "table")
+@register(NOT_UTF8, "error", "each resource's file is UTF-8", "table")
 def check_encoding(ctx: PackageContext) -> Iterator[Finding]:
-    return _loader_errors(ctx, "table.encoding")
+    return _loader_errors(ctx, check_encoding)
 
 
 @register(
-    "table.parse",
+    UNPARSABLE,
     "error",
     "each resource's file parses as CSV: quotes closed, no blank or ragged rows",
     "table",
 )
 def check_parse(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("table.parse")
     for name in ctx.files:
         ctx.raw(name)
         error = ctx.table_errors.get(name)
-        if error is not None and error.check != "table.parse":
+        if error is not None and error.check != check_parse.id:
             continue  # missing or not UTF-8: reported by its own check
         found = structure(ctx, name)
         if found is not None and found.problems:
             # The scan names exact data rows; pandas' messages count physical lines.
             for row, problem in found.problems:
-                yield check.finding(f"resource '{name}': {problem}", resource=name, row=row)
+                yield check_parse.finding(f"resource '{name}': {problem}", resource=name, row=row)
         elif error is not None:
-            yield check.finding(error.message, resource=name, row=error.row, field=error.field)
+            yield check_parse.finding(
+                error.message, resource=name, row=error.row, field=error.field
+            )
 
 
 def repeated_names(header: list[str]) -> dict[str, int]:
@@ -86,7 +84,6 @@ def repeated_names(header: list[str]) -> dict[str, int]:
     "table",
 )
 def check_header(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("table.header")
     for name in ctx.files:
         found = structure(ctx, name)
         if found is None or ctx.raw(name) is None:
@@ -98,7 +95,7 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
         missing = [c for c in expected if c not in in_header]
         extra = [c for c in header if c not in in_schema]
         for column, times in sorted(repeated_names(header).items()):
-            yield check.finding(
+            yield check_header.finding(
                 f"resource '{name}': column '{column}' appears {times} times in "
                 "the header; give every column a unique name",
                 resource=name,
@@ -115,7 +112,7 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
                 if instead in extra_set
                 else ""
             )
-            yield check.finding(
+            yield check_header.finding(
                 f"resource '{name}': column '{column}' of the Table Schema is missing from the "
                 f"CSV header{hint}; add the column or fix the header",
                 resource=name,
@@ -123,7 +120,7 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
                 field=column,
             )
         for column in extra:
-            yield check.finding(
+            yield check_header.finding(
                 f"resource '{name}': column '{column}' is in the CSV header but not in the Table "
                 "Schema; declare it in datapackage.json or remove it",
                 resource=name,
@@ -131,7 +128,7 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
                 field=column,
             )
         if not missing and not extra and header != expected and len(header) == len(expected):
-            yield check.finding(
+            yield check_header.finding(
                 f"resource '{name}': the header's columns are in another order than the Table "
                 f"Schema's fields (expected {', '.join(expected)}); reorder the columns",
                 resource=name,
@@ -141,11 +138,10 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
 
 @register("table.empty", "error", "each resource has at least one data row", "table")
 def check_empty(ctx: PackageContext) -> Iterator[Finding]:
-    check = get("table.empty")
     for name in ctx.files:
         raw = ctx.raw(name)
         if raw is not None and len(raw) == 0 and name not in MAY_BE_EMPTY:
-            yield check.finding(
+            yield check_empty.finding(
                 f"resource '{name}': {ctx.files[name].descriptor.get('path')} has a header but "
                 "no data rows; restore its rows",
                 resource=name,

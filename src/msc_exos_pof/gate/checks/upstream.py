@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..registry import REGISTRY, register
+from ..registry import register
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -45,7 +45,7 @@ def _record(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     "errata",
 )
 def upstream_unrecorded_change(ctx: PackageContext) -> Iterator[Finding]:
-    upstream: PackageContext | None = getattr(ctx, "upstream", None)
+    upstream = ctx.upstream
     if upstream is None:
         return
     explained = _errata_cells(ctx)
@@ -82,7 +82,7 @@ def _compare(
     explained: set[tuple[str, str, str]],
     removed: set[str],
 ) -> Iterator[Finding]:
-    check = REGISTRY["upstream.unrecorded_change"]
+    check = upstream_unrecorded_change
     before = old.assign(_record=_record(old, keys)).drop_duplicates("_record")
     after = new.assign(_record=_record(new, keys), _row=new.index + 1).drop_duplicates("_record")
     merged = before.merge(after, on="_record", how="left", suffixes=("", "_copy"), indicator=True)

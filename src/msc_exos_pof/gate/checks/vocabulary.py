@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...io.vocabularies import VOCABULARIES, coded_fields
-from ..registry import REGISTRY, register
+from ..registry import register
 from ..report import Finding
 from .consistency_differences import usable
 
@@ -29,7 +29,6 @@ def vocabulary_coverage(ctx: PackageContext) -> Iterator[Finding]:
     frame = ctx.frame(VOCABULARIES)
     if not usable(frame, "vocabulary", "code"):
         return
-    check = REGISTRY["vocabulary.coverage"]
     coded = coded_fields(ctx.descriptor)
     vocabulary = frame["vocabulary"].astype("string").fillna("")
     code = frame["code"].astype("string").fillna("")
@@ -39,7 +38,7 @@ def vocabulary_coverage(ctx: PackageContext) -> Iterator[Finding]:
             if (name, value) in defined:
                 continue
             resource, field = places[0]
-            yield check.finding(
+            yield vocabulary_coverage.finding(
                 f"resource '{resource}' field '{field}': code {value!r} has no definition in "
                 f"{VOCABULARIES}; expected every code to be defined: add the row "
                 f"'{name},{value},<label>,<definition>' to data/{VOCABULARIES}.csv",
@@ -54,7 +53,7 @@ def vocabulary_coverage(ctx: PackageContext) -> Iterator[Finding]:
             if name not in coded
             else f"the enums of fields named '{name}' do not list {value!r}"
         )
-        yield check.finding(
+        yield vocabulary_coverage.finding(
             f"{VOCABULARIES} row {index + 1} defines {name}/{value!r}, but {where}; expected "
             "every definition to be a code in use: remove the row or correct vocabulary/code",
             resource=VOCABULARIES,

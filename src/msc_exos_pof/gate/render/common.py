@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ..checks.errata import errata_known
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding, Report
 
 #: How the text and github formats count the info findings of a check in their summary line.
-INFO_LABELS = {"errata.known": "documented errata"}
+INFO_LABELS = {errata_known.id: "documented errata"}
 
 
 def where(finding: Finding) -> str:
