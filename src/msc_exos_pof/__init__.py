@@ -82,9 +82,9 @@ def package_dir() -> Any:
 
 def resource_names(path: str | None = None) -> list[str]:
     """Return the names of the package's resources, in descriptor order."""
-    from .io.descriptor import read_descriptor
+    from .io.descriptor import resource_names as _resource_names
 
-    return [resource["name"] for resource in read_descriptor(path)["resources"]]
+    return _resource_names(path)
 
 
 def records(name: str, path: str | None = None) -> list[Any]:

@@ -10,7 +10,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from .io.tableschema import field_list, primary_key
+from .io.tableschema import constraints, enum, field_list, primary_key, schema_of
 
 # Semantic Versioning 2.0.0 (the official regular expression).
 SEMVER = (
@@ -94,23 +94,25 @@ class PackageMetadata(_Open):
 # --- row models --------------------------------------------------------------------------------
 
 
+#: The pydantic ``Field`` option of each Table Schema constraint it can hold.
+_FIELD_OPTIONS = {
+    "minimum": "ge",
+    "maximum": "le",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "pattern": "pattern",
+}
+
+
 def _annotation(field: dict[str, Any], required: bool) -> tuple[Any, Any]:
-    constraints = field.get("constraints") or {}
-    enum = constraints.get("enum")
+    rules = constraints(field)
+    codes = enum(field)
     kind = PYTHON_TYPES.get(field.get("type", "string"), str)
-    if enum:
-        kind = Literal[tuple(enum)]  # type: ignore[valid-type]
-    options: dict[str, Any] = {}
-    if "minimum" in constraints:
-        options["ge"] = constraints["minimum"]
-    if "maximum" in constraints:
-        options["le"] = constraints["maximum"]
-    if "minLength" in constraints:
-        options["min_length"] = constraints["minLength"]
-    if "maxLength" in constraints:
-        options["max_length"] = constraints["maxLength"]
-    if "pattern" in constraints:
-        options["pattern"] = constraints["pattern"]
+    if codes:
+        kind = Literal[tuple(codes)]  # type: ignore[valid-type]
+    options: dict[str, Any] = {
+        option: rules[key] for key, option in _FIELD_OPTIONS.items() if key in rules
+    }
     if field.get("description"):
         options["description"] = field["description"]
     if required:
@@ -128,15 +130,14 @@ def _model_from_text(name: str, schema_text: str) -> type[BaseModel]:
     primary = primary_key(schema)
     definitions: dict[str, Any] = {}
     for field in field_list(schema):
-        constraints = field.get("constraints") or {}
-        required = bool(constraints.get("required")) or field["name"] in primary
+        required = bool(constraints(field).get("required")) or field["name"] in primary
         definitions[field["name"]] = _annotation(field, required)
     model = create_model(  # type: ignore[call-overload]
         _class_name(name),
         __config__=ConfigDict(extra="forbid", frozen=True),
         **definitions,
     )
-    model.__doc__ = _docstring(name, schema.get("fields", []))
+    model.__doc__ = _docstring(name, field_list(schema))
     return model
 
 
@@ -146,8 +147,8 @@ def _docstring(name: str, fields: list[dict[str, Any]]) -> str:
     lines = [f"One row of resource '{name}' (generated from its Table Schema).", "", "Fields"]
     lines.append("------")
     for field in fields:
-        enum = (field.get("constraints") or {}).get("enum")
-        kind = "one of " + ", ".join(map(str, enum)) if enum else field.get("type", "string")
+        codes = enum(field)
+        kind = "one of " + ", ".join(map(str, codes)) if codes else field.get("type", "string")
         lines += [f"{field['name']} : {kind}", f"    {field.get('description', '')}"]
     return "\n".join(lines)
 
@@ -156,7 +157,7 @@ def model_for(name: str, path: str | os.PathLike[str] | None = None) -> type[Bas
     """The pydantic model of one row of resource ``name``, generated from its Table Schema."""
     from .io.descriptor import resource_file
 
-    schema = resource_file(name, path).descriptor.get("schema") or {}
+    schema = schema_of(resource_file(name, path).descriptor)
     return _model_from_text(name, json.dumps(schema, sort_keys=True))
 
 
@@ -175,7 +176,7 @@ def records_to_frame(
     from .io.descriptor import resource_file
     from .io.tableschema import pandas_dtype
 
-    fields = (resource_file(name, path).descriptor.get("schema") or {}).get("fields", [])
+    fields = field_list(schema_of(resource_file(name, path).descriptor))
     data = {f["name"]: [getattr(item, f["name"]) for item in items] for f in fields}
     columns = {}
     for field in fields:

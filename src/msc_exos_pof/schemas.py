@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from .io.tableschema import field_list, primary_key
+from .io.tableschema import constraints, field_list, primary_key, schema_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandera.pandas as pa
@@ -54,7 +54,7 @@ def _derive(schema_text: str, frame: Frame, keys: bool) -> pa.DataFrameSchema:
         view = _FieldView(
             field["name"],
             field.get("type", "string"),
-            dict(field.get("constraints") or {}),
+            dict(constraints(field)),
             field.get("description", ""),
             field.get("title", ""),
         )
@@ -106,4 +106,4 @@ def schema_for(
     """
     from .io.descriptor import resource_file
 
-    return derive(resource_file(resource_name, path).descriptor.get("schema") or {})
+    return derive(schema_of(resource_file(resource_name, path).descriptor))

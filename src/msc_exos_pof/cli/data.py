@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..exports.formats import TEXT_FORMATS
 from .options import EXIT_UNREADABLE, CommandError, debug_option, package_argument, user_errors
-
-#: ``exports.query.TEXT_FORMATS``, repeated so that starting the CLI stays cheap.
-TEXT_FORMATS = ("table", "csv", "json")
 
 format_option = click.option(
     "--format",
@@ -63,10 +61,10 @@ def show(resource: str, path: Path | None, fmt: str, debug: bool) -> None:
     Exit code 0: printed; 1: no such resource, or a cell does not fit its field; 2: the
     package cannot be read.
     """
+    from .. import load
     from ..exports.query import rows_as_text
-    from ..io.convert import load_frame
 
-    click.echo(rows_as_text(load_frame(resource, path), fmt), nl=False)
+    click.echo(rows_as_text(load(resource, path), fmt), nl=False)
 
 
 COMMANDS = [query, show]

@@ -28,10 +28,9 @@ def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
 @user_errors()
 def summary(path: Path | None) -> None:
     """Print counts derived from the package's rows as JSON (studies per source, design, errata)."""
-    from ..gate.summary import dataset_summary
-    from ..io.context import PackageContext
+    from ..gate.summary import summarise
 
-    click.echo(json.dumps(dataset_summary(PackageContext(path)), indent=2))
+    click.echo(json.dumps(summarise(path), indent=2))
 
 
 COMMANDS = [dictionary, summary]

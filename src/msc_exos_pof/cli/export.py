@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..exports.formats import BIBLIOGRAPHY_FORMATS, FORMATS
 from .options import debug_option, force_option, package_argument, user_errors
-
-#: ``exports.FORMATS``, repeated so that starting the CLI does not import the exports module;
-#: a test checks that the two agree.
-FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv", "bibtex", "ris", "csljson", "datasette")
 
 
 def _size(out: Path) -> int:
@@ -54,7 +51,7 @@ def export(to: str, out: Path, path: Path | None, included: bool, force: bool, d
     from .. import export as write
     from ..io.descriptor import read_descriptor
 
-    if included and to not in ("bibtex", "ris", "csljson", "datasette"):
+    if included and to not in (*BIBLIOGRAPHY_FORMATS, "datasette"):
         raise click.UsageError("--included applies to --to bibtex, ris or csljson only")
     from .progress import spinner
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..gate.render import COLOUR_MODES, FORMATS
 from .options import (
     debug_option,
     force_option,
@@ -18,9 +19,6 @@ from .options import (
     user_errors,
     write_or_echo,
 )
-
-FORMATS = ("text", "json", "junit", "github", "sarif")
-COLOUR_MODES = ("auto", "always", "never")  # gate.render.COLOUR_MODES, without importing the gate
 
 
 def _patterns(value: str | None) -> list[str]:

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 import click
 
-EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_UNREADABLE = 2
 #: Ctrl-C: the shell's convention (128 + SIGINT), never a data or usage error.

@@ -6,33 +6,25 @@ import os
 from typing import Any
 
 from ..io.descriptor import read_descriptor
-from ..io.tableschema import foreign_keys, primary_key
+from ..io.dictionary import constraint_parts
+from ..io.tableschema import constraints, enum, field_list, foreign_keys, primary_key, schema_of
 
 
 def _constraints(field: dict[str, Any]) -> str:
-    constraints = field.get("constraints") or {}
+    rules = constraints(field)
     parts = []
-    if constraints.get("required"):
+    if rules.get("required"):
         parts.append("required")
-    if constraints.get("unique"):
+    if rules.get("unique"):
         parts.append("unique")
-    if "enum" in constraints:
+    codes = enum(field)
+    if codes is not None:
         parts.append(
             "one of "
-            + ", ".join(f"`{value}`" for value in constraints["enum"])
+            + ", ".join(f"`{value}`" for value in codes)
             + f" ([codes](#codes-{field['name']}))"
         )
-    for key, label in (
-        ("minimum", "≥"),
-        ("maximum", "≤"),
-        ("minLength", "length ≥"),
-        ("maxLength", "length ≤"),
-    ):
-        if key in constraints:
-            parts.append(f"{label} {constraints[key]}")
-    if "pattern" in constraints:
-        parts.append(f"pattern `{constraints['pattern']}`")
-    return "; ".join(parts)
+    return "; ".join(parts + constraint_parts(field, code=lambda text: f"`{text}`"))
 
 
 def _cell(text: str) -> str:
@@ -54,7 +46,7 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
         "",
     ]
     for resource in descriptor["resources"]:
-        schema = resource.get("schema", {})
+        schema = schema_of(resource)
         lines += [
             f"## `{resource['name']}`: {resource.get('title', '')}",
             "",
@@ -71,7 +63,7 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
             target_name = foreign.resource
             lines.append(f"Foreign key: {fields_text} → `{target_name}` ({target_text}).")
         lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
-        for field in schema.get("fields", []):
+        for field in field_list(schema):
             lines.append(
                 f"| `{field['name']}` | {field.get('type', 'string')} | "
                 f"{_cell(_constraints(field))} | {_cell(field.get('description', ''))} |"

@@ -47,11 +47,11 @@ def code_span(value: Any) -> str:
 def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
     """Markdown listing every erratum of the package at ``path``, grouped by kind, with the
     published and curated values, the explanation and the verbatim evidence."""
-    from .. import load
+    from ..io.convert import load_frame
     from ..io.descriptor import read_descriptor
 
     descriptor = read_descriptor(path)
-    errata = load("errata", path)
+    errata = load_frame("errata", path)
     kinds = list(errata["kind"].cat.categories)
     lines = [
         "# Errata",
@@ -108,11 +108,12 @@ def concerns_markdown(path: str | os.PathLike[str] | None = None) -> list[str]:
     """The review's inconsistencies that change no value (the ``concerns`` resource), grouped by
     kind, each with what disagrees, both quotes and what the package does about it; nothing
     for a package without that resource."""
-    from .. import load, resource_names
+    from ..io.convert import load_frame
+    from ..io.descriptor import resource_names
 
     if "concerns" not in resource_names(path):
         return []
-    concerns = load("concerns", path)
+    concerns = load_frame("concerns", path)
     lines = [
         "## Concerns: inconsistencies that change no value",
         "",

@@ -13,32 +13,39 @@ table or column it needs.
 
 from __future__ import annotations
 
-from ..errors import ExportDataError, ExportError, ExportTargetError, MissingDependencyError
-from .arrow import arrow_table
-from .formats import FOLDER_FORMATS, FORMATS, INFO_TABLE
-from .sql import VIEWS, View, create_table_sql, package_info
-from .tables import ForeignKey, Table, tables
-from .to_duckdb import DUCKDB_STORAGE_VERSION, connect
-from .writers import WRITERS, export
+import importlib
+from typing import Any
 
-__all__ = [
-    "DUCKDB_STORAGE_VERSION",
-    "FOLDER_FORMATS",
-    "FORMATS",
-    "INFO_TABLE",
-    "VIEWS",
-    "WRITERS",
-    "ExportDataError",
-    "ExportError",
-    "ExportTargetError",
-    "ForeignKey",
-    "MissingDependencyError",
-    "Table",
-    "View",
-    "arrow_table",
-    "connect",
-    "create_table_sql",
-    "export",
-    "package_info",
-    "tables",
-]
+#: Where each public name lives; importing this package imports none of them, so that the
+#: CLI can offer ``formats.FORMATS`` without loading every writer.
+_PUBLIC = {
+    "DUCKDB_STORAGE_VERSION": "to_duckdb",
+    "FOLDER_FORMATS": "formats",
+    "FORMATS": "formats",
+    "INFO_TABLE": "formats",
+    "VIEWS": "sql",
+    "WRITERS": "writers",
+    "ExportDataError": "..errors",
+    "ExportError": "..errors",
+    "ExportTargetError": "..errors",
+    "ForeignKey": "..io.tableschema",
+    "MissingDependencyError": "..errors",
+    "Table": "tables",
+    "View": "sql",
+    "arrow_table": "arrow",
+    "connect": "to_duckdb",
+    "create_table_sql": "sql",
+    "export": "writers",
+    "package_info": "sql",
+    "tables": "tables",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    relative = module if module.startswith(".") else f".{module}"
+    return getattr(importlib.import_module(relative, __name__), name)

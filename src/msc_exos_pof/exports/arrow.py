@@ -11,7 +11,7 @@ from ..errors import (
 )
 from ..io.convert import typed_frame
 from ..io.table import read_raw_table
-from ..io.tableschema import constraints as _constraints
+from ..io.tableschema import enum, written_foreign_keys
 from .formats import _VALIDATE_HINT
 from .tables import Table
 
@@ -23,7 +23,7 @@ def _arrow_type(field: dict[str, Any]) -> pa.DataType:
     import pyarrow as pa
 
     kind = field.get("type", "string")
-    if kind == "string" and _constraints(field).get("enum"):
+    if kind == "string" and enum(field):
         return pa.dictionary(pa.int32(), pa.string())
     return {
         "integer": pa.int64(),
@@ -90,8 +90,7 @@ def arrow_table(table: Table, descriptor: dict[str, Any] | None = None) -> pa.Ta
         lost = (text != "") & values.isna()
         if lost.any():
             row = int(lost.to_numpy().nonzero()[0][0])
-            enum = _constraints(field).get("enum")
-            expected = "one of its enum values" if enum else f"a valid {kind}"
+            expected = "one of its enum values" if enum(field) else f"a valid {kind}"
             raise ExportDataError(
                 f"resource '{table.name}' row {row + 1}, field '{name}': {text.iloc[row]!r} is "
                 f"not {expected}; {_VALIDATE_HINT}"
@@ -118,7 +117,7 @@ def arrow_table(table: Table, descriptor: dict[str, Any] | None = None) -> pa.Ta
             "title": str(table.item.descriptor.get("title", "")),
             "description": str(table.item.descriptor.get("description", "")),
             "primary_key": json.dumps(list(table.primary_key)),
-            "foreign_keys": json.dumps(table.schema.get("foreignKeys") or []),
+            "foreign_keys": json.dumps(written_foreign_keys(table.schema) or []),
             **_package_metadata(descriptor or {}),
         },
     )

@@ -1,12 +1,10 @@
-"""The formats ``export`` writes and the hints its messages share."""
+"""The formats ``export`` writes and ``query`` prints, and the hints their messages share.
+
+The one list of each: the CLI offers them from here (this module imports nothing, so starting
+the CLI stays cheap), and ``writers.WRITERS`` finds each format's writer by its name.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
 
 #: Every format ``export`` writes: a file, except ``FOLDER_FORMATS`` which write a folder.
 FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv", "bibtex", "ris", "csljson", "datasette")
@@ -17,15 +15,13 @@ TABLE_FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
 #: The formats that export the reference list (a bibliography), not the tables.
 BIBLIOGRAPHY_FORMATS = ("bibtex", "ris", "csljson")
 
-
 FOLDER_FORMATS = ("parquet", "csv", "datasette")
 
+#: How ``query`` and ``show`` print rows: an aligned table, CSV or JSON.
+TEXT_FORMATS = ("table", "csv", "json")
 
 #: Name of the key/value table that describes the exported release in the databases.
 INFO_TABLE = "package_info"
-
-
-INSTALL_HINT = "pip install 'msc-exos-pof[export]'"
 
 
 _VALIDATE_HINT = "run `msc-exos-pof validate` on the package to see every problem"

@@ -9,11 +9,10 @@ import math
 import os
 from typing import TYPE_CHECKING, Any
 
+from .formats import TEXT_FORMATS
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-#: What ``rows_as_text`` writes.
-TEXT_FORMATS = ("table", "csv", "json")
 
 
 class QueryError(ValueError):

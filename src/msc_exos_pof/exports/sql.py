@@ -12,6 +12,7 @@ from ..errors import (
 )
 from ..io.descriptor import read_descriptor
 from ..io.tableschema import constraints as _constraints
+from ..io.tableschema import enum
 from .formats import _VALIDATE_HINT, INFO_TABLE
 from .tables import Table
 
@@ -54,8 +55,9 @@ def _checks(field: dict[str, Any], dialect: str) -> list[str]:
     constraints = _constraints(field)
     kind = field.get("type", "string")
     checks = []
-    if constraints.get("enum"):
-        values = ", ".join(_literal(v) for v in constraints["enum"])
+    codes = enum(field)
+    if codes:
+        values = ", ".join(_literal(v) for v in codes)
         checks.append(f"{column} IN ({values})")
     if kind in ("integer", "number", "year"):
         for key, operator in (("minimum", ">="), ("maximum", "<=")):

@@ -5,26 +5,22 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import (
-    ExportDataError,
-)
+from ..errors import ExportDataError
 from ..io.descriptor import ResourceFile, resource_files
+from ..io.tableschema import (
+    ForeignKey,
+    is_key,
+    key_fields,
+    reference_of,
+    schema_of,
+    written_fields,
+    written_foreign_keys,
+    written_primary_key,
+    written_unique_keys,
+)
 from ..io.tableschema import constraints as _constraints
-from ..io.tableschema import is_key, key_fields
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    """A foreign key of a Table Schema, with a self-reference (``resource: ""``) resolved."""
-
-    fields: tuple[str, ...]
-    resource: str
-    reference_fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,7 @@ class Table:
 
     @property
     def schema(self) -> dict[str, Any]:
-        return self.item.descriptor.get("schema") or {}
+        return schema_of(self.item.descriptor)
 
     def required(self, field: dict[str, Any]) -> bool:
         return bool(_constraints(field).get("required")) or field["name"] in self.primary_key
@@ -69,42 +65,45 @@ def tables(path: str | os.PathLike[str] | None = None) -> list[Table]:
     ``PackageError`` when the package cannot be read; ``ExportDataError`` when its keys cannot
     become database constraints (an unknown table or column, a key that is not unique, a cycle).
     """
-    found: dict[str, Table] = {}
-    for item in resource_files(path):
-        schema = item.descriptor.get("schema")
-        fields = schema.get("fields") if isinstance(schema, dict) else None
-        if (
-            not isinstance(fields, list)
-            or not fields
-            or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
-        ):
-            raise ExportDataError(
-                f"resource '{item.name}' has no Table Schema fields to make columns of; "
-                "declare schema.fields in the descriptor"
-            )
-        where = f"resource '{item.name}': schema"
-        primary_key = (
-            _names(schema["primaryKey"], f"{where}.primaryKey") if schema.get("primaryKey") else ()
-        )
-        unique_keys = tuple(
-            _names(key, f"{where}.uniqueKeys") for key in schema.get("uniqueKeys") or []
-        )
-        foreign_keys = []
-        for key in schema.get("foreignKeys") or []:
-            reference = key.get("reference") if isinstance(key, dict) else None
-            if not isinstance(reference, dict):
-                raise ExportDataError(f"{where}.foreignKeys has an entry without a 'reference'")
-            foreign_keys.append(
-                ForeignKey(
-                    _names(key.get("fields"), f"{where}.foreignKeys.fields"),
-                    reference.get("resource") or item.name,
-                    _names(reference.get("fields"), f"{where}.foreignKeys.reference.fields"),
-                )
-            )
-        found[item.name] = Table(item, tuple(fields), primary_key, unique_keys, tuple(foreign_keys))
+    found = {item.name: _table(item) for item in resource_files(path)}
     for table in found.values():
         _check_keys(table, found)
     return _dependency_order(found)
+
+
+def _table(item: ResourceFile) -> Table:
+    """One resource as a table; ``ExportDataError`` for fields or keys a database cannot have."""
+    schema = schema_of(item.descriptor)
+    fields = written_fields(schema)
+    if (
+        not isinstance(fields, list)
+        or not fields
+        or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+    ):
+        raise ExportDataError(
+            f"resource '{item.name}' has no Table Schema fields to make columns of; "
+            "declare schema.fields in the descriptor"
+        )
+    where = f"resource '{item.name}': schema"
+    primary = written_primary_key(schema)
+    primary_key = _names(primary, f"{where}.primaryKey") if primary else ()
+    unique_keys = tuple(
+        _names(key, f"{where}.uniqueKeys") for key in written_unique_keys(schema) or []
+    )
+    foreign_keys = []
+    for entry in written_foreign_keys(schema) or []:
+        parts = reference_of(entry)
+        if parts is None:
+            raise ExportDataError(f"{where}.foreignKeys has an entry without a 'reference'")
+        key, target, target_key = parts
+        foreign_keys.append(
+            ForeignKey(
+                _names(key, f"{where}.foreignKeys.fields"),
+                target or item.name,
+                _names(target_key, f"{where}.foreignKeys.reference.fields"),
+            )
+        )
+    return Table(item, tuple(fields), primary_key, unique_keys, tuple(foreign_keys))
 
 
 def _check_keys(table: Table, found: dict[str, Table]) -> None:

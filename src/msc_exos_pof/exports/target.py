@@ -17,7 +17,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     ExportTargetError,
@@ -27,9 +26,6 @@ from .formats import FOLDER_FORMATS
 
 #: The file a folder export writes last, naming its format and every file it wrote.
 MANIFEST_NAME = ".msc-exos-pof-export.json"
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def _within(inner: Path, outer: Path) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     ExportDataError,
@@ -13,9 +12,6 @@ from ..io.descriptor import read_descriptor, resource_files
 from ..io.files import MAX_DESCRIPTOR_BYTES, NotRegularFileError, chunks, read_regular
 from ..io.locate import DESCRIPTOR_NAME, descriptor_path
 from .formats import _VALIDATE_HINT
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def _write_csv(path: str | os.PathLike[str] | None, target: Path) -> None:

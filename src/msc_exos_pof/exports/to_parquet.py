@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..io.descriptor import read_descriptor
 from .keys import arrow_tables
 from .tables import tables
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def _write_parquet(path: str | os.PathLike[str] | None, target: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import (
     ExportDataError,
@@ -22,9 +21,6 @@ from .sql import (
     quote,
 )
 from .tables import tables
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def _count(connection: object, table: str) -> int:

@@ -11,6 +11,7 @@ from ..errors import (
     require,
 )
 from ..io.descriptor import read_descriptor
+from ..io.tableschema import enum
 from .keys import arrow_tables
 from .sql import _comment, package_info
 from .tables import Table, tables
@@ -87,11 +88,11 @@ def _dropdowns(sheet: Any, table: Table) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for index, field in enumerate(table.fields, start=1):
-        enum = (field.get("constraints") or {}).get("enum")
-        if not isinstance(enum, list) or not enum:
+        listed = enum(field)
+        if not listed:
             continue
-        codes = ",".join(str(code) for code in enum)
-        if len(codes) > _EXCEL_MAX_LIST or any('"' in str(code) for code in enum):
+        codes = ",".join(str(code) for code in listed)
+        if len(codes) > _EXCEL_MAX_LIST or any('"' in str(code) for code in listed):
             continue  # Excel cannot hold the list inline; the about sheet lists the codes
         letter = get_column_letter(index)
         validation = DataValidation(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..errors import (
-    require,
-)
+from ..errors import require
 from ..io.descriptor import read_descriptor
 from .formats import FOLDER_FORMATS, FORMATS
 from .target import (
@@ -20,32 +18,19 @@ from .target import (
     terminate_cleanly,
     write_manifest,
 )
-from .to_bibtex import _write_bibtex
-from .to_csljson import _write_csljson
-from .to_csv import _write_csv
-from .to_datasette import _write_datasette
-from .to_duckdb import _write_duckdb
-from .to_parquet import _write_parquet
-from .to_ris import _write_ris
-from .to_sqlite import _write_sqlite
-from .to_xlsx import _write_xlsx
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
+#: A writer ``writer(path, target)`` creates ``target`` (a file or folder).
+Writer = Callable[[str | os.PathLike[str] | None, Path], None]
 
 
-#: The writer of each format: ``writer(path, target)`` creates ``target`` (a file or folder).
-WRITERS: dict[str, Callable[[str | os.PathLike[str] | None, Path], None]] = {
-    "sqlite": _write_sqlite,
-    "duckdb": _write_duckdb,
-    "parquet": _write_parquet,
-    "xlsx": _write_xlsx,
-    "csv": _write_csv,
-    "bibtex": _write_bibtex,
-    "ris": _write_ris,
-    "csljson": _write_csljson,
-    "datasette": _write_datasette,
-}
+def _writer(to: str) -> Writer:
+    """The writer of format ``to``: ``_write_<to>`` of module ``to_<to>`` (the convention every
+    format follows, so ``formats.FORMATS`` is the one list of them)."""
+    return getattr(importlib.import_module(f"{__package__}.to_{to}"), f"_write_{to}")
+
+
+#: The writer of each format.
+WRITERS: dict[str, Writer] = {to: _writer(to) for to in FORMATS}
 
 
 def export(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,6 +50,14 @@ def _counts(column: pd.Series) -> dict[str, int]:
     if missing:
         out["(none)"] = missing
     return out
+
+
+def summarise(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The dataset summary of the package at ``path`` (default: the shipped one), as
+    ``validate`` reports it; ``PackageError`` when the package cannot be read."""
+    from ..io.context import PackageContext
+
+    return dataset_summary(PackageContext(path))
 
 
 def dataset_summary(context: PackageContext) -> dict[str, Any]:

@@ -118,6 +118,12 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def resource_names(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """The names of the package's resources, in descriptor order (the descriptor's order is
+    the order of every listing: exports, docs, the summary)."""
+    return [resource["name"] for resource in read_descriptor(path)["resources"]]
+
+
 @dataclass(frozen=True)
 class ResourceFile:
     """A resource of the package with its safe, resolved file path."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .descriptor import resource_file
-from .tableschema import constraints, field_list, foreign_keys, primary_key
+from .tableschema import constraints, enum, field_list, foreign_keys, primary_key, schema_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -14,8 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 COLUMNS = ["field", "type", "required", "unique", "constraints", "description", "codes"]
 
 
-def constraint_text(field: dict[str, Any]) -> str:
-    """A field's constraints other than required/unique/enum, as short text ("≥ 1900; ≤ 2100")."""
+def constraint_parts(field: dict[str, Any], code: Callable[[str], str] = str) -> list[str]:
+    """A field's constraints other than required/unique/enum, as short texts (``["≥ 1900",
+    "≤ 2100"]``); ``code`` formats a pattern (the data dictionary page puts it in backticks)."""
     found = constraints(field)
     parts = []
     for key, label in (
@@ -27,8 +29,13 @@ def constraint_text(field: dict[str, Any]) -> str:
         if key in found:
             parts.append(f"{label} {found[key]}")
     if "pattern" in found:
-        parts.append(f"pattern {found['pattern']}")
-    return "; ".join(parts)
+        parts.append(f"pattern {code(found['pattern'])}")
+    return parts
+
+
+def constraint_text(field: dict[str, Any]) -> str:
+    """A field's constraints other than required/unique/enum, as short text ("≥ 1900; ≤ 2100")."""
+    return "; ".join(constraint_parts(field))
 
 
 def describe(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -42,16 +49,15 @@ def describe(name: str, path: str | os.PathLike[str] | None = None) -> pd.DataFr
     from .vocabularies import definitions
 
     resource = resource_file(name, path).descriptor
-    schema = resource.get("schema", {})
+    schema = schema_of(resource)
     defined = definitions(path)
     keys = set(primary_key(schema))
     rows = []
     for field in field_list(schema):
         found = constraints(field)
-        enum = found.get("enum") if isinstance(found.get("enum"), list) else []
         codes = [
             f"{code}: {defined.get((field['name'], str(code)), ('(undefined)', ''))[0]}"
-            for code in enum
+            for code in enum(field) or []
         ]
         rows.append(
             {

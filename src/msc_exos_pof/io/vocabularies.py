@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tableschema import constraints, field_list, schema_of
+from .tableschema import enum, field_list, schema_of
 
 #: The resource that defines every code.
 VOCABULARIES = "vocabularies"
@@ -24,11 +24,11 @@ def coded_fields(descriptor: dict[str, Any]) -> dict[str, dict[str, list[tuple[s
         if not isinstance(resource, dict) or resource.get("name") == VOCABULARIES:
             continue
         for field in field_list(schema_of(resource)):
-            enum = constraints(field).get("enum")
-            if not isinstance(enum, list):
+            listed = enum(field)
+            if listed is None:
                 continue
             codes = found.setdefault(field["name"], {})
-            for code in enum:
+            for code in listed:
                 codes.setdefault(str(code), []).append((str(resource.get("name")), field["name"]))
     return found
 
@@ -37,10 +37,9 @@ def definitions(path: Any = None) -> dict[tuple[str, str], tuple[str, str]]:
     """``{(vocabulary, code): (label, definition)}`` from the package's ``vocabularies``
     resource (``{}`` when the package has none)."""
     from .convert import load_frame
-    from .descriptor import read_descriptor
+    from .descriptor import resource_names
 
-    names = [r.get("name") for r in read_descriptor(path).get("resources", [])]
-    if VOCABULARIES not in names:
+    if VOCABULARIES not in resource_names(path):
         return {}
     frame = load_frame(VOCABULARIES, path)
     return {

@@ -33,6 +33,7 @@ ERRATA_COLUMNS = (
 )
 NARRATIVE = "narrative_contradiction"
 
+
 def usable(frame: pd.DataFrame | None, *columns: str) -> bool:
     """Whether ``frame`` was read and has ``columns`` (else the table/schema layers report it)."""
     return frame is not None and all(column in frame.columns for column in columns)

@@ -334,6 +334,7 @@ def _loosened_keys(resource: str, core: dict[str, Any], mine: dict[str, Any]) ->
 
 # --- integrity: declared bytes/hash against the files -------------------------------------------
 
+
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
     if algorithm == "sha256":
