@@ -27,6 +27,7 @@ docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --force --output docs/data-dictionary.md
 	$(BIN)/msc-exos-pof checks --format markdown --force --output docs/checks.md
 	$(BIN)/msc-exos-pof prisma --force --svg docs/prisma-flow.svg
+	$(BIN)/python -c "from msc_exos_pof.gate.checks.descriptor import write_shipped_verdict as w; w()"
 
 # The documentation site, in build/site (`mkdocs serve` previews it while you edit).
 site: $(BIN)/msc-exos-pof

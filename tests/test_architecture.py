@@ -145,6 +145,24 @@ def test_the_import_walker_sees_imports_inside_functions() -> None:
     assert [(n.module, n.level) for n in imports] == [("gate.runner", 2)]
 
 
+def test_the_cli_calls_only_public_functions() -> None:
+    """A command parses, calls one public function of the facade or a layer, renders: it
+    imports no private name and does not assemble the gate's internals (``PackageContext``)."""
+    known = _modules()
+    found = []
+    for module, file in known.items():
+        if _layer(module) != "cli":
+            continue
+        for node in ast.walk(_tree(file)):
+            if not isinstance(node, ast.ImportFrom) or node.level == 1:
+                continue  # a module of the CLI itself
+            names = [alias.name for alias in node.names]
+            private = [name for name in names if name.startswith("_")]
+            if private or (node.module or "").endswith("io.context"):
+                found.append(f"{module}:{node.lineno} imports {', '.join(names)}")
+    assert not found, "the CLI reaches into internals:\n" + "\n".join(found)
+
+
 def _schema_reads(tree: ast.Module) -> list[tuple[int, str]]:
     """(line, key) of every ``x["fields"]``, ``x.get("enum")``... of a Table Schema key."""
     found = []
@@ -173,7 +191,9 @@ def test_only_io_tableschema_reads_the_table_schema() -> None:
         reads = _schema_reads(_tree(file))
         if name != "io/tableschema.py" and reads:
             readers[name] = reads
-    breaking = {name: reads for name, reads in readers.items() if name not in PENDING_SCHEMA_READERS}
+    breaking = {
+        name: reads for name, reads in readers.items() if name not in PENDING_SCHEMA_READERS
+    }
     assert not breaking, "Table Schema read outside io/tableschema.py:\n" + "\n".join(
         f"  {name}:{line} [{key!r}]" for name, reads in breaking.items() for line, key in reads
     )

@@ -292,7 +292,6 @@ def test_custom_profile_url_is_not_fetched(
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setenv("MSC_EXOS_POF_NO_CACHE", "1")
     _change_descriptor(
         lambda d: _resource(d, "studies").__setitem__(
             "profile", "https://example.invalid/profile.json"
@@ -310,16 +309,39 @@ def test_validation_never_writes_to_the_package(package_copy: Path) -> None:
     assert before == after
 
 
-def test_metadata_verdict_cache_is_outside_the_package(
+def test_the_shipped_metadata_verdict_is_frictionless_own() -> None:
+    """The verdict shipped for the shipped descriptor is what frictionless says today; when the
+    descriptor changes, `make docs` renews it (until then the gate asks frictionless itself)."""
+    import json
+
+    from msc_exos_pof.gate.checks import descriptor as checks
+    from msc_exos_pof.io.descriptor import read_descriptor
+
+    text = checks._judged_text(read_descriptor(None))
+    shipped = json.loads(checks.SHIPPED_VERDICT.read_text(encoding="utf-8"))
+    assert shipped["sha256"] == checks._digest_of(text), "stale: run `make docs`"
+    assert tuple(shipped["notes"]) == checks._metadata_notes(text), "stale: run `make docs`"
+
+
+def test_the_shipped_package_is_validated_without_frictionless() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, msc_exos_pof; msc_exos_pof.validate(); print('frictionless' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+
+
+def test_a_changed_descriptor_is_judged_by_frictionless_and_nothing_is_cached(
     package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("MSC_EXOS_POF_NO_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     _change_descriptor(lambda d: d.__setitem__("version", 5))(package_copy)
     first = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
-    assert list((tmp_path / "cache" / "msc-exos-pof").glob("metadata-*.json"))
     again = msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
     assert first == again and first
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "home").exists()
 
 
 def test_extension_resources_and_fields_are_allowed(package_copy: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -133,49 +132,65 @@ def _metadata_notes(text: str) -> tuple[str, ...]:
     return tuple(str(getattr(e, "message", e)) for e in errors)
 
 
-def _cache_file(text: str) -> Path | None:
-    """Where the metadata verdict for this exact descriptor and frictionless version is kept.
+#: Frictionless' verdict on the shipped descriptor, shipped with the library: importing
+#: frictionless costs more than the rest of the gate, and a package whose descriptor is the
+#: shipped one (a CI run on the shipped package, a fresh copy) needs no second opinion. Keyed by
+#: the sha256 of the exact text judged; ``write_shipped_verdict`` (``make docs``) renews it and
+#: ``tests/test_gate_inputs.py`` fails when it is stale.
+SHIPPED_VERDICT = Path(__file__).with_name("shipped_metadata_verdict.json")
 
-    Frictionless costs more to import than the rest of the gate; its verdict depends only on
-    the descriptor text and its own version, so it is remembered in the user's cache folder
-    (never in the package). ``MSC_EXOS_POF_NO_CACHE=1`` turns this off.
-    """
-    if os.environ.get("MSC_EXOS_POF_NO_CACHE"):
-        return None
-    from importlib.metadata import PackageNotFoundError, version
+
+def _digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _shipped_notes(text: str) -> tuple[str, ...] | None:
+    """The shipped verdict, when ``text`` is the text it was given for; else ``None``."""
+    import json
 
     try:
-        frictionless_version = version("frictionless")
-    except PackageNotFoundError:  # pragma: no cover - a dependency
+        verdict = json.loads(SHIPPED_VERDICT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # pragma: no cover - shipped with the library
         return None
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "msc-exos-pof"
-    key = hashlib.sha256(f"{frictionless_version}\x00{text}".encode()).hexdigest()[:40]
-    return root / f"metadata-{key}.json"
+    if verdict.get("sha256") != _digest_of(text):
+        return None
+    return tuple(str(note) for note in verdict.get("notes", []))
+
+
+def _judged_text(descriptor: dict[str, Any]) -> str:
+    """The text frictionless judges: the descriptor without what it would fetch, keys sorted."""
+    import json
+
+    return json.dumps(_strip_remote(descriptor)[0], sort_keys=True)
+
+
+def write_shipped_verdict() -> Path:
+    """Ask frictionless about the shipped descriptor and store its verdict (``make docs``)."""
+    from importlib.metadata import version
+
+    from ...io.atomic import write_json_atomic
+    from ...io.descriptor import read_descriptor
+
+    text = _judged_text(read_descriptor(None))
+    write_json_atomic(
+        SHIPPED_VERDICT,
+        {
+            "sha256": _digest_of(text),
+            "frictionless": version("frictionless"),
+            "notes": list(_metadata_notes(text)),
+        },
+    )
+    return SHIPPED_VERDICT
 
 
 def metadata_notes(descriptor: dict[str, Any]) -> tuple[str, ...]:
-    """Frictionless' metadata errors of ``descriptor`` (remembered across runs, see above)."""
+    """Frictionless' metadata errors of ``descriptor`` (the shipped verdict, see above, when it
+    is the shipped descriptor)."""
     import json
 
     text = json.dumps(descriptor, sort_keys=True)
-    file = _cache_file(text)
-    if file is not None:
-        try:
-            cached = json.loads(file.read_text(encoding="utf-8"))
-            if isinstance(cached, list) and all(isinstance(n, str) for n in cached):
-                return tuple(cached)
-        except (OSError, ValueError):
-            pass
-    notes = _metadata_notes(text)
-    if file is not None:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            from ...io.atomic import write_json_atomic
-
-            write_json_atomic(file, list(notes))
-        except OSError:
-            pass  # a read-only home only costs time
-    return notes
+    known = _shipped_notes(text)
+    return known if known is not None else _metadata_notes(text)
 
 
 @register(
