@@ -5,7 +5,8 @@ each tree is a checkout (its ``src/`` and ``datapackage/``), run by this interpr
 ``PYTHONPATH=<tree>/src`` in a fresh process from an empty folder, so that only the library's
 code differs. Runs are interleaved (tree A, tree B, tree A...) so that the load of a shared
 machine falls on every tree alike; the table gives each tree's median and its ratio to the
-first tree::
+first tree, and the fastest run of each (on a shared machine the minimum is the least disturbed
+estimate of a tree's own cost)::
 
     .venv/bin/python benchmarks/compare_trees.py --tree main=/tmp/main --tree new=. \\
         --package shipped --package synth:10000 --runs 7
@@ -79,12 +80,15 @@ def main() -> None:
         where.mkdir()
         first = next(iter(trees.values()))
         lines = [
-            f"### {args.cache} cache, median of {args.runs} interleaved runs "
+            f"### {args.cache} cache, median (min) of {args.runs} interleaved runs "
             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load "
             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())})",
             "",
-            "| package | " + " | ".join(f"{name} s" for name in trees) + " | "
-            + " | ".join(f"{name} / {next(iter(trees))}" for name in list(trees)[1:]) + " |",
+            "| package | "
+            + " | ".join(f"{name} s" for name in trees)
+            + " | "
+            + " | ".join(f"{name} / {next(iter(trees))}" for name in list(trees)[1:])
+            + " |",
             "|---|" + "---:|" * (2 * len(trees) - 1),
         ]
         for spec in args.package or ["shipped"]:
@@ -99,13 +103,17 @@ def main() -> None:
                     cache = warm if args.cache == "warm" else folder / f"cold-{name}-{run}"
                     samples[name].append(_validate(tree, package, cache, where)[0])
             medians = {name: statistics.median(values) for name, values in samples.items()}
-            base = next(iter(medians.values()))
+            fastest = {name: min(values) for name, values in samples.items()}
+            base, base_min = next(iter(medians.values())), next(iter(fastest.values()))
             print(spec, {name: [round(v, 2) for v in values] for name, values in samples.items()})
             lines.append(
                 f"| {spec} | "
-                + " | ".join(f"{m:.2f}" for m in medians.values())
+                + " | ".join(f"{medians[n]:.2f} ({fastest[n]:.2f})" for n in trees)
                 + " | "
-                + " | ".join(f"{m / base:.2f}x" for m in list(medians.values())[1:])
+                + " | ".join(
+                    f"{medians[n] / base:.2f}x ({fastest[n] / base_min:.2f}x)"
+                    for n in list(trees)[1:]
+                )
                 + " |"
             )
         text = "\n".join(lines) + "\n"

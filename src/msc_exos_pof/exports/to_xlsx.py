@@ -124,85 +124,94 @@ def _header(sheet: Any, table: Table, font: Any) -> list[Any]:
     return cells
 
 
-def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
-    openpyxl = require("openpyxl", "the Excel export")
+def _cell(sheet: Any, value: Any, font: Any = None, text: bool = False) -> Any:
+    """A cell of a write-only sheet; a text value is never read as a formula."""
     from openpyxl.cell import WriteOnlyCell
+
+    item = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        item.font = font
+    if text or (isinstance(value, str) and value.startswith("=")):
+        item.data_type = "s"  # a value is never a formula, even if it starts with "="
+    return item
+
+
+def _about(
+    sheet: Any,
+    descriptor: dict[str, Any],
+    info: list[tuple[str, Any]],
+    sheets: list[tuple[str, Table, int]],
+) -> None:
+    """The ``about`` sheet: the package's metadata, its sheets and every field."""
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
-    descriptor = read_descriptor(path)
-    found = tables(path)
-    data = arrow_tables(found, descriptor)  # Excel cannot refuse a broken key itself
-    rows = {t.name: _excel_rows(t, data[t.name]) for t in found}
-    info = package_info(path)
-    sheets = _sheet_names(["about"] + [t.name for t in found])
-    # Write-only mode streams each sheet to disk: memory stays flat for large packages.
-    workbook = openpyxl.Workbook(write_only=True)
-    workbook.properties.title = str(descriptor.get("title", ""))
-    workbook.properties.creator = "msc-exos-pof"
     bold = Font(bold=True)
-
-    def cell(sheet: Any, value: Any, font: Font | None = None, text: bool = False) -> Any:
-        item = WriteOnlyCell(sheet, value=value)
-        if font is not None:
-            item.font = font
-        if text or (isinstance(value, str) and value.startswith("=")):
-            item.data_type = "s"  # a value is never a formula, even if it starts with "="
-        return item
-
-    about = workbook.create_sheet(sheets[0])
     for letter, width in zip("ABCDE", (22, 28, 14, 14, 90), strict=True):
-        about.column_dimensions[letter].width = width
-    about.append([cell(about, str(descriptor.get("title", "")), Font(bold=True, size=14))])
-    about.append([])
+        sheet.column_dimensions[letter].width = width
+    sheet.append([_cell(sheet, str(descriptor.get("title", "")), Font(bold=True, size=14))])
+    sheet.append([])
     wrap = Alignment(wrap_text=True, vertical="top")
     for key, value in info:
         if key == "datapackage_json":
             continue
-        value_cell = cell(about, value, text=True)
+        value_cell = _cell(sheet, value, text=True)
         value_cell.alignment = wrap
-        about.append([cell(about, key, bold), value_cell])
-    about.append([])
-    about.append([cell(about, h, bold) for h in ("sheet", "resource", "rows", "title")])
-    for sheet_name, table in zip(sheets[1:], found, strict=True):
-        about.append(
-            [
-                sheet_name,
-                table.name,
-                len(rows[table.name]),
-                cell(about, str(table.item.descriptor.get("title", "")), text=True),
-            ]
-        )
-    about.append([])
-    about.append(
-        [cell(about, h, bold) for h in ("resource", "field", "type", "required", "description")]
+        sheet.append([_cell(sheet, key, bold), value_cell])
+    sheet.append([])
+    sheet.append([_cell(sheet, h, bold) for h in ("sheet", "resource", "rows", "title")])
+    for sheet_name, table, count in sheets:
+        title = str(table.item.descriptor.get("title", ""))
+        sheet.append([sheet_name, table.name, count, _cell(sheet, title, text=True)])
+    sheet.append([])
+    sheet.append(
+        [_cell(sheet, h, bold) for h in ("resource", "field", "type", "required", "description")]
     )
-    for table in found:
+    for _, table, _ in sheets:
         for field in table.fields:
-            about.append(
+            sheet.append(
                 [
                     table.name,
                     field["name"],
                     field.get("type", "string"),
                     table.required(field),
-                    cell(about, _comment(field.get("description")), text=True),
+                    _cell(sheet, _comment(field.get("description")), text=True),
                 ]
             )
 
-    for sheet_name, table in zip(sheets[1:], found, strict=True):
-        sheet = workbook.create_sheet(sheet_name)
-        sheet.freeze_panes = "A2"
-        names = [f["name"] for f in table.fields]
-        for index, name in enumerate(names):
-            sample = [
-                len(str(row[index])) for row in rows[table.name][:200] if row[index] is not None
-            ]
-            width = min(max([len(name), *sample]) + 2, 60)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = width
-        last = f"{get_column_letter(len(names))}{len(rows[table.name]) + 1}"
-        sheet.auto_filter.ref = f"A1:{last}"
-        _dropdowns(sheet, table)
-        sheet.append(_header(sheet, table, bold))
-        for values in rows[table.name]:
-            sheet.append([cell(sheet, value) for value in values])
+
+def _table_sheet(sheet: Any, table: Table, rows: list[list[Any]]) -> None:
+    """One resource: a frozen, filtered header with comments and dropdowns, then its rows."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    names = [f["name"] for f in table.fields]
+    for index, name in enumerate(names):
+        sample = [len(str(row[index])) for row in rows[:200] if row[index] is not None]
+        width = min(max([len(name), *sample]) + 2, 60)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    last = f"{get_column_letter(len(names))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    _dropdowns(sheet, table)
+    sheet.append(_header(sheet, table, Font(bold=True)))
+    for values in rows:
+        sheet.append([_cell(sheet, value) for value in values])
+
+
+def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
+    openpyxl = require("openpyxl", "the Excel export")
+
+    descriptor = read_descriptor(path)
+    found = tables(path)
+    data = arrow_tables(found, descriptor)  # Excel cannot refuse a broken key itself
+    rows = {t.name: _excel_rows(t, data[t.name]) for t in found}
+    names = _sheet_names(["about"] + [t.name for t in found])
+    sheets = [(name, t, len(rows[t.name])) for name, t in zip(names[1:], found, strict=True)]
+    # Write-only mode streams each sheet to disk: memory stays flat for large packages.
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.title = str(descriptor.get("title", ""))
+    workbook.properties.creator = "msc-exos-pof"
+    _about(workbook.create_sheet(names[0]), descriptor, package_info(path), sheets)
+    for name, table, _ in sheets:
+        _table_sheet(workbook.create_sheet(name), table, rows[table.name])
     workbook.save(target)

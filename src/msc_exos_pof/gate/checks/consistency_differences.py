@@ -11,6 +11,7 @@ from ...io.vectorised import extract, isin, replace_regex
 from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
     from ...io.context import PackageContext
@@ -565,11 +566,24 @@ def judgement(ctx: PackageContext) -> Judgement | None:
 
 
 def _judge(ctx: PackageContext) -> Judgement | None:
-    import pandas as pd
-
     errata = ctx.frame("errata") if "errata" in ctx.files else None
     if not usable(errata, *ERRATA_COLUMNS):
         return None
+    differences, evaluated, undetermined = _differences(ctx)
+    e = _errata_rows(errata)
+    differences = _explained(differences, e)
+    e["target_problem"], current = _targets(ctx, e)
+    e["status"] = _status(e, differences, current, evaluated, undetermined)
+    return Judgement(differences, e)
+
+
+def _differences(
+    ctx: PackageContext,
+) -> tuple[pd.DataFrame, set[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Every comparison's differences, the (resource, field) scopes whose comparison ran, and
+    (resource, field, record) of every record a comparison could not decide."""
+    import pandas as pd
+
     evaluated = set()
     parts = []
     undetermined = []
@@ -582,8 +596,14 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     differences = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DIFF_COLUMNS)
     )
+    return differences, evaluated, undetermined
 
-    e = pd.DataFrame(
+
+def _errata_rows(errata: pd.DataFrame) -> pd.DataFrame:
+    """The errata rows as text, with the names a difference uses, and their 1-based row."""
+    import pandas as pd
+
+    return pd.DataFrame(
         {
             "erratum_id": text(errata["erratum_id"]),
             "resource": text(errata["resource"]),
@@ -595,6 +615,11 @@ def _judge(ctx: PackageContext) -> Judgement | None:
             "row": errata.index + 1,
         }
     )
+
+
+def _explained(differences: pd.DataFrame, e: pd.DataFrame) -> pd.DataFrame:
+    """The differences with the ``erratum_id`` that explains each (``explained``), and the
+    errata row with the same target but other values, if any (``near_*``)."""
     first = e.drop_duplicates(MATCH_KEYS)[MATCH_KEYS + ["erratum_id"]]
     differences = differences.merge(first, on=MATCH_KEYS, how="left")
     differences["explained"] = differences["erratum_id"].notna()
@@ -602,7 +627,19 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     same_target = e.drop_duplicates(["resource", "record", "field"]).rename(
         columns={"erratum_id": "near_id", "published": "near_published", "curated": "near_curated"}
     )[["resource", "record", "field", "near_id", "near_published", "near_curated"]]
-    differences = differences.merge(same_target, on=["resource", "record", "field"], how="left")
+    return differences.merge(same_target, on=["resource", "record", "field"], how="left")
+
+
+def _status(
+    e: pd.DataFrame,
+    differences: pd.DataFrame,
+    current: pd.Series,
+    evaluated: set[tuple[str, str]],
+    undetermined: list[tuple[str, str, str]],
+) -> pd.Series:
+    """Each errata row's status: known, narrative, stale, unjudged or target (the last that
+    applies wins)."""
+    import pandas as pd
 
     matched = (
         e.merge(
@@ -611,8 +648,6 @@ def _judge(ctx: PackageContext) -> Judgement | None:
         .eq("both")
         .to_numpy()
     )
-    problem, current = _targets(ctx, e)
-    e["target_problem"] = problem
     scopes = pd.DataFrame(
         [(resource, field, (resource, field) in evaluated) for resource, field in PRODUCERS],
         columns=["resource", "field", "judged"],
@@ -629,8 +664,21 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
     status = pd.Series("stale", index=e.index, dtype=object)
     status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
+    status[_open_questions(e, undetermined)] = "unjudged"  # a compared cell is missing
+    status[narrative_unknown & ~matched] = "unjudged"
+    status[narrative & ~matched] = "narrative"
+    status[matched] = "known"
+    status[e["target_problem"].notna().to_numpy()] = "target"
+    return status
+
+
+def _open_questions(e: pd.DataFrame, undetermined: list[tuple[str, str, str]]) -> np.ndarray:
+    """Which errata rows name a record whose comparison could not be made (schema.* reports
+    the missing cell): no verdict on them."""
+    import pandas as pd
+
     unknown = pd.DataFrame(undetermined, columns=["resource", "field", "record"]).assign(u=True)
-    open_question = (
+    return (
         e[["resource", "field", "record"]]
         .merge(
             unknown.drop_duplicates(["resource", "field", "record"]),
@@ -640,13 +688,6 @@ def _judge(ctx: PackageContext) -> Judgement | None:
         .notna()
         .to_numpy()
     )
-    status[open_question] = "unjudged"  # a compared cell is missing: schema.* reports it
-    status[narrative_unknown & ~matched] = "unjudged"
-    status[narrative & ~matched] = "narrative"
-    status[matched] = "known"
-    status[e["target_problem"].notna().to_numpy()] = "target"
-    e["status"] = status
-    return Judgement(differences, e)
 
 
 def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
