@@ -25,30 +25,6 @@ def internal_finding(what: str, error: BaseException) -> Finding:
     )
 
 
-def _overlap_heavy_layers(context: PackageContext, chosen: set[str]) -> None:
-    """Compute the two heaviest, independent layers at once on two threads.
-
-    The schema layer is mostly Arrow kernels, which release the GIL; the errata judgement is
-    mostly pandas. Overlapping them uses the second core; the checks then read both from their
-    per-context caches, so findings and their order do not change.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .checks.consistency_differences import counts_databases, judgement
-    from .checks.schema import CONSTRAINT_CHECKS, schema_failures
-
-    schema_type = CONSTRAINT_CHECKS["type"]
-
-    if not {schema_type.id, counts_databases.id} <= chosen or not context.files:
-        return
-    for name in context.files:  # read every table first: both layers need them, once
-        context.frame(name)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="msc-exos-pof-schema") as pool:
-        schema = pool.submit(schema_failures, context)
-        judgement(context)
-        schema.result()
-
-
 def _upstream_context(upstream: str | os.PathLike[str]) -> PackageContext:
     """The package a copy was made from; ``PackageError`` (naming it) when it cannot be read."""
     try:
@@ -99,10 +75,6 @@ def validate(
         # Read after the package: an unreadable package is a report, an unreadable upstream
         # the caller's error. Tables are read on first use, so the first context cost nothing.
         context = PackageContext(path, upstream=_upstream_context(upstream))
-    try:
-        _overlap_heavy_layers(context, chosen_set)
-    except Exception:
-        pass  # the same work is redone, and its failure reported, by the checks below
     for check in all_checks():
         if check.function is None or check.id not in chosen_set:
             continue

@@ -240,15 +240,13 @@ def _unique_names(header: list[str]) -> list[str]:
 def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable.
 
-    The file is read once: its bytes are hashed in a second thread (``CsvStructure.digest``, for
-    the integrity checks) while Arrow's multithreaded reader parses them. What a CSV reader
+    The file is read once: its bytes are hashed (``CsvStructure.digest``, for the integrity
+    checks) and parsed by Arrow's multithreaded reader. What a CSV reader
     would silently absorb (an unclosed quote swallowing the rest of the file, blank or ragged
     rows) is refused here, so a broken table never reaches later checks as a shifted or
     truncated frame: cheap byte tests and Arrow's own errors send a suspicious file to the exact
     numpy scan, which names the rows.
     """
-    import threading
-
     path = item.descriptor.get("path")
     try:
         data = read_regular(item.file, MAX_TABLE_BYTES, "file")
@@ -262,19 +260,16 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
             f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
-    digest = hashlib.sha256()
-    found: CsvStructure | None = None
-    hasher = threading.Thread(target=digest.update, args=(data,), daemon=True)
-    hasher.start()  # hashlib releases the GIL: hashing overlaps parsing
+    # One hash of the bytes read, for the integrity checks. (Hashing on a second thread while
+    # Arrow parses did not pay: benchmarks/machinery.py.)
+    digest = (len(data), f"sha256:{hashlib.sha256(data).hexdigest()}")
     try:
         frame, found = _parse_table(item, data)
     except TableError as error:
-        found = error.structure
+        if error.structure is not None:
+            error.structure.digest = digest
         raise
-    finally:
-        hasher.join()
-        if found is not None:
-            found.digest = (len(data), f"sha256:{digest.hexdigest()}")
+    found.digest = digest
     return frame, found
 
 
