@@ -115,15 +115,20 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
             )
             first.index = complete.index
             for index in complete.index[repeated.to_numpy()]:
-                value = tuple(complete.loc[index].tolist())
                 yield check_primary_key.finding(
                     f"resource '{name}' row {index + 1}: primary key ({label}) = "
-                    f"{show(value if len(value) > 1 else value[0])} repeats row "
+                    f"{_key_value(complete, index, keys)} repeats row "
                     f"{int(first.loc[index]) + 1}; primary keys must be unique",
                     resource=name,
                     row=int(index) + 1,
                     field=keys[0],
                 )
+
+
+def _key_value(frame: pd.DataFrame, index: Any, columns: list[str]) -> str:
+    """A row's key for a message: the value of a one-field key, the tuple of a composite one."""
+    value = tuple(frame.loc[index, columns].tolist())
+    return show(value if len(value) > 1 else value[0])
 
 
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -187,10 +192,9 @@ def _dangling(
     known = _keys(parent, list(key.reference_fields)).dropna()
     dangling = child.notna().to_numpy() & ~isin(child, known)
     for index in child.index[dangling]:
-        value = tuple(frame.loc[index, fields].tolist())
         yield check_foreign_key.finding(
             f"resource '{name}' row {index + 1} field '{fields[0]}': "
-            f"{show(value if len(value) > 1 else value[0])} matches no row of {label}; "
+            f"{_key_value(frame, index, fields)} matches no row of {label}; "
             f"add the referenced row to '{target}' or correct the value",
             resource=name,
             row=int(index) + 1,
