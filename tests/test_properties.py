@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -266,3 +268,27 @@ def test_synth_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
 
 def test_synth_rejects_fewer_than_one_study(tmp_path: Path) -> None:
     assert _synth("--studies", "0", str(tmp_path / "out")).exit_code == 2
+
+
+def _without_hypothesis(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a Python where hypothesis cannot be imported (no ``test`` extra)."""
+    blocked = "import sys; sys.modules['hypothesis'] = None; sys.argv[0] = 'msc-exos-pof'; "
+    return subprocess.run(
+        [sys.executable, "-c", blocked + code, *args], capture_output=True, text=True
+    )
+
+
+def test_synth_works_without_the_test_extra_and_the_strategies_name_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    synth = _without_hypothesis(
+        "from msc_exos_pof.cli import main; main()", "synth", "-n", "20", str(out)
+    )
+    assert synth.returncode == 0, synth.stderr
+    assert msc_exos_pof.validate(out, summary=False).exit_code == 0
+    strategies = _without_hypothesis(
+        "from msc_exos_pof.testing import MUTATIONS, consistent_packages"
+    )
+    assert strategies.returncode == 1
+    last = strategies.stderr.strip().splitlines()[-1]
+    assert last.startswith("msc_exos_pof.errors.MissingDependencyError:"), strategies.stderr
+    assert "pip install 'msc-exos-pof[test]'" in last
