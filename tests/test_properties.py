@@ -149,6 +149,22 @@ def test_the_stated_study_count_mutation_never_picks_a_source_an_erratum_explain
         assert len(changed) == 1 and "PMSC" not in changed
 
 
+def test_the_only_study_with_an_msc_source_keeps_it(tmp_path: Path) -> None:
+    """Regression: a one-study package drew the msc_source difference, which left
+    study_msc_sources header-only (table.empty): a generated package that failed the gate."""
+    import numpy as np
+
+    from msc_exos_pof.testing.strategies import SyntheticPackage
+    from msc_exos_pof.testing.synth.package import assemble, synthetic_descriptor
+    from msc_exos_pof.testing.synth.plan import Plan
+
+    descriptor = synthetic_descriptor(1)
+    one = [np.array([value]) for value in (0, 0, 0, 0, 2020, 0, 0, 0, 0)]
+    tables = assemble(Plan(0, *one), descriptor, [("msc_source", 0)])
+    folder = SyntheticPackage(tables, descriptor).write(tmp_path / "pkg")
+    assert msc_exos_pof.validate(folder, summary=False).exit_code == 0
+
+
 def test_every_registered_check_is_fired_by_some_mutation() -> None:
     registered = {check.id for check in all_checks()}
     uncovered = sorted(registered - catalogue_ids() - set(EXEMPT))

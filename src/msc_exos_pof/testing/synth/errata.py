@@ -97,8 +97,11 @@ def _species(tables: Tables, row: int, study: pd.Series, errata: Errata, _: int)
 
 
 def _msc_source(tables: Tables, row: int, study: pd.Series, errata: Errata, _: int) -> bool:
-    """The curators removed the printed MSC source (the title shows none applies)."""
+    """The curators removed the printed MSC source (the title shows none applies); never from
+    the last study with a source, whose removal would leave study_msc_sources empty."""
     if not study["msc_source"] == study["msc_source_published"] != "":
+        return False
+    if (tables.studies["msc_source"] != "").sum() < 2:
         return False
     _set(tables.studies, row, "msc_source", "")
     errata.rows.append(
