@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows, read_header, read_rows, write_rows
+from package_rows import edit_rows, read_header, read_rows, write_rows
 
 from msc_exos_pof.cli import main
 from msc_exos_pof.errors import PackageError

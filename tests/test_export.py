@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main

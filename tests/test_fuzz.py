@@ -34,9 +34,6 @@ RESOURCES = (
     "study_msc_sources",
     "vocabularies",
 )
-#: Resources copied with the package but not corrupted (search_rounds has one row and
-#: study_removals none: nothing for the structural corruptions to shift).
-COPIED_ONLY = ("search_rounds", "study_removals")
 
 
 @cache

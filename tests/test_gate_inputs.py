@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_rows, write_rows
+from package_rows import read_rows, write_rows
 
 import msc_exos_pof
 from msc_exos_pof.io.table import scan_csv as scan

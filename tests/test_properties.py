@@ -131,7 +131,7 @@ def test_the_stated_study_count_mutation_never_picks_a_source_an_erratum_explain
     import random
     import shutil
 
-    from conftest import read_rows
+    from package_rows import read_rows
 
     original = {
         row["msc_source"]: row["stated_study_count"]
