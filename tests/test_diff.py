@@ -19,6 +19,9 @@ from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.diff import diff, render_json, render_text, suggest_version
 from msc_exos_pof.release.hashes import rehash
 
+#: Slow: diffs whole packages and their exports, copy by copy.
+pytestmark = pytest.mark.slow
+
 
 def _descriptor(folder: Path) -> dict:
     return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))

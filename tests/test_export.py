@@ -25,6 +25,9 @@ import msc_exos_pof
 from msc_exos_pof.cli import main
 from msc_exos_pof.io.descriptor import read_descriptor
 
+#: Slow: writes and reopens every export format.
+pytestmark = pytest.mark.slow
+
 # The submodule, whatever ``msc_exos_pof.export`` (the function) is bound to.
 export_module = importlib.import_module("msc_exos_pof.exports")
 

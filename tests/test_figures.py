@@ -26,6 +26,9 @@ from msc_exos_pof.figures import (
 )
 from msc_exos_pof.prisma import OutputInsidePackageError
 
+#: Slow: draws every figure with matplotlib.
+pytestmark = pytest.mark.slow
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

@@ -17,6 +17,9 @@ from msc_exos_pof.cli import main
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
 
+#: Slow: random byte edits of every file, validated over and over.
+pytestmark = pytest.mark.slow
+
 RESOURCES = (
     "search_strategies",
     "prisma_flow",

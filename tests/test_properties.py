@@ -57,6 +57,7 @@ def _expected_exit(ids: tuple[str, ...]) -> int:
     return 1 if any(get(id).severity == "error" for id in ids) else 0
 
 
+@pytest.mark.slow
 @given(consistent_packages())
 def test_every_consistent_package_passes_the_gate_with_one_known_erratum_per_errata_row(
     package,
@@ -100,6 +101,7 @@ def _assert_caught(mutation: Mutation, package, seed: int) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 @settings(max_examples=PER_MUTATION)
 @given(
@@ -112,6 +114,7 @@ def test_each_mutation_of_a_consistent_package_is_caught_by_its_check(
     _assert_caught(MUTATIONS[name], package, seed)
 
 
+@pytest.mark.slow
 @given(
     mutation=st.sampled_from(sorted(MUTATIONS)),
     package=consistent_packages(min_studies=1, max_studies=40, max_errata=6),
@@ -173,6 +176,7 @@ def test_every_registered_check_is_fired_by_some_mutation() -> None:
     assert not unknown, f"mutations expect ids the registry does not have: {unknown}"
 
 
+@pytest.mark.slow
 def test_every_id_a_mutation_picks_at_random_really_fires(tmp_path: Path) -> None:
     """Ids only some picks of a mutation expect (one PRISMA node...) are fired, not just listed."""
     import shutil

@@ -20,6 +20,9 @@ import msc_exos_pof
 from msc_exos_pof.gate.registry import get
 from msc_exos_pof.release.hashes import rehash
 
+#: Slow: red-team cases, under alarms and subprocess timeouts, with large hostile inputs.
+pytestmark = pytest.mark.slow
+
 
 class Hung(Exception):
     pass

@@ -275,6 +275,7 @@ _STRANGE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "resource",
     [
