@@ -1,9 +1,8 @@
 """Nothing hangs or reads what it must not: no memory maps, patterns in linear time, FIFOs and
 devices refused without blocking, descriptors bounded.
 
-Red-team regressions (issue 15): each test reproduces one case of the issue. Cases that used
-to hang run under ``bounded`` (``signal.alarm``) or a subprocess timeout, so that a regression
-fails the test instead of hanging CI.
+Red-team regressions of issue 15, one case each. Cases that used to hang run under ``bounded``
+(``signal.alarm``) or a subprocess timeout, so that a regression fails instead of hanging CI.
 """
 
 from __future__ import annotations

@@ -130,6 +130,16 @@ def reference_title(folder: Path, rnd: random.Random) -> None:
     write(folder, "references", references)
 
 
+def _copy_between_studies(folder: Path, rnd: random.Random, column: str) -> None:
+    """Give one study the ``column`` value of another."""
+    studies = read(folder, "studies")
+    if len(studies) < 2:
+        raise Inapplicable("needs two studies")
+    first, second = rnd.sample(list(studies.index), 2)
+    studies.loc[first, column] = studies.loc[second, column]
+    write(folder, "studies", studies)
+
+
 @mutation(
     "duplicate_study_title",
     catches=("duplicates.study_title", "schema.unique"),
@@ -137,12 +147,7 @@ def reference_title(folder: Path, rnd: random.Random) -> None:
 )
 def duplicate_study_title(folder: Path, rnd: random.Random) -> None:
     """Give one study the title of another."""
-    studies = read(folder, "studies")
-    if len(studies) < 2:
-        raise Inapplicable("needs two studies")
-    first, second = rnd.sample(list(studies.index), 2)
-    studies.loc[first, "title"] = studies.loc[second, "title"]
-    write(folder, "studies", studies)
+    _copy_between_studies(folder, rnd, "title")
 
 
 @mutation(
@@ -152,12 +157,7 @@ def duplicate_study_title(folder: Path, rnd: random.Random) -> None:
 )
 def shared_reference(folder: Path, rnd: random.Random) -> None:
     """Point two studies at the same reference entry."""
-    studies = read(folder, "studies")
-    if len(studies) < 2:
-        raise Inapplicable("needs two studies")
-    first, second = rnd.sample(list(studies.index), 2)
-    studies.loc[first, "reference_number"] = studies.loc[second, "reference_number"]
-    write(folder, "studies", studies)
+    _copy_between_studies(folder, rnd, "reference_number")
 
 
 @mutation("reference_unlinked", catches=("duplicates.reference_unlinked",))
