@@ -25,6 +25,17 @@ def letters(index: Any) -> np.ndarray:
     return out
 
 
+def initials(index: Any) -> np.ndarray:
+    """The first letter of each index's code (``letters``), upper-case: its leading base-26
+    digit, found with integer arithmetic (string operations on a million codes take seconds)."""
+    import numpy as np
+
+    value = np.asarray(index, dtype=np.int64).copy()
+    while (value >= 26).any():
+        value = np.where(value >= 26, value // 26, value)
+    return np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), dtype=object)[value]
+
+
 def letter_code(index: int) -> str:
     """The code ``letters`` gives one index."""
     return str(letters([index])[0])

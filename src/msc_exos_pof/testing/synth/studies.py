@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..builders import letters
+from ..builders import initials, letters
 from ..tables import codes_of
 from .invented import ANIMAL_MODELS, BACKGROUND_REFERENCES, FAMILIES
 from .plan import Plan
@@ -80,15 +80,8 @@ def study_rows(plan: Plan, descriptor: dict[str, Any]) -> pd.DataFrame:
             "round": "1" if plan.round is None else text(plan.round),
         }
     )
-    studies["label_published"] = _initials(code) + "." + family + " et al. " + year
+    studies["label_published"] = initials(index) + "." + family + " et al. " + year
     return studies
-
-
-def _initials(code: np.ndarray) -> np.ndarray:
-    """The first author's initial: the first letter of the study's code, upper-case."""
-    import pandas as pd
-
-    return pd.Series(code).str[0].str.upper().to_numpy(dtype=object)
 
 
 def reference_rows(plan: Plan, studies: pd.DataFrame) -> pd.DataFrame:
@@ -98,11 +91,10 @@ def reference_rows(plan: Plan, studies: pd.DataFrame) -> pd.DataFrame:
 
     index = np.arange(plan.start, plan.start + len(studies), dtype=np.int64)
     family = studies["first_author"].to_numpy()
-    initial = _initials(letters(index))
     return pd.DataFrame(
         {
             "reference_number": studies["reference_number"],
-            "authors": family + " " + initial + ", Doe J, Roe R",
+            "authors": family + " " + initials(index) + ", Doe J, Roe R",
             "title": studies["title"],
             "journal": "Journal of Synthetic Reproduction",
             "year": studies["year"],
