@@ -1,19 +1,17 @@
-"""Shared fixtures: fresh copies of the shipped package that a test may break."""
+"""Shared fixtures (a fresh copy of the shipped package, the review's text) and the hypothesis
+profiles. Slow tests are marked where they are defined (`@pytest.mark.slow`, or `pytestmark`
+for a whole module); helpers to import live in modules beside this one (`package_rows.py`...)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from msc_exos_pof.io.locate import shipped_package_dir
-from msc_exos_pof.release.hashes import rehash
 
 # Profiles for property-based tests: `pytest --hypothesis-profile=thorough` (or
 # `HYPOTHESIS_PROFILE=thorough pytest`) runs many more examples.
@@ -48,82 +46,9 @@ def package_copy(tmp_path: Path) -> Path:
     return target
 
 
-def read_rows(folder: Path, resource: str) -> list[dict[str, str]]:
-    with open(folder / "data" / f"{resource}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def write_rows(
-    folder: Path,
-    resource: str,
-    rows: list[dict[str, str]],
-    fieldnames: list[str] | None = None,
-    update_hash: bool = True,
-) -> None:
-    """Write rows back as CSV; refresh bytes/hash (default) so only the intended check fires."""
-    fieldnames = fieldnames or (list(rows[0]) if rows else read_header(folder, resource))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / "data" / f"{resource}.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    if update_hash:
-        rehash(folder)
-
-
-def read_header(folder: Path, resource: str) -> list[str]:
-    with open(folder / "data" / f"{resource}.csv", encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle))
-
-
-def edit_rows(
-    folder: Path,
-    resource: str,
-    change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None],
-) -> None:
-    """Apply ``change`` to the resource's rows (in place or by returning new rows) and save."""
-    rows = read_rows(folder, resource)
-    header = read_header(folder, resource)
-    result = change(rows)
-    write_rows(folder, resource, rows if result is None else result, header)
-
-
-@pytest.fixture
+@pytest.fixture(scope="session")
 def source_text() -> str:
+    """The review's full text (the tests that need it skip where it is not available)."""
     if not SOURCE_TEXT.is_file():
         pytest.skip(f"the review's full text is not redistributed; expected it at {SOURCE_TEXT}")
     return SOURCE_TEXT.read_text(encoding="utf-8")
-
-
-#: Tests that cost the most time, run by `pytest -m slow` (CI runs them every time) instead of
-#: the default run, which stays under three minutes on a 2-core machine: the mutation catalogue
-#: over generated packages, the fuzzers and the red-team cases, every export format, the
-#: figures, the site build, the gate-vs-pandera agreement, the living-review workflow, the diffs
-#: and the benchmark smoke run. Matched as node-id prefixes.
-SLOW = (
-    "tests/test_properties.py::test_each_mutation_of_a_consistent_package_is_caught",
-    "tests/test_properties.py::test_any_mutation_of_any_consistent_package_is_caught",
-    "tests/test_properties.py::test_every_id_a_mutation_picks_at_random_really_fires",
-    "tests/test_fuzz.py::",
-    "tests/test_fuzz_structure.py::",
-    "tests/test_benchmark_smoke.py::",
-    "tests/test_docs_site.py::",
-    "tests/test_export.py::",
-    "tests/test_figures.py::",
-    "tests/test_schema_checks.py::test_gate_and_pandera_flag_the_same_cells",
-    "tests/test_roundtrip.py::test_load_write_load_gives_equal_frames_for_synthetic_packages",
-    "tests/test_roundtrip.py::test_records_round_trip_on_synthetic_packages",
-    "tests/test_gate_inputs.py::test_tables_read_in_many_chunks_give_the_same_report",
-    "tests/test_gate_inputs.py::test_broken_files_are_reported_the_same_when_memory_mapped",
-    "tests/test_reliability.py::",
-    "tests/test_properties.py::test_every_consistent_package_passes_the_gate",
-    "tests/test_rounds.py::",
-    "tests/test_diff.py::",
-    "tests/test_cli_convention.py::",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.nodeid.startswith(SLOW):
-            item.add_marker(pytest.mark.slow)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+#: Slow: runs the benchmark end to end on two tiny packages.
+pytestmark = pytest.mark.slow
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
 
 

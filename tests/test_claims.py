@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit_rows, read_rows
+from package_rows import edit_rows, read_rows
 
 import msc_exos_pof
 from msc_exos_pof.gate.checks.claims import judgement

@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 from msc_exos_pof.cli import main
 
+#: Slow: writes figures, PRISMA diagrams, exports and synthetic packages through the CLI.
+pytestmark = pytest.mark.slow
+
 EXISTS = "exists; pass --force to replace it, or choose another"
 
 

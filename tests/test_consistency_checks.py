@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import edit_rows, read_rows, write_rows
+from package_rows import edit_rows, read_rows, write_rows
 
 from msc_exos_pof import validate
 from msc_exos_pof.gate.registry import all_checks, get

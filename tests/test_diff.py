@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows, read_header, read_rows, write_rows
+from package_rows import edit_rows, read_header, read_rows, write_rows
 
 from msc_exos_pof.cli import main
 from msc_exos_pof.errors import PackageError
@@ -18,6 +18,9 @@ from msc_exos_pof.io.atomic import write_json_atomic
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.diff import diff, render_json, render_text, suggest_version
 from msc_exos_pof.release.hashes import rehash
+
+#: Slow: diffs whole packages and their exports, copy by copy.
+pytestmark = pytest.mark.slow
 
 
 def _descriptor(folder: Path) -> dict:

@@ -22,6 +22,9 @@ import pytest
 import msc_exos_pof
 from msc_exos_pof.docgen.errata import code_span, escape_markdown
 
+#: Slow: builds the documentation site and opens it in a headless browser.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 # What the build reads: a copy of these is built, so that the test can prove the build writes
 # nothing next to its sources and does not depend on other files of the checkout.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import edit_rows, read_rows
+from package_rows import edit_rows, read_rows
 from test_consistency_checks import FAMILIES, drop_rows, fired, set_cell, study
 
 from msc_exos_pof import validate

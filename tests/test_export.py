@@ -19,11 +19,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
 from msc_exos_pof.io.descriptor import read_descriptor
+
+#: Slow: writes and reopens every export format.
+pytestmark = pytest.mark.slow
 
 # The submodule, whatever ``msc_exos_pof.export`` (the function) is bound to.
 export_module = importlib.import_module("msc_exos_pof.exports")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof import figures
@@ -25,6 +25,9 @@ from msc_exos_pof.figures import (
     write_figures,
 )
 from msc_exos_pof.prisma import OutputInsidePackageError
+
+#: Slow: draws every figure with matplotlib.
+pytestmark = pytest.mark.slow
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -17,6 +17,9 @@ from msc_exos_pof.cli import main
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
 
+#: Slow: random byte edits of every file, validated over and over.
+pytestmark = pytest.mark.slow
+
 RESOURCES = (
     "search_strategies",
     "prisma_flow",
@@ -34,9 +37,6 @@ RESOURCES = (
     "study_msc_sources",
     "vocabularies",
 )
-#: Resources copied with the package but not corrupted (search_rounds has one row and
-#: study_removals none: nothing for the structural corruptions to shift).
-COPIED_ONLY = ("search_rounds", "study_removals")
 
 
 @cache

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,9 @@ from hypothesis import strategies as st
 import msc_exos_pof
 from msc_exos_pof.cli import main
 from msc_exos_pof.gate.report import Report
+
+#: Slow: many structural fuzzing examples, each through validate and the CLI.
+pytestmark = pytest.mark.slow
 
 BASE: dict[str, Any] = {
     "name": "fuzz",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_rows, write_rows
+from package_rows import read_rows, write_rows
 
 import msc_exos_pof
 from msc_exos_pof.io.table import scan_csv as scan
@@ -413,6 +413,7 @@ def test_a_copy_may_extend_a_core_vocabulary(package_copy: Path) -> None:
     assert not msc_exos_pof.validate(package_copy).by_check("descriptor.resources")
 
 
+@pytest.mark.slow
 def test_tables_read_in_many_chunks_give_the_same_report(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

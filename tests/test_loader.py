@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof.errors import DataValueError, DataValueWarning

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import read_header, read_rows, write_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from package_rows import read_header, read_rows, write_rows
 from report_schemas import valid_report, valid_sarif
 
 import msc_exos_pof

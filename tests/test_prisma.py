@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows, read_rows
+from package_rows import edit_rows, read_rows
 
 from msc_exos_pof.cli import main
 from msc_exos_pof.io.locate import shipped_package_dir

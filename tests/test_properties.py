@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -55,6 +57,7 @@ def _expected_exit(ids: tuple[str, ...]) -> int:
     return 1 if any(get(id).severity == "error" for id in ids) else 0
 
 
+@pytest.mark.slow
 @given(consistent_packages())
 def test_every_consistent_package_passes_the_gate_with_one_known_erratum_per_errata_row(
     package,
@@ -98,6 +101,7 @@ def _assert_caught(mutation: Mutation, package, seed: int) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 @settings(max_examples=PER_MUTATION)
 @given(
@@ -110,6 +114,7 @@ def test_each_mutation_of_a_consistent_package_is_caught_by_its_check(
     _assert_caught(MUTATIONS[name], package, seed)
 
 
+@pytest.mark.slow
 @given(
     mutation=st.sampled_from(sorted(MUTATIONS)),
     package=consistent_packages(min_studies=1, max_studies=40, max_errata=6),
@@ -129,7 +134,7 @@ def test_the_stated_study_count_mutation_never_picks_a_source_an_erratum_explain
     import random
     import shutil
 
-    from conftest import read_rows
+    from package_rows import read_rows
 
     original = {
         row["msc_source"]: row["stated_study_count"]
@@ -147,6 +152,22 @@ def test_the_stated_study_count_mutation_never_picks_a_source_an_erratum_explain
         assert len(changed) == 1 and "PMSC" not in changed
 
 
+def test_the_only_study_with_an_msc_source_keeps_it(tmp_path: Path) -> None:
+    """Regression: a one-study package drew the msc_source difference, which left
+    study_msc_sources header-only (table.empty): a generated package that failed the gate."""
+    import numpy as np
+
+    from msc_exos_pof.testing.strategies import SyntheticPackage
+    from msc_exos_pof.testing.synth.package import assemble, synthetic_descriptor
+    from msc_exos_pof.testing.synth.plan import Plan
+
+    descriptor = synthetic_descriptor(1)
+    one = [np.array([value]) for value in (0, 0, 0, 0, 2020, 0, 0, 0, 0)]
+    tables = assemble(Plan(0, *one), descriptor, [("msc_source", 0)])
+    folder = SyntheticPackage(tables, descriptor).write(tmp_path / "pkg")
+    assert msc_exos_pof.validate(folder, summary=False).exit_code == 0
+
+
 def test_every_registered_check_is_fired_by_some_mutation() -> None:
     registered = {check.id for check in all_checks()}
     uncovered = sorted(registered - catalogue_ids() - set(EXEMPT))
@@ -155,6 +176,7 @@ def test_every_registered_check_is_fired_by_some_mutation() -> None:
     assert not unknown, f"mutations expect ids the registry does not have: {unknown}"
 
 
+@pytest.mark.slow
 def test_every_id_a_mutation_picks_at_random_really_fires(tmp_path: Path) -> None:
     """Ids only some picks of a mutation expect (one PRISMA node...) are fired, not just listed."""
     import shutil
@@ -266,3 +288,27 @@ def test_synth_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
 
 def test_synth_rejects_fewer_than_one_study(tmp_path: Path) -> None:
     assert _synth("--studies", "0", str(tmp_path / "out")).exit_code == 2
+
+
+def _without_hypothesis(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a Python where hypothesis cannot be imported (no ``test`` extra)."""
+    blocked = "import sys; sys.modules['hypothesis'] = None; sys.argv[0] = 'msc-exos-pof'; "
+    return subprocess.run(
+        [sys.executable, "-c", blocked + code, *args], capture_output=True, text=True
+    )
+
+
+def test_synth_works_without_the_test_extra_and_the_strategies_name_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    synth = _without_hypothesis(
+        "from msc_exos_pof.cli import main; main()", "synth", "-n", "20", str(out)
+    )
+    assert synth.returncode == 0, synth.stderr
+    assert msc_exos_pof.validate(out, summary=False).exit_code == 0
+    strategies = _without_hypothesis(
+        "from msc_exos_pof.testing import MUTATIONS, consistent_packages"
+    )
+    assert strategies.returncode == 1
+    last = strategies.stderr.strip().splitlines()[-1]
+    assert last.startswith("msc_exos_pof.errors.MissingDependencyError:"), strategies.stderr
+    assert "pip install 'msc-exos-pof[test]'" in last

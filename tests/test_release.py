@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import read_rows, write_rows
+from package_rows import read_rows, write_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main

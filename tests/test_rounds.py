@@ -15,6 +15,9 @@ from msc_exos_pof.io.descriptor import read_descriptor
 from msc_exos_pof.release.hashes import rehash
 from msc_exos_pof.testing.mutations import add_study, open_round
 
+#: Slow: the living-review workflow over whole packages and CLI runs.
+pytestmark = pytest.mark.slow
+
 NODES = (
     "database_results",
     "citations_results",

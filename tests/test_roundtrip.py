@@ -49,6 +49,7 @@ def test_load_write_load_gives_equal_frames_for_every_shipped_resource() -> None
     _roundtrip(shipped_package_dir())
 
 
+@pytest.mark.slow
 @settings(max_examples=10)
 @given(consistent_packages(max_studies=30))
 def test_load_write_load_gives_equal_frames_for_synthetic_packages(package) -> None:
@@ -64,6 +65,7 @@ def test_records_to_frame_to_records_is_the_identity(name: str) -> None:
     assert frame_to_records(frame, model_for(name)) == items
 
 
+@pytest.mark.slow
 @settings(max_examples=10)
 @given(consistent_packages(max_studies=20))
 def test_records_round_trip_on_synthetic_packages(package) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof.schemas import derive, schema_for
@@ -275,6 +275,7 @@ _STRANGE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "resource",
     [

@@ -28,17 +28,8 @@ def normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def raw_source() -> str:
-    from conftest import SOURCE_TEXT
-
-    if not SOURCE_TEXT.is_file():
-        pytest.skip(f"the review's full text is not redistributed; expected it at {SOURCE_TEXT}")
-    return SOURCE_TEXT.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def source(raw_source: str) -> str:
-    return normalise(raw_source)
+def source(source_text: str) -> str:
+    return normalise(source_text)
 
 
 # (resource, column): every non-empty cell must occur verbatim in the review.
@@ -181,8 +172,8 @@ def locations(raw: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def located(raw_source: str) -> dict[str, str]:
-    return locations(raw_source)
+def located(source_text: str) -> dict[str, str]:
+    return locations(source_text)
 
 
 @pytest.mark.parametrize(("resource", "column"), VERBATIM, ids=[f"{r}.{c}" for r, c in VERBATIM])

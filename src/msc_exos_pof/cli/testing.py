@@ -6,6 +6,8 @@ import time
 
 import click
 
+from .options import user_errors
+
 
 @click.command()
 @click.option(
@@ -31,6 +33,7 @@ import click
 )
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty OUT_DIR.")
 @click.argument("out_dir", type=click.Path(file_okay=False))
+@user_errors()
 def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> None:
     """Write a synthetic, internally consistent data package with N studies into OUT_DIR.
 
