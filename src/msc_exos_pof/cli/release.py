@@ -124,4 +124,36 @@ def cite(fmt: str) -> None:
     click.echo(citation(fmt), nl=False)
 
 
-COMMANDS = [rehash, diff_command, cite]
+@click.command("record-release")
+@click.argument("version")
+@click.option(
+    "--from-git",
+    "commit",
+    required=True,
+    help="The commit that released VERSION (its datapackage/ is read with git archive).",
+)
+@click.option(
+    "--date",
+    "day",
+    help="The release date (default: VERSION's CHANGELOG entry at that commit, else the "
+    "commit's date).",
+)
+@user_errors()
+def record_release(version: str, commit: str, day: str | None) -> None:
+    """Add a release older than the release record to it, from git history.
+
+    Run in the root of a checkout with its history. Writes releases/VERSION.snapshot.json and
+    the entry in releases/record.json (refused if VERSION is already recorded); `msc-exos-pof
+    release` records new releases by itself.
+    """
+    from ..release.history import release_from_git
+    from ..release.record import describe, record_dir, write_release
+
+    root = Path.cwd()
+    entry, snapshot = release_from_git(root, version, commit, day)
+    written = write_release(entry, snapshot, record_dir(root))
+    click.echo(f"recorded in {written}:", err=True)
+    click.echo(describe(entry))
+
+
+COMMANDS = [rehash, diff_command, cite, record_release]
