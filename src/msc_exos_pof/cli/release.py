@@ -87,13 +87,21 @@ def rehash(path: Path | None, check: bool) -> None:
     help="Print the CHANGELOG entry instead: the changes since the previous version (new "
     "search rounds with their dates, new and removed studies) and the version bump.",
 )
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when the packages differ (like git diff --exit-code), 0 when they do not.",
+)
 @user_errors(prefix="cannot compare: ")
-def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool) -> None:
+def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool, exit_code: bool) -> None:
     """Compare two releases of the data package and say which version bump the change needs.
 
-    OLD and NEW are package folders, datapackage.json files or release wheels (.whl); NEW
-    defaults to the shipped package. Rows are matched by primary key. Exit 0 whatever the
-    differences; exit 2 if either package cannot be read.
+    OLD and NEW are package folders, datapackage.json files, release wheels (.whl) or released
+    versions (`diff 0.1.0`, `diff 0.1.0 1.0.0`: read offline from the release record). NEW
+    defaults to the package of the current folder, else the shipped one. The output starts
+    with the bump and the changes in the review's terms (studies, search rounds, counts,
+    errata), then every schema and row change. Exit 0 whatever the differences (with
+    --exit-code: 1 when there are any); exit 2 if either package cannot be read.
     """
     from ..io.locate import discover_package, shipped_package_dir
     from ..release.diff import changes_paragraph, diff, render_json, render_text
@@ -104,8 +112,10 @@ def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool) -> None
     result = diff(old, new)
     if changelog:
         click.echo(changes_paragraph(result), nl=False)
-        return
-    click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+    else:
+        click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+    if exit_code and result.bump != "none":
+        raise SystemExit(1)
 
 
 @click.command()
