@@ -542,12 +542,20 @@ def _version_package(version: str, stack: contextlib.ExitStack) -> Path:
     (``diff 0.1.0 1.0.0`` before 1.0.0 is recorded, in the checkout that is cutting it)."""
     from ..io.descriptor import read_descriptor
     from ..io.locate import discover_package, shipped_package_dir
-    from .record import find_release, released_package
+    from ..errors import PackageError
+    from .record import find_release, released_package, releases
 
     if find_release(version) is None:
         for here in (discover_package(), shipped_package_dir()):
             if here is not None and read_descriptor(here).get("version") == version:
                 return Path(here)
+        known = ", ".join(item.version for item in releases()) or "none yet"
+        raise PackageError(
+            "descriptor.missing",
+            f"{version} is neither a package folder nor a recorded release (recorded: {known}, "
+            "and the package at hand); give a recorded version, a folder, a datapackage.json or "
+            "a release wheel",
+        )
     return stack.enter_context(released_package(version))
 
 

@@ -1173,6 +1173,19 @@ def descriptor_model(folder: Path, rnd: random.Random) -> None:
     save_descriptor(folder, data)
 
 
+@mutation("model_version_other", catches=("descriptor.model_version",))
+def model_version_other(folder: Path, rnd: random.Random) -> None:
+    """Make the copy claim another data model: an earlier released one (or none, as copies made
+    before ``modelVersion`` existed), a newer one, or one that was never released."""
+    data = descriptor(folder)
+    choice = rnd.randint(0, 3)
+    if choice == 0:
+        data.pop("modelVersion", None)
+    else:
+        data["modelVersion"] = ["0.1.0", "99.0.0", "0.5.0"][choice - 1]
+    save_descriptor(folder, data)
+
+
 _OPTIONAL = (
     ("animal_models", "note"),
     ("studies", "curation_note"),

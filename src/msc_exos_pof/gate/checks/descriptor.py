@@ -231,6 +231,7 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
 def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     from ...errors import PackageError
     from ...io.descriptor import read_descriptor
+    from ...release.model import model_mismatch
 
     check = get("descriptor.resources")
     try:
@@ -239,6 +240,8 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
         return
     if ctx.descriptor is core:
         return
+    if model_mismatch(ctx.descriptor) is not None:
+        return  # another model: descriptor.model_version gives the one root cause and the fix
     for resource in core["resources"]:
         name = resource["name"]
         if name not in ctx.files:
