@@ -19,9 +19,9 @@ from msc_exos_pof.gate.checks.release import changelog_problem, changelog_releas
 from msc_exos_pof.io.atomic import write_json_atomic
 from msc_exos_pof.io.descriptor import read_descriptor
 from msc_exos_pof.io.locate import shipped_package_dir
-from msc_exos_pof.release.citation import REVIEW, cite
 from msc_exos_pof.release import record
 from msc_exos_pof.release.changelog import unreleased_notes
+from msc_exos_pof.release.citation import REVIEW, cite
 from msc_exos_pof.release.hashes import stale_hashes
 from msc_exos_pof.release.versions import is_version, parse
 

@@ -540,9 +540,9 @@ def _open(path: str | os.PathLike[str], stack: contextlib.ExitStack) -> Path:
 def _version_package(version: str, stack: contextlib.ExitStack) -> Path:
     """The package of a recorded release, or the package at hand when it carries ``version``
     (``diff 0.1.0 1.0.0`` before 1.0.0 is recorded, in the checkout that is cutting it)."""
+    from ..errors import PackageError
     from ..io.descriptor import read_descriptor
     from ..io.locate import discover_package, shipped_package_dir
-    from ..errors import PackageError
     from .record import find_release, released_package, releases
 
     if find_release(version) is None:
