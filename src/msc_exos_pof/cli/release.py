@@ -166,4 +166,31 @@ def record_release(version: str, commit: str, day: str | None) -> None:
     click.echo(describe(entry))
 
 
-COMMANDS = [rehash, diff_command, cite, record_release]
+@click.command("upgrade")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what the upgrade would do; write nothing.")
+@user_errors(prefix="cannot upgrade: ")
+def upgrade_command(path: Path, dry_run: bool) -> None:
+    """Migrate the copy at PATH, made with an earlier data model, to this library's model.
+
+    New fields, keys and resources are added (new required fields get the values that
+    msc_exos_pof/release/migrations.json gives, with why); cells the copy never changed take
+    the current release's values; every row and cell the copy added or edited is kept, and its
+    own fields, codes and resources too. Nothing is written unless all of the copy can be
+    migrated; each file is replaced atomically, datapackage.json last. Exit 0 when done (or
+    nothing to do), 1 when the copy cannot be migrated, 2 when it cannot be read.
+    """
+    from .. import gate
+    from ..release.upgrade import upgrade
+
+    plan = upgrade(path, dry_run=dry_run)
+    for line in plan.lines(dry_run):
+        click.echo(line)
+    if plan.writes and not dry_run:
+        report = gate.validate(path, summary=False)
+        errors = sum(f.severity == "error" for f in report.findings)
+        verdict = "valid" if report.valid else f"{errors} error(s)"
+        click.echo(f"now: {verdict}; `msc-exos-pof validate {path}` lists the findings", err=True)
+
+
+COMMANDS = [rehash, diff_command, cite, record_release, upgrade_command]

@@ -13,6 +13,10 @@ from .registry import all_checks
 from .report import Finding, Report
 from .selection import selected_ids
 
+#: Checks whose finding is the root cause of everything the later checks would say: a copy made
+#: with another data model is reported once, with the command that upgrades it.
+STOPS_THE_GATE = frozenset({"descriptor.model_version"})
+
 
 def internal_finding(what: str, error: BaseException) -> Finding:
     """The finding an unexpected exception becomes (``gate.internal``): the gate fails closed,
@@ -102,9 +106,12 @@ def validate(
             continue  # runs only against a named upstream package
         report.checks_run.append(check.id)
         try:
-            report.findings.extend(timed(report, check, context))
+            found = timed(report, check, context)
         except Exception as error:
-            report.findings.append(internal_finding(f"check {check.id}", error))
+            found = [internal_finding(f"check {check.id}", error)]
+        report.findings.extend(found)
+        if found and check.id in STOPS_THE_GATE:
+            break  # judged by another data model, every later finding is a consequence
     if select or ignore:  # a check that could not run is reported whatever the selection
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == "gate.internal"

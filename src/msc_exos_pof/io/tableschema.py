@@ -43,6 +43,17 @@ def constraints(field: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def with_fields(schema: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """A copy of ``schema`` whose ``fields`` are ``fields`` (``field_list``'s writing side)."""
+    return {**(schema if isinstance(schema, dict) else {}), "fields": fields}
+
+
+def with_constraints(field: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``field`` whose ``constraints`` are ``found`` (dropped when empty)."""
+    copied = {key: value for key, value in field.items() if key != "constraints"}
+    return {**copied, "constraints": found} if found else copied
+
+
 def key_fields(value: Any) -> list[str]:
     """A key as a list of field names: ``"a"`` -> ``["a"]``, ``None`` -> ``[]``.
 

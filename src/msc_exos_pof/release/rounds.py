@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputInsidePackageError, PackageError
-from .versions import is_version, next_version
+from .versions import is_version, next_version, parse
 
 _DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
 
@@ -88,7 +88,7 @@ def add_round(
 def _check_options(searched: str, version: str | None) -> None:
     if not _DATE.match(searched):
         raise ValueError(f"--searched {searched!r} is not a date YYYY-MM or YYYY-MM-DD")
-    if version is not None and not is_version(version):
+    if version is not None and not (is_version(version) and not parse(version).is_prerelease):
         raise ValueError(f"--version {version!r} is not a semantic version X.Y.Z")
 
 
