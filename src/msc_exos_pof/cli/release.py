@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .options import package_argument, user_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..release.publish import ReleasePlan
 
 
 def _installed_copy(folder: Path) -> bool:
@@ -193,4 +197,149 @@ def upgrade_command(path: Path, dry_run: bool) -> None:
         click.echo(f"now: {verdict}; `msc-exos-pof validate {path}` lists the findings", err=True)
 
 
-COMMANDS = [rehash, diff_command, cite, record_release, upgrade_command]
+@click.command("release")
+@click.argument("version", required=False)
+@click.option("--date", "day", help="The release date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the wheel and the sdist are built.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what the release would change; write nothing.")
+@user_errors(prefix="cannot release: ")
+def release_command(version: str | None, day: str | None, dist: Path, dry_run: bool) -> None:
+    """Cut release VERSION of the checkout in the current folder (default: the release its
+    pre-release version leads to, e.g. 1.0.0 for 1.0.0.dev0).
+
+    In order: rehash; validate (refused on any error or warning); diff against the last
+    release of releases/record.json and refuse a version smaller than the changes need; move
+    CHANGELOG.md's [Unreleased] notes under the new version, after a Data section written from
+    the diff; set the version in datapackage.json and CITATION.cff; record the release (hashes
+    and snapshot); regenerate the generated pages; build the wheel and the sdist with
+    SOURCE_DATE_EPOCH at the release date and check them with twine. It never tags or uploads:
+    it prints the two commands that do. Exit 0 when released (or planned, with --dry-run), 1
+    when refused, 2 when the checkout cannot be read.
+    """
+    from ..release.publish import checkout_root, plan_release
+
+    root = checkout_root(Path.cwd())
+    stale = _rehash_step(root, dry_run)
+    _gate_step(root)
+    plan = plan_release(root, version, day)
+    if dry_run:
+        _print_dry_run(plan, stale, dist)
+        return
+    _write_step(plan)
+    built = _build_step(plan, root / dist if not dist.is_absolute() else dist)
+    _print_commands(plan, built)
+
+
+def _rehash_step(root: Path, dry_run: bool) -> list[str]:
+    from ..release.hashes import rehash as write_hashes
+    from ..release.hashes import stale_hashes
+
+    stale = [name for name, _ in stale_hashes(root / "datapackage")]
+    if stale and not dry_run:
+        write_hashes(root / "datapackage")
+        click.echo(f"rehashed {', '.join(stale)}", err=True)
+    return stale
+
+
+def _gate_step(root: Path) -> None:
+    """The package must be valid, without a warning, before anything is written."""
+    from .. import gate
+    from ..errors import ReleaseError
+
+    report = gate.validate(root / "datapackage", summary=False)
+    problems = [f for f in report.findings if f.severity in ("error", "warning")]
+    if problems:
+        shown = "; ".join(f"{f.check}: {f.message}" for f in problems[:3])
+        raise ReleaseError(
+            f"the package has {len(problems)} error(s) or warning(s), fix them first "
+            f"(`msc-exos-pof validate datapackage`): {shown}"
+        )
+    click.echo("validate: valid, no warning", err=True)
+
+
+def _pages(plan: ReleasePlan, package: Path) -> dict[Path, str]:
+    """The generated pages that change, rendered from the package at ``package``."""
+    from ..docgen.pages import generated_pages
+
+    pages = {plan.root / name: text for name, text in generated_pages(package).items()}
+    return {
+        file: text
+        for file, text in pages.items()
+        if not file.is_file() or file.read_text(encoding="utf-8") != text
+    }
+
+
+def _print_dry_run(plan: ReleasePlan, stale: list[str], dist: Path) -> None:
+    import shutil
+    import tempfile
+
+    from ..release.record import describe
+
+    last = plan.state.last.version if plan.state.last else "none"
+    click.echo(
+        f"release {plan.version} ({plan.date}) of {plan.root.resolve()}: the changes since "
+        f"{last} need a {plan.state.required} release; data model {plan.model}"
+    )
+    click.echo(f"would rehash: {', '.join(stale) or 'nothing (the hashes are fresh)'}")
+    click.echo(plan.unified_diffs(), nl=False)
+    assert plan.entry is not None
+    click.echo(f"would record releases/{plan.entry.snapshot.path} and the entry:")
+    click.echo(describe(plan.entry))
+    with tempfile.TemporaryDirectory() as temporary:
+        package = Path(shutil.copytree(plan.root / "datapackage", Path(temporary) / "p"))
+        after = plan.edits[plan.root / "datapackage" / "datapackage.json"][1]
+        (package / "datapackage.json").write_text(after, encoding="utf-8")
+        pages = _pages(plan, package)
+    click.echo(
+        "would regenerate: "
+        + (", ".join(str(page.relative_to(plan.root)) for page in pages) or "nothing")
+    )
+    click.echo(
+        f"would build into {dist}/ with SOURCE_DATE_EPOCH={plan.epoch}: "
+        f"msc_exos_pof-{plan.version}-py3-none-any.whl and msc_exos_pof-{plan.version}.tar.gz, "
+        "then twine check --strict them"
+    )
+    click.echo("nothing written (--dry-run)")
+
+
+def _write_step(plan: ReleasePlan) -> None:
+    from ..io.atomic import write_text_atomic
+    from ..release.publish import write_release_files
+
+    for written in write_release_files(plan):
+        click.echo(f"wrote {written.relative_to(plan.root)}", err=True)
+    for page, text in _pages(plan, plan.root / "datapackage").items():
+        write_text_atomic(page, text)
+        click.echo(f"regenerated {page.relative_to(plan.root)}", err=True)
+    _gate_step(plan.root)  # the release layer now sees the recorded release
+
+
+def _build_step(plan: ReleasePlan, dist: Path) -> list[Path]:
+    from ..release.publish import build
+
+    built = build(plan, dist)
+    for path in built:
+        click.echo(f"built {path} (twine check --strict: PASSED)", err=True)
+    return built
+
+
+def _print_commands(plan: ReleasePlan, built: list[Path]) -> None:
+    from ..release.publish import publish_commands
+
+    tag, upload = publish_commands(plan, built)
+    click.echo(f"released {plan.version}; nothing was tagged or uploaded. To publish it:")
+    click.echo(f"  {tag}")
+    click.echo(f"  {upload}")
+    click.echo(
+        "(pushing the tag, git push origin v" + plan.version + ", runs .github/workflows/"
+        "release.yml, which uploads with trusted publishing instead of the second command)"
+    )
+
+
+COMMANDS = [rehash, diff_command, cite, record_release, upgrade_command, release_command]

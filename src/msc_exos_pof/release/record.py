@@ -223,12 +223,16 @@ def release_entry(
     day: str,
     model: str,
     commit: str | None = None,
+    descriptor: bytes | None = None,
 ) -> tuple[Release, str]:
     """The record entry of releasing ``package`` as ``version`` on ``day``, and the text of its
-    snapshot (nothing is written)."""
+    snapshot (nothing is written). ``descriptor`` replaces the bytes of its datapackage.json
+    (the release's own, before it is written)."""
     from ..io.descriptor import resource_files
 
     files = package_files(package)
+    if descriptor is not None:
+        files["datapackage.json"] = descriptor
     text = snapshot_text(version, files)
     encoded = text.encode("utf-8")
 

@@ -142,13 +142,27 @@ def review_lines(result: DataDiff) -> list[str]:
     return ["", "In the review's terms:", *(f"  {item}" for item in review_items(result))]
 
 
+def why(result: DataDiff) -> str:
+    """Why the diff needs its bump, grouped by kind of change: 'primary keys changed
+    (prisma_flow, search_strategies); rows removed from study_mechanisms'."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for change in result.schema:
+        if change.bump == result.bump:
+            where = ".".join(part for part in (change.resource, change.field) if part)
+            kinds[change.kind.replace("_", " ")].append(where or "package")
+    for resource in result.resources:
+        if resource.bump == result.bump and result.bump != "none":
+            verb = {"major": "rows removed", "minor": "rows added", "patch": "values corrected"}
+            kinds[verb[result.bump]].append(resource.name)
+    return "; ".join(f"{kind} ({_names(sorted(set(where)))})" for kind, where in kinds.items())
+
+
 def data_section(result: DataDiff, old_label: str, new_label: str) -> str:
     """The Data section a release's CHANGELOG entry starts with (Markdown)."""
-    reasons = result.reasons
-    shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
+    reasons = why(result)
     head = (
-        f"Compared with {old_label} (`msc-exos-pof diff {old_label} {new_label}`): "
-        f"a {result.bump} change" + (f", because {shown}." if reasons else ".")
+        f"Compared with {old_label} (`msc-exos-pof diff {old_label} {new_label}`), a "
+        f"{result.bump} change" + (f": {reasons}." if reasons else ".")
     )
     items = [f"- {item[0].upper()}{item[1:]}." for item in review_items(result)]
     return "\n".join([head, "", *items]) + "\n"
