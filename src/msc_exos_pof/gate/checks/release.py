@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...release.changelog import changelog_problem, changelog_releases
@@ -36,7 +37,10 @@ def check_model_version(ctx: PackageContext) -> Iterator[Finding]:
     mismatch = model_mismatch(ctx.descriptor)
     if mismatch is not None:
         where = ctx.path if ctx.path is not None else ctx.base
-        yield get("descriptor.model_version").finding(mismatch.message(where), field="modelVersion")
+        found = get("descriptor.model_version").finding(
+            mismatch.message(where), field="modelVersion"
+        )
+        yield replace(found, pointer="/modelVersion") if mismatch.declared else found
 
 
 @register(
@@ -52,7 +56,9 @@ def check_changelog(ctx: PackageContext) -> Iterator[Finding]:
         return
     problem = changelog_problem(ctx.descriptor.get("version"), root / "CHANGELOG.md")
     if problem is not None:
-        yield get("release.changelog").finding(problem, field="version")
+        yield replace(
+            get("release.changelog").finding(problem, field="version"), pointer="/version"
+        )
 
 
 _STATES: weakref.WeakKeyDictionary[PackageContext, ReleaseState | None] = (
@@ -76,7 +82,7 @@ def _release_findings(
     state = _state(ctx)
     message = problem(state) if state is not None else None
     if message is not None:
-        yield get(id).finding(message, field=field)
+        yield replace(get(id).finding(message, field=field), pointer=f"/{field}")
 
 
 @register(
