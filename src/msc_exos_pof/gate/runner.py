@@ -52,6 +52,25 @@ def _overlap_heavy_layers(context: PackageContext, chosen: set[str]) -> None:
         schema.result()
 
 
+def _run_checks(
+    report: Report, context: PackageContext, chosen: set[str], *, with_upstream: bool
+) -> None:
+    """Run the chosen checks in registry order into ``report``, each inside the boundary."""
+    for check in all_checks():
+        if check.function is None or check.id not in chosen:
+            continue
+        if not with_upstream and check.id.startswith("upstream."):
+            continue  # runs only against a named upstream package
+        report.checks_run.append(check.id)
+        try:
+            found = timed(report, check, context)
+        except Exception as error:
+            found = [internal_finding(f"check {check.id}", error)]
+        report.findings.extend(found)
+        if found and check.id in STOPS_THE_GATE:
+            return  # judged by another data model, every later finding is a consequence
+
+
 def validate(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -99,19 +118,7 @@ def validate(
         _overlap_heavy_layers(context, chosen_set)
     except Exception:
         pass  # the same work is redone, and its failure reported, by the checks below
-    for check in all_checks():
-        if check.function is None or check.id not in chosen_set:
-            continue
-        if upstream is None and check.id.startswith("upstream."):
-            continue  # runs only against a named upstream package
-        report.checks_run.append(check.id)
-        try:
-            found = timed(report, check, context)
-        except Exception as error:
-            found = [internal_finding(f"check {check.id}", error)]
-        report.findings.extend(found)
-        if found and check.id in STOPS_THE_GATE:
-            break  # judged by another data model, every later finding is a consequence
+    _run_checks(report, context, chosen_set, with_upstream=upstream is not None)
     if select or ignore:  # a check that could not run is reported whatever the selection
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == "gate.internal"

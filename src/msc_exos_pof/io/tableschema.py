@@ -43,6 +43,17 @@ def constraints(field: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def enum_codes(field: Any) -> list[Any] | None:
+    """A field's ``enum`` codes (``None`` when it has none)."""
+    found = constraints(field).get("enum")
+    return list(found) if isinstance(found, list) else None
+
+
+def with_enum(field: dict[str, Any], codes: list[Any]) -> dict[str, Any]:
+    """A copy of ``field`` whose ``enum`` is ``codes`` (its other constraints kept)."""
+    return with_constraints(field, {**constraints(field), "enum": codes})
+
+
 def with_fields(schema: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
     """A copy of ``schema`` whose ``fields`` are ``fields`` (``field_list``'s writing side)."""
     return {**(schema if isinstance(schema, dict) else {}), "fields": fields}

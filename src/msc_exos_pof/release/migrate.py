@@ -27,11 +27,11 @@ from typing import Any
 
 from ..errors import UpgradeError
 from ..io.tableschema import (
-    constraints,
+    enum_codes,
     field_list,
     primary_key,
     schema_of,
-    with_constraints,
+    with_enum,
     with_fields,
 )
 from .model import MODEL_KEY
@@ -82,8 +82,10 @@ def load_steps(file: Path = RULES) -> list[Step]:
                 _place(name): FillRule(rule.get("value"), rule.get("from"), rule.get("why", ""))
                 for name, rule in item.get("fill", {}).items()
             },
-            codes={_place(name): dict(codes) for name, codes in item.get("codes", {}).items()},
-            fields={_place(name): new for name, new in item.get("fields", {}).items()},
+            codes={
+                _place(name): dict(codes) for name, codes in item.get("renamed_codes", {}).items()
+            },
+            fields={_place(name): new for name, new in item.get("renamed_fields", {}).items()},
             empty_resources=frozenset(item.get("empty_resources", [])),
         )
         for item in data["steps"]
@@ -191,15 +193,13 @@ def _with_copy_codes(
     renamed: dict[str, str],
 ) -> dict[str, Any]:
     """The target field with the codes the copy added to the old field's enum."""
-    enum = constraints(target).get("enum")
+    enum = enum_codes(target)
     if not enum or mine is None:
         return target
-    known = (constraints(old).get("enum") or []) if old is not None else []
-    extra = [renamed.get(c, c) for c in constraints(mine).get("enum") or [] if c not in known]
+    known = (enum_codes(old) or []) if old is not None else []
+    extra = [renamed.get(c, c) for c in enum_codes(mine) or [] if c not in known]
     extra = [c for c in dict.fromkeys(extra) if c not in enum]
-    if not extra:
-        return target
-    return with_constraints(target, {**constraints(target), "enum": [*enum, *extra]})
+    return with_enum(target, [*enum, *extra]) if extra else target
 
 
 def _migrate_resource(
