@@ -117,6 +117,8 @@ def steps_between(found: str, target: str, steps: list[Step] | None = None) -> l
 class Table:
     header: list[str]
     rows: list[dict[str, str]]
+    #: The bytes the table was read from (kept when it is written back unchanged).
+    source: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -132,7 +134,8 @@ def resources_by_name(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _read_table(name: str, file: Path) -> Table:
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        data = file.read_bytes()
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UpgradeError(
             f"resource '{name}': {file} cannot be read ({error}); fix it (`msc-exos-pof "
@@ -146,7 +149,7 @@ def _read_table(name: str, file: Path) -> Table:
                 f"resource '{name}': row {number} of {file.name} has {len(row)} cells but the "
                 f"header has {len(header)}; fix the row and run upgrade again"
             )
-    return Table(header, [dict(zip(header, row, strict=True)) for row in body])
+    return Table(header, [dict(zip(header, row, strict=True)) for row in body], data)
 
 
 def read_package(path: str | os.PathLike[str]) -> Package:

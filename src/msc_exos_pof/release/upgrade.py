@@ -26,6 +26,7 @@ from ..io.tableschema import constraints, field_list, primary_key, schema_of
 from .migrate import (
     Package,
     Step,
+    Table,
     TableChanges,
     migrate,
     read_package,
@@ -152,7 +153,15 @@ def _csv_text(header: list[str], rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _writes(folder: Path, package: Package, original: Package) -> dict[Path, str]:
+def _text_of(table: Table, release: Table | None) -> str:
+    """The CSV text of ``table``: the current release's own bytes when it is that table."""
+    if release is not None and release == table and release.source is not None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return release.source.decode("utf-8")
+    return _csv_text(table.header, table.rows)
+
+
+def _writes(folder: Path, package: Package, original: Package, release: Package) -> dict[Path, str]:
     """The files to write (the tables the upgrade changed), with fresh bytes and hashes in the
     descriptor, which comes last. A new resource never replaces a file of the copy's own."""
     writes: dict[Path, str] = {}
@@ -162,7 +171,7 @@ def _writes(folder: Path, package: Package, original: Package) -> dict[Path, str
         if original.tables.get(name) == table:  # untouched: its bytes stay as they are
             data = target.read_bytes()
         else:
-            text = _csv_text(table.header, table.rows)
+            text = _text_of(table, release.tables.get(name))
             data = text.encode("utf-8")
             on_disk = target.read_bytes() if target.is_file() else None
             if name not in original.tables and target.exists() and on_disk != data:
@@ -212,7 +221,7 @@ def plan_upgrade(path: str | os.PathLike[str]) -> UpgradePlan:
             old = target.descriptor
         merged, plan.changes = rebase(base, mine, target, adopted)
     _check_filled(merged, plan.changes)
-    plan.writes = _writes(plan.folder, merged, original)
+    plan.writes = _writes(plan.folder, merged, original, target)
     return plan
 
 
