@@ -253,3 +253,9 @@ def test_the_json_diff_of_a_version_parses() -> None:
     )
     data = json.loads(result.output)
     assert data["old_version"] == "0.1.0" and data["bump"] == "major"
+
+
+def test_diff_text_shows_terminal_escapes_of_a_cell_escaped(package_copy: Path) -> None:
+    edit_rows(package_copy, "animal_models", lambda rows: rows[0].update(note="\x1b[2Jgone"))
+    result = CliRunner().invoke(main, ["diff", str(ROOT / "datapackage"), str(package_copy)])
+    assert "\x1b" not in result.output and "\\x1b[2Jgone" in result.output

@@ -13,6 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..release.publish import ReleasePlan
 
 
+def _terminal_safe(text: str) -> str:
+    """``text`` line by line with the control characters of its data cells shown escaped (a
+    cell cannot move the cursor or colour the terminal)."""
+    from ..gate.render.text import escape
+
+    return "".join(escape(line) + "\n" for line in text.splitlines())
+
+
 def _installed_copy(folder: Path) -> bool:
     """True for the package inside an installed wheel (site-packages), which is never rewritten."""
     return folder.resolve().parent.name == "msc_exos_pof"
@@ -115,9 +123,11 @@ def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool, exit_co
         click.echo(f"comparing with {new}", err=True)
     result = diff(old, new)
     if changelog:
-        click.echo(changes_paragraph(result), nl=False)
+        click.echo(_terminal_safe(changes_paragraph(result)), nl=False)
+    elif fmt == "json":
+        click.echo(render_json(result), nl=False)  # JSON escapes every control character
     else:
-        click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+        click.echo(_terminal_safe(render_text(result)), nl=False)
     if exit_code and result.bump != "none":
         raise SystemExit(1)
 
@@ -188,8 +198,7 @@ def upgrade_command(path: Path, dry_run: bool) -> None:
     from ..release.upgrade import upgrade
 
     plan = upgrade(path, dry_run=dry_run)
-    for line in plan.lines(dry_run):
-        click.echo(line)
+    click.echo(_terminal_safe("\n".join(plan.lines(dry_run)) + "\n"), nl=False)
     if plan.writes and not dry_run:
         report = gate.validate(path, summary=False)
         errors = sum(f.severity == "error" for f in report.findings)
