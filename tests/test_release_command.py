@@ -57,8 +57,10 @@ def test_dry_run_prints_the_edits_and_the_record_entry_and_writes_nothing(checko
     assert "+Compared with 0.1.0 (`msc-exos-pof diff 0.1.0 " in out
     assert f"+version: {version}" in out and "+date-released: 2026-12-10" in out
     assert f"would record releases/{version}.snapshot.json" in out
-    assert "would build into dist/ with SOURCE_DATE_EPOCH=1796860800" in out
+    assert f"would build with SOURCE_DATE_EPOCH=1796860800: dist/msc_exos_pof-{version}-py3" in out
     assert "nothing written (--dry-run)" in out
+    assert f'git tag -a v{version} -m "msc-exos-pof {version}"' in out
+    assert f"twine upload dist/msc_exos_pof-{version}-py3-none-any.whl" in out
     assert snapshot_of(checkout) == before
 
 

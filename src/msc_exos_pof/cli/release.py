@@ -238,10 +238,10 @@ def release_command(version: str | None, day: str | None, dist: Path, dry_run: b
     _gate_step(root)
     plan = plan_release(root, version, day)
     if dry_run:
-        _print_dry_run(plan, stale, dist)
+        _print_dry_run(plan, stale, root / dist)
         return
     _write_step(plan)
-    built = _build_step(plan, root / dist if not dist.is_absolute() else dist)
+    built = _build_step(plan, root / dist)
     _print_commands(plan, built)
 
 
@@ -309,12 +309,14 @@ def _print_dry_run(plan: ReleasePlan, stale: list[str], dist: Path) -> None:
         "would regenerate: "
         + (", ".join(str(page.relative_to(plan.root)) for page in pages) or "nothing")
     )
+    built = [dist / name for name in plan.distributions]
     click.echo(
-        f"would build into {dist}/ with SOURCE_DATE_EPOCH={plan.epoch}: "
-        f"msc_exos_pof-{plan.version}-py3-none-any.whl and msc_exos_pof-{plan.version}.tar.gz, "
-        "then twine check --strict them"
+        f"would build with SOURCE_DATE_EPOCH={plan.epoch}: "
+        + " and ".join(str(path.relative_to(plan.root)) for path in built)
+        + ", then twine check --strict them"
     )
     click.echo("nothing written (--dry-run)")
+    _print_commands(plan, built, dry_run=True)
 
 
 def _write_step(plan: ReleasePlan) -> None:
@@ -338,16 +340,20 @@ def _build_step(plan: ReleasePlan, dist: Path) -> list[Path]:
     return built
 
 
-def _print_commands(plan: ReleasePlan, built: list[Path]) -> None:
+def _print_commands(plan: ReleasePlan, built: list[Path], dry_run: bool = False) -> None:
     from ..release.publish import publish_commands
 
     tag, upload = publish_commands(plan, built)
-    click.echo(f"released {plan.version}; nothing was tagged or uploaded. To publish it:")
+    if dry_run:
+        click.echo("then, to publish it (release never tags or uploads):")
+    else:
+        click.echo(f"released {plan.version}; nothing was tagged or uploaded. To publish it:")
     click.echo(f"  {tag}")
     click.echo(f"  {upload}")
     click.echo(
-        "(pushing the tag, git push origin v" + plan.version + ", runs .github/workflows/"
-        "release.yml, which uploads with trusted publishing instead of the second command)"
+        f"(pushing the tag, git push origin v{plan.version}, runs .github/workflows/release.yml, "
+        "which uploads with trusted publishing instead of the second command; reinstall with "
+        f"pip install -e . so that the installed metadata says {plan.version})"
     )
 
 

@@ -46,6 +46,14 @@ class ReleasePlan:
     snapshot: str = ""
 
     @property
+    def distributions(self) -> list[str]:
+        """The file names of the wheel and the sdist of the release."""
+        return [
+            f"msc_exos_pof-{self.version}-py3-none-any.whl",
+            f"msc_exos_pof-{self.version}.tar.gz",
+        ]
+
+    @property
     def epoch(self) -> int:
         day = dt.date.fromisoformat(self.date)
         return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
@@ -181,7 +189,7 @@ def build(plan: ReleasePlan, outdir: Path) -> list[Path]:
     the release date (offline: the build backend of the ``test`` extra, no isolation), then run
     ``twine check --strict`` on them. ``ReleaseError`` with the tool's output when one fails."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(plan.epoch)}
-    names = [f"msc_exos_pof-{plan.version}-py3-none-any.whl", f"msc_exos_pof-{plan.version}.tar.gz"]
+    names = plan.distributions
     for target in names:
         (outdir / target).unlink(missing_ok=True)
     _run(
@@ -202,7 +210,10 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 def publish_commands(plan: ReleasePlan, built: list[Path]) -> list[str]:
     """The two commands that publish the release (tag, upload); ``release`` runs neither."""
-    files = " ".join(str(path) for path in built)
+    files = " ".join(
+        str(path.relative_to(plan.root) if path.is_relative_to(plan.root) else path)
+        for path in built
+    )
     changed = "CHANGELOG.md CITATION.cff datapackage docs releases"
     return [
         f'git add {changed} && git commit -m "Release {plan.version}" && '

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...release.changelog import changelog_problem, changelog_releases
 from ...release.model import model_mismatch
+from ...release.record import RECORD_NAME
 from ...release.status import (
     ReleaseState,
     bump_problem,
@@ -71,7 +72,7 @@ def _state(ctx: PackageContext) -> ReleaseState | None:
     if ctx not in _STATES:
         root = ctx.in_repository
         record = root / "releases" if root is not None else None
-        usable = record is not None and (record / "record.json").is_file()
+        usable = record is not None and (record / RECORD_NAME).is_file()
         _STATES[ctx] = release_state(ctx.descriptor_file, record) if usable else None
     return _STATES[ctx]
 
