@@ -154,3 +154,13 @@ def test_a_real_cut_on_a_copy_of_the_repository(checkout: Path) -> None:
     assert re.search(rf"the data differs from release {re.escape(version)}", finding.message)
     refused = CliRunner().invoke(main, ["release", "--dry-run"])
     assert refused.exit_code == 1
+
+
+def test_the_pages_release_regenerates_are_the_makefiles_and_are_up_to_date() -> None:
+    from msc_exos_pof.docgen.pages import PAGES, generated_pages
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\ndocs:", 1)[1].split("\n\n", 1)[0]
+    assert sorted(re.findall(r"(docs/[\w.-]+)", target)) == sorted(PAGES)
+    for page, text in generated_pages(ROOT / "datapackage").items():
+        assert (ROOT / page).read_text(encoding="utf-8") == text, f"{page} is stale: make docs"
