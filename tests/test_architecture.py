@@ -45,17 +45,10 @@ PENDING_IMPORTS: set[tuple[str, str]] = set()
 
 #: Modules that still read Table Schema keys themselves; their owners move them to
 #: io/tableschema.py.
-PENDING_SCHEMA_READERS = {
-    "release/diff.py",  # issue 20: the diff of two schemas
-    "testing/mutations/descriptor.py",  # merge: write through tableschema.with_fields
-    "testing/mutations/schema.py",  # merge: write through tableschema.with_constraints
-}
+PENDING_SCHEMA_READERS: set[str] = set()
 
 #: Modules that still write a check id as a string beside its registration.
-PENDING_ID_WRITERS = {
-    "release/diff.py",  # raises PackageError("descriptor.missing"): io.descriptor.MISSING
-    "release/rounds.py",  # raises PackageError("descriptor.resources")
-}
+PENDING_ID_WRITERS: set[str] = set()
 
 #: The Table Schema properties only io/tableschema.py reads.
 SCHEMA_KEYS = {"fields", "constraints", "primaryKey", "foreignKeys", "enum"}

@@ -21,6 +21,7 @@ READERS = {
     "export": ["export", "--to", "sqlite", "{out}/x.sqlite", "{pkg}"],
     "diff": ["diff", str(shipped_package_dir()), "{pkg}"],
     "rehash": ["rehash", "{pkg}"],
+    "upgrade": ["upgrade", "{pkg}"],
 }
 
 

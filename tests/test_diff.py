@@ -15,9 +15,11 @@ from package_rows import edit_rows, read_header, read_rows, write_rows
 from msc_exos_pof.cli import main
 from msc_exos_pof.errors import PackageError
 from msc_exos_pof.io.atomic import write_json_atomic
+from msc_exos_pof.io.descriptor import read_descriptor
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.diff import diff, render_json, render_text, suggest_version
 from msc_exos_pof.release.hashes import rehash
+from msc_exos_pof.release.versions import next_version
 
 #: Slow: diffs whole packages and their exports, copy by copy.
 pytestmark = pytest.mark.slow
@@ -255,6 +257,8 @@ def test_the_json_rendering_parses_and_lists_every_change(package_copy) -> None:
         ("0.1.3", "minor", "0.2.0"),
         ("1.4.2", "major", "2.0.0"),
         ("1.4.2", "none", "1.4.2"),
+        ("1.0.0.dev0", "patch", "1.0.1"),
+        ("1.0.0.dev0", "none", "1.0.0.dev0"),
         ("draft", "minor", None),
     ],
 )
@@ -287,7 +291,8 @@ def test_the_cli_prints_text_or_json_and_exits_0(package_copy) -> None:
     runner = CliRunner()
     text = runner.invoke(main, ["diff", str(shipped_package_dir()), str(package_copy)])
     assert text.exit_code == 0, text.output
-    assert "Required version bump: minor (next version: 0.2.0)" in text.output
+    expected = next_version(read_descriptor(shipped_package_dir())["version"], "minor")
+    assert f"Required version bump: minor (next version: {expected})" in text.output
     assert "added: Pig" in text.output
     out = runner.invoke(
         main, ["diff", str(shipped_package_dir()), str(package_copy), "--format", "json"]

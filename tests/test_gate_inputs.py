@@ -161,6 +161,11 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str, int]] = {
         "descriptor.resources",
         1,
     ),
+    "copy of an earlier data model": (
+        _change_descriptor(lambda d: d.update(modelVersion="0.1.0")),
+        "descriptor.model_version",
+        1,
+    ),
     "declared bytes wrong": (
         _change_descriptor(lambda d: _resource(d, "studies").__setitem__("bytes", 1)),
         "integrity.bytes",

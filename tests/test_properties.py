@@ -25,6 +25,12 @@ EXEMPT = {
     "makes every layer's checks crash and sees it fire)",
     "release.changelog": "fires only for the repository's own package (tests of the release "
     "helper cover it)",
+    "release.unreleased_data": "fires only for a repository with a release record "
+    "(tests/test_release_record.py breaks one)",
+    "release.version_bump": "fires only for a repository with a release record "
+    "(tests/test_release_record.py breaks one)",
+    "release.model_version": "fires only for a repository with a release record "
+    "(tests/test_release_record.py breaks one)",
     "upstream.unrecorded_change": "runs only against a named upstream package "
     "(validate(upstream=...)); tests/test_rounds.py breaks a copy against it",
 }

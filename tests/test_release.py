@@ -19,8 +19,11 @@ from msc_exos_pof.gate.checks.release import changelog_problem, changelog_releas
 from msc_exos_pof.io.atomic import write_json_atomic
 from msc_exos_pof.io.descriptor import read_descriptor
 from msc_exos_pof.io.locate import shipped_package_dir
+from msc_exos_pof.release import record
+from msc_exos_pof.release.changelog import unreleased_notes
 from msc_exos_pof.release.citation import REVIEW, cite
 from msc_exos_pof.release.hashes import stale_hashes
+from msc_exos_pof.release.versions import is_version, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANGELOG = ROOT / "CHANGELOG.md"
@@ -40,7 +43,7 @@ def latest_release() -> tuple[str, str | None]:
 
 def test_the_version_is_the_descriptors_version_everywhere() -> None:
     version = descriptor_version()
-    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "the data version must be X.Y.Z"
+    assert is_version(version), "the data version must be X.Y.Z, or X.Y.Z.devN between releases"
     assert msc_exos_pof.__version__ == version
     installed = importlib.metadata.version("msc-exos-pof")
     assert installed == version, (
@@ -49,12 +52,19 @@ def test_the_version_is_the_descriptors_version_everywhere() -> None:
     )
 
 
-def test_the_changelogs_latest_release_is_the_descriptors_version() -> None:
+def test_the_changelogs_latest_release_is_the_last_recorded_release() -> None:
     version, date = latest_release()
-    assert version == descriptor_version()
+    recorded = record.latest_release(ROOT / "releases")
+    assert recorded is not None and (version, date) == (recorded.version, recorded.date)
     assert date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), (
         f"release [{version}] needs an ISO date: '## [{version}] - YYYY-MM-DD'"
     )
+    current = parse(descriptor_version())
+    if current.is_prerelease:  # between releases: the notes of the next one are Unreleased
+        assert current.release.key() > parse(version).key()
+        assert (unreleased_notes(CHANGELOG.read_text(encoding="utf-8")) or "").strip()
+    else:
+        assert version == descriptor_version()
 
 
 def test_the_changelog_keeps_an_unreleased_section_above_the_releases() -> None:
@@ -74,12 +84,12 @@ def test_the_first_release_is_dated_and_describes_its_data() -> None:
         assert claim in entry
 
 
-def test_the_first_releases_errata_counts_match_the_errata_table() -> None:
-    if descriptor_version() != "0.1.0":
-        pytest.skip("the 0.1.0 entry describes the data of 0.1.0 only")
+def test_the_first_releases_errata_counts_match_its_errata_table() -> None:
+    """The 0.1.0 entry describes the data of 0.1.0, read back from the release record."""
     entry = CHANGELOG.read_text(encoding="utf-8").split("## [0.1.0]", 1)[1].split("\n## [", 1)[0]
     stated = {kind: int(n) for n, kind in re.findall(r"^\s*- (\d+) `(\w+)`", entry, re.MULTILINE)}
-    actual = Counter(row["kind"] for row in read_rows(ROOT / "datapackage", "errata"))
+    with record.released_package("0.1.0", ROOT / "releases") as released:
+        actual = Counter(row["kind"] for row in read_rows(released, "errata"))
     assert stated == dict(actual)
 
 
@@ -114,24 +124,39 @@ def test_the_repositorys_own_package_has_its_changelog_entry() -> None:
     assert changelog_findings(ROOT / "datapackage") == []
 
 
-def test_a_bumped_version_without_a_changelog_entry_is_warned_about(tmp_path) -> None:
+def test_a_bumped_version_without_a_changelog_entry_fails(tmp_path) -> None:
     [finding] = changelog_findings(repository_like(tmp_path, version="0.2.0"))
-    assert finding.severity == "warning"
+    assert finding.severity == "error"
     assert finding.field == "version"
     assert "'0.2.0' has no '## [0.2.0] - YYYY-MM-DD' entry" in finding.message
     assert "[0.1.0]" in finding.message
 
 
-def test_a_version_older_than_the_latest_entry_is_warned_about(tmp_path) -> None:
+def test_a_version_older_than_the_latest_entry_fails(tmp_path) -> None:
     text = CHANGELOG.read_text(encoding="utf-8").replace(
         "## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n- Later.\n"
     )
-    [finding] = changelog_findings(repository_like(tmp_path, changelog=text))
+    [finding] = changelog_findings(repository_like(tmp_path, version="0.1.0", changelog=text))
     assert "latest entry of CHANGELOG.md is [0.2.0]" in finding.message
 
 
 def test_a_release_only_under_unreleased_is_not_an_entry(tmp_path) -> None:
     assert changelog_problem("0.1.0", _write(tmp_path, "# Changelog\n\n## [Unreleased]\n"))
+
+
+def test_a_pre_release_needs_notes_under_unreleased(tmp_path) -> None:
+    empty = _write(tmp_path, "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-11-25\n")
+    assert "says nothing" in changelog_problem("1.0.0.dev0", empty)
+    missing = _write(tmp_path, "# Changelog\n\n## [0.1.0] - 2026-11-25\n")
+    assert "has no '## [Unreleased]' section" in changelog_problem("1.0.0.dev0", missing)
+    noted = _write(tmp_path, "# Changelog\n\n## [Unreleased]\n\n- A row.\n\n## [0.1.0] - x\n")
+    assert changelog_problem("1.0.0.dev0", noted) is None
+
+
+def test_a_pre_release_of_a_release_already_in_the_changelog_fails(tmp_path) -> None:
+    text = "# Changelog\n\n## [Unreleased]\n\n- More.\n\n## [1.0.0] - 2026-12-10\n"
+    problem = changelog_problem("1.0.0.dev3", _write(tmp_path, text))
+    assert "never reused" in problem and "1.0.1.dev0" in problem
 
 
 def test_a_package_outside_a_repository_has_no_changelog_to_agree_with(package_copy) -> None:
@@ -204,8 +229,12 @@ def test_citation_cff_names_this_version_and_the_review() -> None:
     cff = yaml.safe_load(CITATION.read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0"
     assert cff["type"] == "dataset"
-    assert str(cff["version"]) == descriptor_version() == msc_exos_pof.__version__
     version, date = latest_release()
+    # CITATION.cff names the last release (between releases the package is a pre-release of
+    # the next one, which nobody can cite yet); `msc-exos-pof release` updates it.
+    assert str(cff["version"]) == version
+    if not parse(descriptor_version()).is_prerelease:
+        assert str(cff["version"]) == descriptor_version() == msc_exos_pof.__version__
     assert str(cff["date-released"]) == date
     descriptor = read_descriptor(ROOT / "datapackage")
     assert cff["title"] == descriptor["title"]

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 import msc_exos_pof
 from msc_exos_pof.cli import main
 from msc_exos_pof.io.descriptor import read_descriptor
+from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
+from msc_exos_pof.release.versions import next_version
 from msc_exos_pof.testing.mutations import add_study, open_round
 
 #: Slow: the living-review workflow over whole packages and CLI runs.
@@ -155,8 +157,9 @@ def test_round_add_opens_a_round_and_lists_what_it_still_needs(package_copy: Pat
     assert "rounds.databases_sum: search_strategies has no rows for round 2" in result.output
     rounds = msc_exos_pof.load("search_rounds", package_copy)
     assert rounds["round"].tolist() == [1, 2]
-    assert rounds["version"].tolist()[-1] == "0.2.0"
-    assert read_descriptor(package_copy)["version"] == "0.2.0"
+    expected = next_version(read_descriptor(shipped_package_dir())["version"], "minor")
+    assert rounds["version"].tolist()[-1] == expected
+    assert read_descriptor(package_copy)["version"] == expected
     assert {f.check for f in errors(package_copy)} == {"rounds.nodes", "rounds.databases_sum"}
 
 
@@ -276,13 +279,14 @@ def test_diff_names_new_rounds_and_studies_and_writes_the_changelog_paragraph(
     assert [r["round"] for r in result.living.rounds] == ["2", "3"]
     assert len(result.living.studies) == 3
     paragraph = changes_paragraph(result)
-    assert "Changes since the previous version (0.1.0):" in paragraph
+    shipped = read_descriptor(shipped_package_dir())["version"]
+    assert f"Changes since the previous version ({shipped}):" in paragraph
     assert "- Search round 2 (searched 2027-07)" in paragraph
     assert "- 3 new studies: update-" in paragraph
     assert "- Studies included: 20 (previous version: 17)." in paragraph
     assert "Version bump: minor" in paragraph
     text = CliRunner().invoke(main, ["diff", str(shipped_package_dir()), str(living_copy)])
-    assert "new search round 2 (searched 2027-07)" in text.output
+    assert "search rounds: round 2 (searched 2027-07); round 3" in text.output
 
 
 def test_a_correction_is_a_patch_and_a_schema_change_is_major(package_copy: Path) -> None:

@@ -87,6 +87,7 @@ def test_the_sdist_holds_the_data_the_tests_and_the_docs(dists) -> None:
         "tests/test_release.py",
         "docs/releasing.md",
         "src/msc_exos_pof/__init__.py",
+        "releases/record.json",
     }
     expected |= {
         f"datapackage/{r['path']}" for r in read_descriptor(ROOT / "datapackage")["resources"]
@@ -106,6 +107,12 @@ def test_the_wheel_ships_the_data_package_byte_for_byte(dists) -> None:
             assert inside in names
             assert archive.read(inside) == (ROOT / "datapackage" / name).read_bytes()
     assert "msc_exos_pof/gate/report.schema.json" in names  # the JSON report's published schema
+    # the release record, so that `diff 0.1.0` and `upgrade` work offline from the wheel
+    assert {
+        "msc_exos_pof/releases/record.json",
+        "msc_exos_pof/releases/0.1.0.snapshot.json",
+    } <= names
+    assert "msc_exos_pof/release/migrations.json" in names
     assert not [n for n in names if n.startswith("tests/")]
 
 

@@ -115,3 +115,22 @@ class DataValueError(ValueError):
 
 class DataValueWarning(UserWarning):
     """``load(..., errors="coerce")`` read cells that do not fit their field as missing."""
+
+
+class ReleaseError(ValueError):
+    """A release cannot be cut or recorded as asked (a bump smaller than the data needs, a
+    version already released, a checkout without its CHANGELOG...): the message says what to do.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UpgradeError(ValueError):
+    """A copy cannot be fully migrated to the current data model, so nothing was written: the
+    message names what stops it and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

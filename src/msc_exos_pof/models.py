@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from .io.tableschema import constraints, enum, field_list, primary_key, schema_of
 
-# Semantic Versioning 2.0.0 (the official regular expression).
+# Semantic Versioning 2.0.0 (the official regular expression), or a PEP 440 pre-release of a
+# release between two releases (``1.0.0.dev0``: what pip, hatch and PyPI read as one).
 SEMVER = (
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"|^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.dev(0|[1-9]\d*)$"
 )
 DOI_URL = r"^https://doi\.org/10\.\d{4,9}/\S+$"
 

@@ -94,12 +94,16 @@ def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
         MissingDependencyError,
         OutputInsidePackageError,
         PackageError,
+        ReleaseError,
         TableError,
+        UpgradeError,
     )
 
     if isinstance(error, PackageError):
         return CommandError(prefix + error.message, EXIT_UNREADABLE)
     if isinstance(error, (TableError, ExportDataError, DataValueError)):
+        return CommandError(prefix + error.message, EXIT_DATA)
+    if isinstance(error, (ReleaseError, UpgradeError)):  # refused: nothing was written
         return CommandError(prefix + error.message, EXIT_DATA)
     if isinstance(error, (ExportError, MissingDependencyError, OutputInsidePackageError)):
         return CommandError(prefix + str(getattr(error, "message", error)), EXIT_UNREADABLE)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .options import package_argument, user_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..release.publish import ReleasePlan
+
+
+def _terminal_safe(text: str) -> str:
+    """``text`` line by line with the control characters of its data cells shown escaped (a
+    cell cannot move the cursor or colour the terminal)."""
+    from ..gate.render.text import escape
+
+    return "".join(escape(line) + "\n" for line in text.splitlines())
 
 
 def _installed_copy(folder: Path) -> bool:
@@ -87,13 +99,21 @@ def rehash(path: Path | None, check: bool) -> None:
     help="Print the CHANGELOG entry instead: the changes since the previous version (new "
     "search rounds with their dates, new and removed studies) and the version bump.",
 )
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when the packages differ (like git diff --exit-code), 0 when they do not.",
+)
 @user_errors(prefix="cannot compare: ")
-def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool) -> None:
+def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool, exit_code: bool) -> None:
     """Compare two releases of the data package and say which version bump the change needs.
 
-    OLD and NEW are package folders, datapackage.json files or release wheels (.whl); NEW
-    defaults to the shipped package. Rows are matched by primary key. Exit 0 whatever the
-    differences; exit 2 if either package cannot be read.
+    OLD and NEW are package folders, datapackage.json files, release wheels (.whl) or released
+    versions (`diff 0.1.0`, `diff 0.1.0 1.0.0`: read offline from the release record). NEW
+    defaults to the package of the current folder, else the shipped one. The output starts
+    with the bump and the changes in the review's terms (studies, search rounds, counts,
+    errata), then every schema and row change. Exit 0 whatever the differences (with
+    --exit-code: 1 when there are any); exit 2 if either package cannot be read.
     """
     from ..io.locate import discover_package, shipped_package_dir
     from ..release.diff import changes_paragraph, diff, render_json, render_text
@@ -103,9 +123,13 @@ def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool) -> None
         click.echo(f"comparing with {new}", err=True)
     result = diff(old, new)
     if changelog:
-        click.echo(changes_paragraph(result), nl=False)
-        return
-    click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+        click.echo(_terminal_safe(changes_paragraph(result)), nl=False)
+    elif fmt == "json":
+        click.echo(render_json(result), nl=False)  # JSON escapes every control character
+    else:
+        click.echo(_terminal_safe(render_text(result)), nl=False)
+    if exit_code and result.bump != "none":
+        raise SystemExit(1)
 
 
 @click.command()
@@ -124,4 +148,213 @@ def cite(fmt: str) -> None:
     click.echo(citation(fmt), nl=False)
 
 
-COMMANDS = [rehash, diff_command, cite]
+@click.command("record-release")
+@click.argument("version")
+@click.option(
+    "--from-git",
+    "commit",
+    required=True,
+    help="The commit that released VERSION (its datapackage/ is read with git archive).",
+)
+@click.option(
+    "--date",
+    "day",
+    help="The release date (default: VERSION's CHANGELOG entry at that commit, else the "
+    "commit's date).",
+)
+@user_errors()
+def record_release(version: str, commit: str, day: str | None) -> None:
+    """Add a release older than the release record to it, from git history.
+
+    Run in the root of a checkout with its history. Writes releases/VERSION.snapshot.json and
+    the entry in releases/record.json (refused if VERSION is already recorded); `msc-exos-pof
+    release` records new releases by itself.
+    """
+    from ..release.history import release_from_git
+    from ..release.record import describe, record_dir, write_release
+
+    root = Path.cwd()
+    entry, snapshot = release_from_git(root, version, commit, day)
+    written = write_release(entry, snapshot, record_dir(root))
+    click.echo(f"recorded in {written}:", err=True)
+    click.echo(describe(entry))
+
+
+@click.command("upgrade")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what the upgrade would do; write nothing.")
+@user_errors(prefix="cannot upgrade: ")
+def upgrade_command(path: Path, dry_run: bool) -> None:
+    """Migrate the copy at PATH, made with an earlier data model, to this library's model.
+
+    New fields, keys and resources are added (new required fields get the values that
+    msc_exos_pof/release/migrations.json gives, with why); cells the copy never changed take
+    the current release's values; every row and cell the copy added or edited is kept, and its
+    own fields, codes and resources too. Nothing is written unless all of the copy can be
+    migrated; each file is replaced atomically, datapackage.json last. Exit 0 when done (or
+    nothing to do), 1 when the copy cannot be migrated, 2 when it cannot be read.
+    """
+    from .. import gate
+    from ..release.upgrade import upgrade
+
+    plan = upgrade(path, dry_run=dry_run)
+    click.echo(_terminal_safe("\n".join(plan.lines(dry_run)) + "\n"), nl=False)
+    if plan.writes and not dry_run:
+        report = gate.validate(path, summary=False)
+        errors = sum(f.severity == "error" for f in report.findings)
+        verdict = "valid" if report.valid else f"{errors} error(s)"
+        click.echo(f"now: {verdict}; `msc-exos-pof validate {path}` lists the findings", err=True)
+
+
+@click.command("release")
+@click.argument("version", required=False)
+@click.option("--date", "day", help="The release date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the wheel and the sdist are built.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what the release would change; write nothing.")
+@user_errors(prefix="cannot release: ")
+def release_command(version: str | None, day: str | None, dist: Path, dry_run: bool) -> None:
+    """Cut release VERSION of the checkout in the current folder (default: the release its
+    pre-release version leads to, e.g. 1.0.0 for 1.0.0.dev0).
+
+    In order: rehash; validate (refused on any error or warning); diff against the last
+    release of releases/record.json and refuse a version smaller than the changes need; move
+    CHANGELOG.md's [Unreleased] notes under the new version, after a Data section written from
+    the diff; set the version in datapackage.json and CITATION.cff; record the release (hashes
+    and snapshot); regenerate the generated pages; build the wheel and the sdist with
+    SOURCE_DATE_EPOCH at the release date and check them with twine. It never tags or uploads:
+    it prints the two commands that do. Exit 0 when released (or planned, with --dry-run), 1
+    when refused, 2 when the checkout cannot be read.
+    """
+    from ..release.publish import checkout_root, plan_release
+
+    root = checkout_root(Path.cwd())
+    stale = _rehash_step(root, dry_run)
+    _gate_step(root)
+    plan = plan_release(root, version, day)
+    if dry_run:
+        _print_dry_run(plan, stale, root / dist)
+        return
+    _write_step(plan)
+    built = _build_step(plan, root / dist)
+    _print_commands(plan, built)
+
+
+def _rehash_step(root: Path, dry_run: bool) -> list[str]:
+    from ..release.hashes import rehash as write_hashes
+    from ..release.hashes import stale_hashes
+
+    stale = [name for name, _ in stale_hashes(root / "datapackage")]
+    if stale and not dry_run:
+        write_hashes(root / "datapackage")
+        click.echo(f"rehashed {', '.join(stale)}", err=True)
+    return stale
+
+
+def _gate_step(root: Path) -> None:
+    """The package must be valid, without a warning, before anything is written."""
+    from .. import gate
+    from ..errors import ReleaseError
+
+    report = gate.validate(root / "datapackage", summary=False)
+    problems = [f for f in report.findings if f.severity in ("error", "warning")]
+    if problems:
+        shown = "; ".join(f"{f.check}: {f.message}" for f in problems[:3])
+        raise ReleaseError(
+            f"the package has {len(problems)} error(s) or warning(s), fix them first "
+            f"(`msc-exos-pof validate datapackage`): {shown}"
+        )
+    click.echo("validate: valid, no warning", err=True)
+
+
+def _pages(plan: ReleasePlan, package: Path) -> dict[Path, str]:
+    """The generated pages that change, rendered from the package at ``package``."""
+    from ..docgen.pages import generated_pages
+
+    pages = {plan.root / name: text for name, text in generated_pages(package).items()}
+    return {
+        file: text
+        for file, text in pages.items()
+        if not file.is_file() or file.read_text(encoding="utf-8") != text
+    }
+
+
+def _print_dry_run(plan: ReleasePlan, stale: list[str], dist: Path) -> None:
+    import shutil
+    import tempfile
+
+    from ..release.record import describe
+
+    last = plan.state.last.version if plan.state.last else "none"
+    click.echo(
+        f"release {plan.version} ({plan.date}) of {plan.root.resolve()}: the changes since "
+        f"{last} need a {plan.state.required} release; data model {plan.model}"
+    )
+    click.echo(f"would rehash: {', '.join(stale) or 'nothing (the hashes are fresh)'}")
+    click.echo(plan.unified_diffs(), nl=False)
+    assert plan.entry is not None
+    click.echo(f"would record releases/{plan.entry.snapshot.path} and the entry:")
+    click.echo(describe(plan.entry))
+    with tempfile.TemporaryDirectory() as temporary:
+        package = Path(shutil.copytree(plan.root / "datapackage", Path(temporary) / "p"))
+        after = plan.edits[plan.root / "datapackage" / "datapackage.json"][1]
+        (package / "datapackage.json").write_text(after, encoding="utf-8")
+        pages = _pages(plan, package)
+    click.echo(
+        "would regenerate: "
+        + (", ".join(str(page.relative_to(plan.root)) for page in pages) or "nothing")
+    )
+    built = [dist / name for name in plan.distributions]
+    click.echo(
+        f"would build with SOURCE_DATE_EPOCH={plan.epoch}: "
+        + " and ".join(str(path.relative_to(plan.root)) for path in built)
+        + ", then twine check --strict them"
+    )
+    click.echo("nothing written (--dry-run)")
+    _print_commands(plan, built, dry_run=True)
+
+
+def _write_step(plan: ReleasePlan) -> None:
+    from ..io.atomic import write_text_atomic
+    from ..release.publish import write_release_files
+
+    for written in write_release_files(plan):
+        click.echo(f"wrote {written.relative_to(plan.root)}", err=True)
+    for page, text in _pages(plan, plan.root / "datapackage").items():
+        write_text_atomic(page, text)
+        click.echo(f"regenerated {page.relative_to(plan.root)}", err=True)
+    _gate_step(plan.root)  # the release layer now sees the recorded release
+
+
+def _build_step(plan: ReleasePlan, dist: Path) -> list[Path]:
+    from ..release.publish import build
+
+    built = build(plan, dist)
+    for path in built:
+        click.echo(f"built {path} (twine check --strict: PASSED)", err=True)
+    return built
+
+
+def _print_commands(plan: ReleasePlan, built: list[Path], dry_run: bool = False) -> None:
+    from ..release.publish import publish_commands
+
+    tag, upload = publish_commands(plan, built)
+    if dry_run:
+        click.echo("then, to publish it (release never tags or uploads):")
+    else:
+        click.echo(f"released {plan.version}; nothing was tagged or uploaded. To publish it:")
+    click.echo(f"  {tag}")
+    click.echo(f"  {upload}")
+    click.echo(
+        f"(pushing the tag, git push origin v{plan.version}, runs .github/workflows/release.yml, "
+        "which uploads with trusted publishing instead of the second command; reinstall with "
+        f"pip install -e . so that the installed metadata says {plan.version})"
+    )
+
+
+COMMANDS = [rehash, diff_command, cite, record_release, upgrade_command, release_command]

@@ -9,10 +9,15 @@ from ..errors import PackageError
 from ..io.context import PackageContext
 from ..io.locate import descriptor_path
 from .checks.descriptor import internal
+from .checks.release import check_model_version
 from .finish import finish, timed
 from .registry import all_checks
 from .report import Finding, Report
 from .selection import selected_ids
+
+#: Checks whose finding is the root cause of everything the later checks would say: a copy made
+#: with another data model is reported once, with the command that upgrades it.
+STOPS_THE_GATE = frozenset({check_model_version.id})
 
 
 def internal_finding(what: str, error: BaseException) -> Finding:
@@ -33,6 +38,25 @@ def _upstream_context(upstream: str | os.PathLike[str]) -> PackageContext:
         raise PackageError(
             error.check, f"the upstream package: {error.message}", error.resource, error.field
         ) from None
+
+
+def _run_checks(
+    report: Report, context: PackageContext, chosen: set[str], *, with_upstream: bool
+) -> None:
+    """Run the chosen checks in registry order into ``report``, each inside the boundary."""
+    for check in all_checks():
+        if check.function is None or check.id not in chosen:
+            continue
+        if not with_upstream and check.id.startswith("upstream."):
+            continue  # runs only against a named upstream package
+        report.checks_run.append(check.id)
+        try:
+            found = timed(report, check, context)
+        except Exception as error:
+            found = [internal_finding(f"check {check.id}", error)]
+        report.findings.extend(found)
+        if found and check.id in STOPS_THE_GATE:
+            return  # judged by another data model, every later finding is a consequence
 
 
 def validate(
@@ -75,16 +99,7 @@ def validate(
         # Read after the package: an unreadable package is a report, an unreadable upstream
         # the caller's error. Tables are read on first use, so the first context cost nothing.
         context = PackageContext(path, upstream=_upstream_context(upstream))
-    for check in all_checks():
-        if check.function is None or check.id not in chosen_set:
-            continue
-        if upstream is None and check.id.startswith("upstream."):
-            continue  # runs only against a named upstream package
-        report.checks_run.append(check.id)
-        try:
-            report.findings.extend(timed(report, check, context))
-        except Exception as error:
-            report.findings.append(internal_finding(f"check {check.id}", error))
+    _run_checks(report, context, chosen_set, with_upstream=upstream is not None)
     if select or ignore:  # a check that could not run is reported whatever the selection
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == internal.id

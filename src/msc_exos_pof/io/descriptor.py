@@ -24,6 +24,8 @@ NOT_JSON = "descriptor.json"
 NOT_UTF8 = "descriptor.encoding"
 #: A resource path that is a URL, absolute, or leaves the package folder.
 UNSAFE_PATH = "descriptor.unsafe_path"
+#: A core resource, field, rule or key of the shipped schema is missing (the gate's check).
+RESOURCES = "descriptor.resources"
 
 
 def read_descriptor(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:

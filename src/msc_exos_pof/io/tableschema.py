@@ -85,6 +85,22 @@ def resource_enum(descriptor: Any, resource: str, field: str) -> list[Any]:
     return enum(field_named(resource_schema(descriptor, resource), field)) or []
 
 
+def with_enum(field: dict[str, Any], codes: list[Any]) -> dict[str, Any]:
+    """A copy of ``field`` whose ``enum`` is ``codes`` (its other constraints kept)."""
+    return with_constraints(field, {**constraints(field), "enum": codes})
+
+
+def with_fields(schema: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """A copy of ``schema`` whose ``fields`` are ``fields`` (``field_list``'s writing side)."""
+    return {**(schema if isinstance(schema, dict) else {}), "fields": fields}
+
+
+def with_constraints(field: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``field`` whose ``constraints`` are ``found`` (dropped when empty)."""
+    copied = {key: value for key, value in field.items() if key != "constraints"}
+    return {**copied, "constraints": found} if found else copied
+
+
 # --- keys --------------------------------------------------------------------------------------
 
 

@@ -134,3 +134,19 @@ def cite(style: str = "text", path: str | os.PathLike[str] | None = None) -> str
         raise ValueError(f"unknown citation style {style!r}: expected one of {', '.join(STYLES)}")
     data = _dataset(path)
     return _text(data) if style == "text" else _bibtex(data)
+
+
+def update_citation_cff(text: str, version: str, day: str) -> str:
+    """CITATION.cff's text naming release ``version`` of ``day`` (its other lines untouched).
+
+    >>> update_citation_cff("title: x\\nversion: 0.1.0\\ndate-released: 2026-11-25\\n", "1.0.0",
+    ...                     "2026-12-10")
+    'title: x\\nversion: 1.0.0\\ndate-released: 2026-12-10\\n'
+    """
+    import re
+
+    for key, value in (("version", version), ("date-released", day)):
+        text, found = re.subn(rf"(?m)^{key}:.*$", f"{key}: {value}", text)
+        if not found:
+            raise ValueError(f"CITATION.cff has no '{key}:' line to update; add one")
+    return text

@@ -12,24 +12,59 @@ version bump follows docs/releasing.md:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from ..io.tableschema import key_fields
+from ..io.tableschema import (
+    constraints,
+    field_list,
+    foreign_key_entries,
+    primary_key,
+    schema_of,
+)
+from .versions import BUMPS, Bump, is_version, next_version
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-Bump = Literal["none", "patch", "minor", "major"]
-BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
+__all__ = [
+    "BUMPS",
+    "Bump",
+    "CellChange",
+    "DataDiff",
+    "LivingChanges",
+    "ResourceDiff",
+    "SchemaChange",
+    "changes_paragraph",
+    "diff",
+    "render_json",
+    "render_text",
+    "suggest_version",
+]
 
-#: Descriptor keys that change with every release or every edit and say nothing about the data.
-_VOLATILE = {"version", "created", "resources", "bytes", "hash"}
+#: Descriptor keys that change with every release or every edit and say nothing about the data
+#: (``modelVersion`` follows the schema changes, which are reported themselves).
+_VOLATILE = {"version", "modelVersion", "created", "resources", "bytes", "hash"}
+#: Schema changes that change the data model (what ``upgrade`` migrates); the others reword.
+MODEL_KINDS = frozenset(
+    {
+        "resource_removed",
+        "resource_added",
+        "field_removed",
+        "field_added",
+        "type_changed",
+        "format_changed",
+        "constraints_changed",
+        "primary_key_changed",
+        "foreign_keys_changed",
+    }
+)
 #: Per-field keys that only describe (a change is a patch).
 _DESCRIPTIVE = {"description", "title", "example", "rdfType"}
 #: At most this many changed cells are kept per resource in text output (JSON keeps all).
@@ -75,6 +110,8 @@ class ResourceDiff:
     removed: list[tuple[str, ...]] = field(default_factory=list)
     changed: list[CellChange] = field(default_factory=list)
     note: str | None = None
+    rows_before: int | None = None
+    rows_after: int | None = None
 
     @property
     def bump(self) -> Bump:
@@ -134,6 +171,8 @@ class DataDiff:
                     "key": r.key,
                     "bump": r.bump,
                     "note": r.note,
+                    "rows_before": r.rows_before,
+                    "rows_after": r.rows_after,
                     "added": [list(k) for k in r.added],
                     "removed": [list(k) for k in r.removed],
                     "changed": [
@@ -169,6 +208,12 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
+#: Resources whose new rows ``changes_paragraph`` names itself (rounds, studies, removals).
+_LIVING_TABLES = frozenset({"search_rounds", "studies", "study_removals"})
+#: Resources a new round always touches: their rows are part of the round, not other changes.
+_ROUND_TABLES = frozenset({"search_strategies", "prisma_flow", "references", "study_mechanisms"})
+
+
 def changes_paragraph(result: DataDiff) -> str:
     """The CHANGELOG entry of ``new``: "Changes since the previous version" (PRISMA-LSR), naming
     the new search rounds with their dates, the new and removed studies, the included total and
@@ -176,17 +221,35 @@ def changes_paragraph(result: DataDiff) -> str:
     living = result.living or LivingChanges()
     version = suggest_version(result.old_version, result.bump) or result.new_version
     shown = result.new_version if result.new_version != result.old_version else version
-    lines = [f"## {shown}", "", f"Changes since the previous version ({result.old_version}):", ""]
+    heading = [f"## {shown}", "", f"Changes since the previous version ({result.old_version}):", ""]
+    lines = _round_lines(living) + _study_lines(living) + _other_changes(result)
+    if not lines:
+        lines = ["- No changes in data or schema."]
+    footer = [
+        "",
+        f"Version bump: {result.bump} (new rounds or studies are minor, corrections "
+        "patch, schema changes major).",
+    ]
+    return "\n".join(heading + lines + footer) + "\n"
+
+
+def _round_lines(living: LivingChanges) -> list[str]:
+    lines = []
     for item in living.rounds:
         text = f"- Search round {item.get('round')} (searched {item.get('searched') or 'undated'})"
         lines.append(text + (f": {item['changes']}" if item.get("changes") else "."))
+    return lines
+
+
+def _study_label(study: dict[str, str]) -> str:
+    label = study.get("label_published")
+    return f"{study.get('study_id')} ({label})" if label else str(study.get("study_id"))
+
+
+def _study_lines(living: LivingChanges) -> list[str]:
+    lines = []
     if living.studies:
-        names = ", ".join(
-            f"{s.get('study_id')} ({s.get('label_published')})"
-            if s.get("label_published")
-            else str(s.get("study_id"))
-            for s in living.studies
-        )
+        names = ", ".join(_study_label(study) for study in living.studies)
         lines.append(f"- {_plural(len(living.studies), 'new study')}: {names}.")
     for item in living.removals:
         lines.append(
@@ -198,25 +261,20 @@ def changes_paragraph(result: DataDiff) -> str:
             f"- Studies included: {living.included_after} "
             f"(previous version: {living.included_before})."
         )
-    living_tables = {"search_rounds", "studies", "study_removals"}
+    return lines
+
+
+def _other_changes(result: DataDiff) -> list[str]:
+    """Changes that are not new rounds, new studies or the rows a round adds."""
     other = [
         f"{r.name}: {_row_summary(r)}"
         for r in result.resources
         if not r.empty
-        and not (r.name in living_tables and not r.changed and not r.removed)
-        and r.name not in ("search_strategies", "prisma_flow", "references", "study_mechanisms")
+        and not (r.name in _LIVING_TABLES and not r.changed and not r.removed)
+        and r.name not in _ROUND_TABLES
     ]
     other += [c.describe() for c in result.schema if c.kind != "metadata_changed"]
-    if other:
-        lines.append(f"- Other changes: {'; '.join(other)}.")
-    if len(lines) == 4:
-        lines.append("- No changes in data or schema.")
-    lines += [
-        "",
-        f"Version bump: {result.bump} (new rounds or studies are minor, corrections "
-        "patch, schema changes major).",
-    ]
-    return "\n".join(lines) + "\n"
+    return [f"- Other changes: {'; '.join(other)}."] if other else []
 
 
 def _living(
@@ -260,18 +318,11 @@ def _included(files: dict[str, Any]) -> int | None:
 
 
 def suggest_version(version: str | None, bump: Bump) -> str | None:
-    """The next semantic version after ``version`` for ``bump`` (``None`` if not X.Y.Z)."""
-    try:
-        major, minor, patch = (int(part) for part in str(version).split("."))
-    except ValueError:
+    """The next version after ``version`` for ``bump`` (``None`` if ``version`` is not
+    ``X.Y.Z`` or ``X.Y.Z.devN``; see ``versions.next_version``)."""
+    if not is_version(version):
         return None
-    if bump == "major":
-        return f"{major + 1}.0.0"
-    if bump == "minor":
-        return f"{major}.{minor + 1}.0"
-    if bump == "patch":
-        return f"{major}.{minor}.{patch + 1}"
-    return f"{major}.{minor}.{patch}"
+    return str(version) if bump == "none" else next_version(str(version), bump)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -293,19 +344,11 @@ def _row_summary(r: ResourceDiff) -> str:
 
 
 def _fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
-    return {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
+    return {f["name"]: f for f in field_list(schema_of(resource))}
 
 
 def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
-    changes: list[SchemaChange] = []
-    for key in sorted((set(old) | set(new)) - _VOLATILE):
-        if old.get(key) != new.get(key):
-            changes.append(
-                SchemaChange(
-                    "metadata_changed", "patch", field=key, old=old.get(key), new=new.get(key)
-                )
-            )
+    changes = _metadata_changes(old, new)
     old_res = {r["name"]: r for r in old["resources"]}
     new_res = {r["name"]: r for r in new["resources"]}
     for name in old_res.keys() - new_res.keys():
@@ -318,81 +361,89 @@ def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChan
     return sorted(changes, key=lambda c: (order[c.bump], c.resource or "", c.field or ""))
 
 
+def _metadata_changes(old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
+    """Package-level properties that changed (a patch: they describe, they hold no data)."""
+    return [
+        SchemaChange("metadata_changed", "patch", field=key, old=old.get(key), new=new.get(key))
+        for key in sorted((set(old) | set(new)) - _VOLATILE)
+        if old.get(key) != new.get(key)
+    ]
+
+
 def _resource_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
-    changes: list[SchemaChange] = []
+    """What changed in one resource present in both releases: its fields, keys and metadata."""
     old_fields, new_fields = _fields(old), _fields(new)
-    for f in [f for f in old_fields if f not in new_fields]:
-        changes.append(SchemaChange("field_removed", "major", name, f))
-    for f in [f for f in new_fields if f not in old_fields]:
-        changes.append(SchemaChange("field_added", "minor", name, f))
+    changes = [
+        SchemaChange("field_removed", "major", name, f) for f in old_fields if f not in new_fields
+    ]
+    changes += [
+        SchemaChange("field_added", "minor", name, f) for f in new_fields if f not in old_fields
+    ]
     for f in [f for f in new_fields if f in old_fields]:
-        before, after = old_fields[f], new_fields[f]
-        if before.get("type", "string") != after.get("type", "string"):
-            changes.append(
-                SchemaChange(
-                    "type_changed",
-                    "major",
-                    name,
-                    f,
-                    before.get("type", "string"),
-                    after.get("type", "string"),
-                )
-            )
-        if (before.get("format") or "default") != (after.get("format") or "default"):
-            changes.append(
-                SchemaChange(
-                    "format_changed", "major", name, f, before.get("format"), after.get("format")
-                )
-            )
-        if (before.get("constraints") or {}) != (after.get("constraints") or {}):
-            changes.append(
-                SchemaChange(
-                    "constraints_changed",
-                    "minor",
-                    name,
-                    f,
-                    before.get("constraints"),
-                    after.get("constraints"),
-                )
-            )
-        for key in sorted(_DESCRIPTIVE):
-            if before.get(key) != after.get(key):
-                changes.append(
-                    SchemaChange(
-                        f"{key}_changed", "patch", name, f, before.get(key), after.get(key)
-                    )
-                )
-    old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
-    new_schema = new.get("schema") if isinstance(new.get("schema"), dict) else {}
-    if key_fields(old_schema.get("primaryKey")) != key_fields(new_schema.get("primaryKey")):
+        changes.extend(_field_changes(name, f, old_fields[f], new_fields[f]))
+    changes.extend(_key_changes(name, schema_of(old), schema_of(new)))
+    changes.extend(
+        SchemaChange(f"resource_{key}_changed", "patch", name, None, old.get(key), new.get(key))
+        for key in ("path", "title", "description")
+        if old.get(key) != new.get(key)
+    )
+    return changes
+
+
+def _field_changes(
+    name: str, field: str, before: dict[str, Any], after: dict[str, Any]
+) -> list[SchemaChange]:
+    """A field's type and format (major), constraints (minor) and descriptions (patch)."""
+    changes = []
+    old_type, new_type = before.get("type", "string"), after.get("type", "string")
+    if old_type != new_type:
+        changes.append(SchemaChange("type_changed", "major", name, field, old_type, new_type))
+    if (before.get("format") or "default") != (after.get("format") or "default"):
         changes.append(
             SchemaChange(
-                "primary_key_changed",
-                "major",
-                name,
-                None,
-                key_fields(old_schema.get("primaryKey")),
-                key_fields(new_schema.get("primaryKey")),
+                "format_changed", "major", name, field, before.get("format"), after.get("format")
             )
         )
-    if (old_schema.get("foreignKeys") or []) != (new_schema.get("foreignKeys") or []):
+    if constraints(before) != constraints(after):
+        changes.append(
+            SchemaChange(
+                "constraints_changed",
+                "minor",
+                name,
+                field,
+                constraints(before) or None,
+                constraints(after) or None,
+            )
+        )
+    changes.extend(
+        SchemaChange(f"{key}_changed", "patch", name, field, before.get(key), after.get(key))
+        for key in sorted(_DESCRIPTIVE)
+        if before.get(key) != after.get(key)
+    )
+    return changes
+
+
+def _key_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
+    """The primary key and the foreign keys (major: joins written for the old release break)."""
+    changes = []
+    if primary_key(old) != primary_key(new):
+        changes.append(
+            SchemaChange(
+                "primary_key_changed", "major", name, None, primary_key(old), primary_key(new)
+            )
+        )
+    old_foreign, new_foreign = foreign_key_entries(old), foreign_key_entries(new)
+    if old_foreign != new_foreign:
         changes.append(
             SchemaChange(
                 "foreign_keys_changed",
                 "major",
                 name,
                 None,
-                old_schema.get("foreignKeys"),
-                new_schema.get("foreignKeys"),
+                old_foreign or None,
+                new_foreign or None,
             )
         )
-    for key in ("path", "title", "description"):
-        if old.get(key) != new.get(key):
-            changes.append(
-                SchemaChange(
-                    f"resource_{key}_changed", "patch", name, None, old.get(key), new.get(key)
-                )
-            )
     return changes
 
 
@@ -402,7 +453,7 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
 
 def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -> ResourceDiff:
     """Rows added, removed and changed, by ``key`` (one outer merge; no loop over rows)."""
-    result = ResourceDiff(name, key)
+    result = ResourceDiff(name, key, rows_before=len(old), rows_after=len(new))
     common = [c for c in new.columns if c in old.columns and c not in key]
     notes = []
     for label, frame in (("old", old), ("new", new)):
@@ -451,8 +502,7 @@ def _key_for(
 ) -> tuple[list[str], str | None]:
     """The columns rows are matched by: the new primary key if both tables have it."""
     for resource in (new, old):
-        schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
-        key = key_fields(schema.get("primaryKey"))
+        key = primary_key(schema_of(resource))
         if key and all(k in old_frame.columns and k in new_frame.columns for k in key):
             return key, None
     common = [c for c in new_frame.columns if c in old_frame.columns]
@@ -476,20 +526,46 @@ def _header_change(name: str, old: list[str], new: list[str]) -> SchemaChange | 
     return SchemaChange("csv_header_changed", bump, name, None, gone, added)
 
 
-def _open(path: str | os.PathLike[str], holder: list[tempfile.TemporaryDirectory]) -> Path:
-    """A folder or descriptor to read; a wheel or zip is unpacked (datapackage only) first."""
+def _open(path: str | os.PathLike[str], stack: contextlib.ExitStack) -> Path:
+    """A folder or descriptor to read: a wheel or zip is unpacked (datapackage only), and a
+    released version (``0.1.0``) that is not a path is read from the release record."""
     candidate = Path(path).expanduser()
     if candidate.is_file() and candidate.suffix in {".whl", ".zip"}:
-        return _unpack(candidate, holder)
+        return _unpack(candidate, stack)
+    if not candidate.exists() and is_version(str(path)):
+        return _version_package(str(path), stack)
     return candidate
 
 
-def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
+def _version_package(version: str, stack: contextlib.ExitStack) -> Path:
+    """The package of a recorded release, or the package at hand when it carries ``version``
+    (``diff 0.1.0 1.0.0`` before 1.0.0 is recorded, in the checkout that is cutting it)."""
+    from ..errors import PackageError
+    from ..io.descriptor import MISSING, read_descriptor
+    from ..io.locate import discover_package, shipped_package_dir
+    from .record import find_release, released_package, releases
+
+    if find_release(version) is None:
+        for here in (discover_package(), shipped_package_dir()):
+            if here is not None and read_descriptor(here).get("version") == version:
+                return Path(here)
+        known = ", ".join(item.version for item in releases()) or "none yet"
+        raise PackageError(
+            MISSING,
+            f"{version} is neither a package folder nor a recorded release (recorded: {known}, "
+            "and the package at hand); give a recorded version, a folder, a datapackage.json or "
+            "a release wheel",
+        )
+    return stack.enter_context(released_package(version))
+
+
+def _unpack(archive: Path, stack: contextlib.ExitStack) -> Path:
     """The data package of a zip or wheel, unpacked into a temporary folder: the descriptor and
     the files its resources name, nothing else, each bounded by its size before it is read."""
     import shutil
 
     from ..errors import PackageError
+    from ..io.descriptor import MISSING
     from ..io.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES
     from ..io.locate import unsafe_path_reason
 
@@ -506,14 +582,14 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
             )
             if not descriptors:
                 raise PackageError(
-                    "descriptor.missing",
+                    MISSING,
                     f"{archive} holds no datapackage.json: pass a release wheel of "
                     "msc-exos-pof, a zip of a data package, or a package folder",
                 )
             prefix = descriptors[0][: -len("datapackage.json")]
-            temporary = tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-")
-            holder.append(temporary)
-            target = Path(temporary.name)
+            target = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-"))
+            )
             wanted = {"datapackage.json": MAX_DESCRIPTOR_BYTES}
             try:
                 resources = json.loads(zipped.read(descriptors[0])[:MAX_DESCRIPTOR_BYTES])
@@ -528,7 +604,7 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
                     continue  # missing: reported when read; unsafe: never written
                 if info.file_size > limit:
                     raise PackageError(
-                        "descriptor.missing",
+                        MISSING,
                         f"{archive}: {info.filename} unpacks to {info.file_size} bytes, more "
                         f"than the {limit} that are read",
                     )
@@ -537,23 +613,21 @@ def _unpack(archive: Path, holder: list[tempfile.TemporaryDirectory]) -> Path:
                     shutil.copyfileobj(source, out, 1 << 20)  # streamed, never whole in memory
             return target
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        raise PackageError(
-            "descriptor.missing", f"{archive} cannot be read as a zip archive: {error}"
-        ) from None
+        raise PackageError(MISSING, f"{archive} cannot be read as a zip archive: {error}") from None
 
 
 def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
-    """Compare two data packages (folders, ``datapackage.json`` files or release wheels).
+    """Compare two data packages: folders, ``datapackage.json`` files, release wheels or zips,
+    or released versions (``"0.1.0"``, read from the release record, offline).
 
-    Raises ``PackageError`` when either cannot be read at all and ``TableError`` when a table
-    of a resource present in both cannot be read.
+    Raises ``PackageError`` when either cannot be read at all, ``TableError`` when a table
+    of a resource present in both cannot be read, and ``ReleaseError`` for a version that was
+    never released.
     """
     from ..io.descriptor import read_descriptor, resource_files
-    from ..io.table import read_raw_table
 
-    holder: list[tempfile.TemporaryDirectory] = []
-    try:
-        old_path, new_path = _open(old, holder), _open(new, holder)
+    with contextlib.ExitStack() as stack:
+        old_path, new_path = _open(old, stack), _open(new, stack)
         old_desc, new_desc = read_descriptor(old_path), read_descriptor(new_path)
         old_files = {item.name: item for item in resource_files(old_path)}
         new_files = {item.name: item for item in resource_files(new_path)}
@@ -565,36 +639,36 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
             _schema_changes(old_desc, new_desc),
         )
         for name, item in new_files.items():
-            if name not in old_files:
-                continue
-            old_frame = read_raw_table(old_files[name])
-            new_frame = read_raw_table(item)
-            header = _header_change(name, list(old_frame.columns), list(new_frame.columns))
-            if header is not None:
-                result.schema.append(header)
-            key, note = _key_for(
-                name, old_files[name].descriptor, item.descriptor, old_frame, new_frame
-            )
-            if not key:  # no column in common: no row can match, all are removed and added
-                result.resources.append(
-                    ResourceDiff(
-                        name,
-                        [],
-                        added=[(f"row {i + 1}",) for i in range(len(new_frame))],
-                        removed=[(f"row {i + 1}",) for i in range(len(old_frame))],
-                        note=f"'{name}' has no column in common between the releases",
-                    )
-                )
-                continue
-            resource = _row_diff(name, key, old_frame, new_frame)
-            if note:
-                resource.note = "; ".join(filter(None, [note, resource.note]))
-            result.resources.append(resource)
+            if name in old_files:
+                _compare_resource(result, name, old_files[name], item)
         result.living = _living(old_files, new_files, result)
         return result
-    finally:
-        for temporary in holder:
-            temporary.cleanup()
+
+
+def _compare_resource(result: DataDiff, name: str, old: Any, new: Any) -> None:
+    """Add the header change and the row differences of resource ``name`` to ``result``."""
+    from ..io.table import read_raw_table
+
+    old_frame, new_frame = read_raw_table(old), read_raw_table(new)
+    header = _header_change(name, list(old_frame.columns), list(new_frame.columns))
+    if header is not None:
+        result.schema.append(header)
+    key, note = _key_for(name, old.descriptor, new.descriptor, old_frame, new_frame)
+    if not key:  # no column in common: no row can match, all are removed and added
+        result.resources.append(
+            ResourceDiff(
+                name,
+                [],
+                added=[(f"row {i + 1}",) for i in range(len(new_frame))],
+                removed=[(f"row {i + 1}",) for i in range(len(old_frame))],
+                note=f"'{name}' has no column in common between the releases",
+            )
+        )
+        return
+    resource = _row_diff(name, key, old_frame, new_frame)
+    if note:
+        resource.note = "; ".join(filter(None, [note, resource.note]))
+    result.resources.append(resource)
 
 
 def render_json(result: DataDiff) -> str:
@@ -602,49 +676,50 @@ def render_json(result: DataDiff) -> str:
 
 
 def render_text(result: DataDiff, limit: int = TEXT_LIMIT) -> str:
-    """A readable summary: the bump and why, then schema and row changes per resource."""
+    """A readable summary: the bump and why, the changes in the review's terms (studies, search
+    rounds, counts, errata), then schema and row changes per resource."""
+    from .summary import review_lines
+
+    lines = _bump_lines(result)
+    if result.bump == "none":
+        return "\n".join([*lines, "No differences in data or schema."]) + "\n"
+    lines += review_lines(result)
+    lines += ["", f"Why {result.bump}:", *(f"  because {reason}" for reason in result.reasons)]
+    if result.schema:
+        lines += ["", "Schema and metadata:"]
+        lines += [f"  [{c.bump}] {c.describe()}" for c in result.schema]
+    for r in result.resources:
+        if not r.empty or r.note:
+            lines += _resource_lines(r, limit)
+    return "\n".join(lines) + "\n"
+
+
+def _bump_lines(result: DataDiff) -> list[str]:
     suggested = suggest_version(result.old_version, result.bump)
-    lines = [
+    return [
         f"{result.old} (version {result.old_version}) -> {result.new} "
         f"(version {result.new_version})",
         f"Required version bump: {result.bump}"
         + (f" (next version: {suggested})" if suggested and result.bump != "none" else ""),
     ]
-    if result.bump == "none":
-        lines.append("No differences in data or schema.")
-        return "\n".join(lines) + "\n"
-    lines += [f"  because {reason}" for reason in result.reasons]
-    living = result.living
-    if living is not None and not living.empty:
-        lines += ["", "Living review:"]
-        lines += [
-            f"  new search round {r.get('round')} (searched {r.get('searched')})"
-            for r in living.rounds
-        ]
-        lines += [f"  new study {s.get('study_id')}" for s in living.studies]
-        lines += [
-            f"  study removed: {s.get('study_id')} (round {s.get('round')})"
-            for s in living.removals
-        ]
-        lines.append("  (--changelog writes the CHANGELOG paragraph)")
-    if result.schema:
-        lines += ["", "Schema and metadata:"]
-        lines += [f"  [{c.bump}] {c.describe()}" for c in result.schema]
-    for r in result.resources:
-        if r.empty and not r.note:
-            continue
-        lines += ["", f"{r.name} (key: {', '.join(r.key)}): {_row_summary(r)}"]
-        if r.note:
-            lines.append(f"  note: {r.note}")
-        for label, keys in (("added", r.added), ("removed", r.removed)):
-            if keys:
-                shown = ", ".join("/".join(k) for k in keys[:limit])
-                more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
-                lines.append(f"  {label}: {shown}{more}")
-        for c in r.changed[:limit]:
-            lines.append(f"  {'/'.join(c.key)} {c.field}: {_short(c.old)} -> {_short(c.new)}")
-        if len(r.changed) > limit:
-            lines.append(
-                f"  ... and {len(r.changed) - limit} more changed values (--format json lists all)"
-            )
-    return "\n".join(lines) + "\n"
+
+
+def _resource_lines(r: ResourceDiff, limit: int) -> list[str]:
+    """One resource's row changes: the keys added and removed, then each changed value."""
+    lines = ["", f"{r.name} (key: {', '.join(r.key)}): {_row_summary(r)}"]
+    if r.note:
+        lines.append(f"  note: {r.note}")
+    for label, keys in (("added", r.added), ("removed", r.removed)):
+        if keys:
+            shown = ", ".join("/".join(k) for k in keys[:limit])
+            more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+            lines.append(f"  {label}: {shown}{more}")
+    lines += [
+        f"  {'/'.join(c.key)} {c.field}: {_short(c.old)} -> {_short(c.new)}"
+        for c in r.changed[:limit]
+    ]
+    if len(r.changed) > limit:
+        lines.append(
+            f"  ... and {len(r.changed) - limit} more changed values (--format json lists all)"
+        )
+    return lines

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputInsidePackageError, PackageError
+from .versions import is_version, next_version, parse
 
 _DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
-_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,8 @@ def _date_key(text: str) -> tuple[int, ...]:
 
 
 def next_minor(version: str | None) -> str:
-    """'0.1.0' -> '0.2.0' (a version that is not X.Y.Z gives '0.1.0')."""
-    if not isinstance(version, str) or not _VERSION.match(version):
-        return "0.1.0"
-    major, minor, _ = (int(part) for part in version.split("."))
-    return f"{major}.{minor + 1}.0"
+    """'0.1.0' -> '0.2.0', '1.0.0.dev0' -> '1.1.0' (anything else gives '0.1.0')."""
+    return next_version(version, "minor") if is_version(version) else "0.1.0"
 
 
 def add_round(
@@ -63,31 +60,67 @@ def add_round(
     >>> add_round(copy, "2026-05").round
     2
     """
-    from ..io.atomic import write_json_atomic, write_text_atomic
-    from ..io.descriptor import read_descriptor, resource_files
-    from ..io.locate import descriptor_path, inside_package
+    from ..io.atomic import write_json_atomic
+    from ..io.descriptor import read_descriptor
     from .hashes import rehash
 
+    _check_options(searched, version)
+    file = _editable_descriptor(path)
+    table = _rounds_table(path, file)
+    text = table.read_text(encoding="utf-8")
+    number = _next_round(text, searched)
+    descriptor = dict(read_descriptor(path))
+    version = version or next_minor(descriptor.get("version"))
+    values = {
+        "round": str(number),
+        "searched": searched,
+        "basis": "declared",
+        "version": version,
+        "changes": changes,
+    }
+    _append_row(table, text, values)
+    descriptor["version"] = version
+    write_json_atomic(file, descriptor)
+    rehash(path)
+    return OpenedRound(number, searched, version, file)
+
+
+def _check_options(searched: str, version: str | None) -> None:
     if not _DATE.match(searched):
         raise ValueError(f"--searched {searched!r} is not a date YYYY-MM or YYYY-MM-DD")
-    if version is not None and not _VERSION.match(version):
+    if version is not None and not (is_version(version) and not parse(version).is_prerelease):
         raise ValueError(f"--version {version!r} is not a semantic version X.Y.Z")
+
+
+def _editable_descriptor(path: str | os.PathLike[str]) -> Path:
+    """The copy's descriptor; the package shipped with the library is refused."""
+    from ..io.locate import descriptor_path, inside_package
+
     file = descriptor_path(path)
     if inside_package(file, None) is not None:
         raise OutputInsidePackageError(
             f"refusing to edit the package shipped with the library ({file.parent}); make a "
             "copy first: msc-exos-pof export --to csv mycopy"
         )
-    descriptor = read_descriptor(path)
+    return file
+
+
+def _rounds_table(path: str | os.PathLike[str], file: Path) -> Path:
+    """The file of the ``search_rounds`` resource (``PackageError`` when there is none)."""
+    from ..io.descriptor import RESOURCES, resource_files
+
     items = {item.name: item for item in resource_files(path)}
     if "search_rounds" not in items:
         raise PackageError(
-            "descriptor.resources",
+            RESOURCES,
             f"{file}: the package has no search_rounds resource; start from a copy of a "
             "package that has one (msc-exos-pof export --to csv mycopy)",
         )
-    table = items["search_rounds"].file
-    text = table.read_text(encoding="utf-8")
+    return items["search_rounds"].file
+
+
+def _next_round(text: str, searched: str) -> int:
+    """The number of the new round; ``ValueError`` when ``searched`` is not after the last."""
     rows = list(csv.DictReader(io.StringIO(text)))
     numbers = [int(r["round"]) for r in rows if (r.get("round") or "").isdigit()]
     last = max(numbers, default=0)
@@ -97,22 +130,15 @@ def add_round(
             f"--searched {searched} is not after round {last}'s search ({dates[0]}); give the "
             "date of the new update search"
         )
-    number = last + 1
-    version = version or next_minor(descriptor.get("version"))
+    return last + 1
+
+
+def _append_row(table: Path, text: str, values: dict[str, str]) -> None:
+    """Append one row in the table's own column order, atomically."""
+    from ..io.atomic import write_text_atomic
+
     header = next(csv.reader(io.StringIO(text)))
-    values = {
-        "round": str(number),
-        "searched": searched,
-        "basis": "declared",
-        "version": version,
-        "changes": changes,
-    }
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([values.get(name, "") for name in header])
     separator = "" if text.endswith("\n") or not text else "\n"
     write_text_atomic(table, text + separator + buffer.getvalue())
-    descriptor = dict(descriptor)
-    descriptor["version"] = version
-    write_json_atomic(file, descriptor)
-    rehash(path)
-    return OpenedRound(number, searched, version, file)

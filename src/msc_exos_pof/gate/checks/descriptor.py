@@ -244,7 +244,7 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
 
 
 @register(
-    "descriptor.resources",
+    descriptor_io.RESOURCES,
     "error",
     "every core resource, field, rule and key of the shipped schema is kept (a copy may "
     "add resources, fields, rules and enum values)",
@@ -253,6 +253,7 @@ def check_model(ctx: PackageContext) -> Iterator[Finding]:
 def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
     from ...errors import PackageError
     from ...io.descriptor import read_descriptor
+    from ...release.model import model_mismatch
 
     try:
         core = read_descriptor(None)
@@ -260,6 +261,8 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
         return
     if ctx.descriptor is core:
         return
+    if model_mismatch(ctx.descriptor) is not None:
+        return  # another model: descriptor.model_version gives the one root cause and the fix
     for resource in core["resources"]:
         name = resource["name"]
         if name not in ctx.files:

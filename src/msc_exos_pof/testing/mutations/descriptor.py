@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ...io.tableschema import field_list, schema_of
+from ...io.tableschema import field_list, schema_of, with_fields
 from .catalogue import mutation
 from .edit import (
     descriptor,
@@ -75,6 +75,19 @@ def descriptor_model(folder: Path, rnd: random.Random) -> None:
     save_descriptor(folder, data)
 
 
+@mutation("model_version_other", catches=("descriptor.model_version",))
+def model_version_other(folder: Path, rnd: random.Random) -> None:
+    """Make the copy claim another data model: an earlier released one (or none, as copies made
+    before ``modelVersion`` existed), a newer one, or one that was never released."""
+    data = descriptor(folder)
+    choice = rnd.randint(0, 3)
+    if choice == 0:
+        data.pop("modelVersion", None)
+    else:
+        data["modelVersion"] = ["0.1.0", "99.0.0", "0.5.0"][choice - 1]
+    save_descriptor(folder, data)
+
+
 _OPTIONAL = (
     ("animal_models", "note"),
     ("studies", "curation_note"),
@@ -92,6 +105,7 @@ def descriptor_resources(folder: Path, rnd: random.Random) -> None:
     for resource in data["resources"]:
         if resource["name"] == name:
             schema = schema_of(resource)
-            schema["fields"] = [f for f in field_list(schema) if f["name"] != column]
+            kept = [f for f in field_list(schema) if f["name"] != column]
+            resource["schema"] = with_fields(schema, kept)
     save_descriptor(folder, data)
     write(folder, name, read(folder, name).drop(columns=column))

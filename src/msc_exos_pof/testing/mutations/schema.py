@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...io.tableschema import field_list, schema_of
+from ...io.tableschema import constraints, field_list, schema_of, with_constraints, with_fields
 from ...release.hashes import rehash
 from .catalogue import mutation
 from .edit import (
@@ -141,8 +141,13 @@ def length_constraint(folder: Path, rnd: random.Random) -> None:
     data = descriptor(folder)
     for resource in data["resources"]:
         if resource["name"] == "search_strategies":
-            for item in field_list(schema_of(resource)):
-                if item["name"] == "query":
-                    item.setdefault("constraints", {})["maxLength"] = 5
+            schema = schema_of(resource)
+            fields = [
+                with_constraints(item, {**constraints(item), "maxLength": 5})
+                if item["name"] == "query"
+                else item
+                for item in field_list(schema)
+            ]
+            resource["schema"] = with_fields(schema, fields)
     save_descriptor(folder, data)
     rehash(folder)
