@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import edit_rows
+from package_rows import edit_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
