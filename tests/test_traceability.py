@@ -342,7 +342,7 @@ def test_published_values_of_errata_are_kept_in_the_data() -> None:
     sources = msc_exos_pof.load("msc_sources").set_index("msc_source")
     errata = msc_exos_pof.load("errata")
     for row in errata.itertuples():
-        if row.resource == "studies" and row.kind != "narrative_contradiction":
+        if row.resource == "studies":
             published = {
                 "year": lambda s: s.label_published.rsplit(" ", 1)[-1],
                 "first_author": lambda s: s.label_published.split(" et al.")[0],

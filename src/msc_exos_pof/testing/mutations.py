@@ -255,7 +255,6 @@ _ERRATA_KINDS = {
     "cell_contradicts_title": ("errata.unexplained",),
     "duplicate_reference": ("errata.unexplained",),
     "stated_count_unsupported": ("errata.unexplained",),
-    "narrative_contradiction": (),
 }
 _ERRATA_FIELDS = {
     ("studies", "species"): ("studies.species", "errata.unexplained"),
@@ -890,7 +889,7 @@ def errata_added(folder: Path, rnd: random.Random) -> None:
 def errata_value_changed(folder: Path, rnd: random.Random) -> None:
     """Change the published value an errata row records: it no longer matches the data."""
     errata = _errata(folder)
-    row = pick(rnd, errata, errata["kind"] != "narrative_contradiction")
+    row = pick(rnd, errata)
     value = errata.loc[row, "published_value"]
     errata.loc[row, "published_value"] = (value + "9") if value else "9"
     write(folder, "errata", errata)
@@ -1242,7 +1241,7 @@ def claim_contradicted(folder: Path, rnd: random.Random) -> None:
     ):
         others = sorted(set(studies[column]) - {study[column], ""})
         if others and study[column]:
-            claims.loc[row, ["attribute", "value", "expected", "concern_id"]] = [
+            claims.loc[row, ["attribute", "value", "verdict", "concern_id"]] = [
                 attribute,
                 rnd.choice(others),
                 "contradicts",
@@ -1258,7 +1257,7 @@ def claim_unsupported(folder: Path, rnd: random.Random) -> None:
     """Make a claim attribute a mechanism no study reports, with no concern recording it."""
     claims = _claims(folder)
     row = pick(rnd, claims)
-    claims.loc[row, ["attribute", "value", "expected", "concern_id"]] = [
+    claims.loc[row, ["attribute", "value", "verdict", "concern_id"]] = [
         "mechanism",
         "NLRP3 inflammasome",
         "unsupported",
@@ -1269,10 +1268,10 @@ def claim_unsupported(folder: Path, rnd: random.Random) -> None:
 
 @mutation("claim_expected", catches=("claims.expected",))
 def claim_expected(folder: Path, rnd: random.Random) -> None:
-    """Give an agreeing claim the expected reading 'contradicts'."""
+    """Give an agreeing claim the recorded verdict 'contradicts'."""
     claims = _claims(folder)
-    row = pick(rnd, claims, claims["expected"] == "agrees")
-    claims.loc[row, "expected"] = "contradicts"
+    row = pick(rnd, claims, claims["verdict"] == "agrees")
+    claims.loc[row, "verdict"] = "contradicts"
     write(folder, "claims", claims)
 
 
@@ -1290,7 +1289,7 @@ def count_claim(folder: Path, rnd: random.Random) -> None:
             "subject_type": "included_studies",
             "attribute": "count_exosome_studies",
             "value": str(len(studies) + rnd.randint(1, 5)),
-            "expected": "contradicts",
+            "verdict": "contradicts",
         }
     )
     write(folder, "claims", pd.concat([claims, pd.DataFrame([added])], ignore_index=True))

@@ -221,6 +221,7 @@ def build_chunk(plan: Plan, descriptor: dict[str, Any]) -> Tables:
             "mechanism": mechanisms[plan.mechanism],
             "pathway": "",
             "evidence": studies["effect_published"].to_numpy(),
+            "evidence_kind": "table_2",
         }
     )
     other = (plan.mechanism + plan.second_mechanism) % len(mechanisms)
@@ -231,6 +232,7 @@ def build_chunk(plan: Plan, descriptor: dict[str, Any]) -> Tables:
             "mechanism": mechanisms[other[second]],
             "pathway": "PI3K/AKT",
             "evidence": studies["effect_published"].to_numpy()[second],
+            "evidence_kind": "table_2",
         }
     )
     links = pd.concat([first_links, second_links]).sort_values("order", kind="stable")
@@ -895,7 +897,7 @@ def review_tables(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "study_id": studies["study_id"],
             "attribute": "design",
             "value": studies["design"],
-            "expected": "agrees",
+            "verdict": "agrees",
         }
     )
     sourced = studies[studies["msc_source"] != ""]

@@ -26,7 +26,6 @@ ERRATA_COLUMNS = (
     "curated_value",
     "kind",
 )
-NARRATIVE = "narrative_contradiction"
 
 #: (resource, field) pairs an explainable comparison covers; errata elsewhere explain nothing.
 SCOPES = {
@@ -440,7 +439,7 @@ PRODUCERS = {
 @dataclass
 class Judgement:
     """All differences (``explained`` and ``erratum_id`` columns added) and the errata rows
-    (``status``: known, narrative, stale, unjudged or target; ``target_problem`` text)."""
+    (``status``: known, stale, unjudged or target; ``target_problem`` text)."""
 
     differences: pd.DataFrame
     errata: pd.DataFrame
@@ -500,8 +499,7 @@ def _judge(ctx: PackageContext) -> Judgement | None:
         .eq("both")
         .to_numpy()
     )
-    problem, current = _targets(ctx, e)
-    e["target_problem"] = problem
+    e["target_problem"] = _targets(ctx, e)
     scopes = pd.DataFrame(
         [(resource, field, (resource, field) in evaluated) for resource, field in SCOPES],
         columns=["resource", "field", "judged"],
@@ -509,13 +507,6 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     scoped = e[["resource", "field"]].merge(scopes, on=["resource", "field"], how="left")
     covered = scoped["judged"].notna().to_numpy()
     judged = scoped["judged"].fillna(False).astype(bool).to_numpy()
-    narrative = (
-        (e["kind"] == NARRATIVE)
-        & current.notna()
-        & (e["curated"] == current)
-        & (e["published"] != current)
-    ).to_numpy()
-    narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
     status = pd.Series("stale", index=e.index, dtype=object)
     status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
     unknown = pd.DataFrame(undetermined, columns=["resource", "field", "record"]).assign(u=True)
@@ -530,21 +521,17 @@ def _judge(ctx: PackageContext) -> Judgement | None:
         .to_numpy()
     )
     status[open_question] = "unjudged"  # a compared cell is missing: schema.* reports it
-    status[narrative_unknown & ~matched] = "unjudged"
-    status[narrative & ~matched] = "narrative"
     status[matched] = "known"
     status[e["target_problem"].notna().to_numpy()] = "target"
     e["status"] = status
     return Judgement(differences, e)
 
 
-def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Per errata row: why its resource/record/field does not exist (or NA), and the record's
-    current value of that field as text (NA when it cannot be looked up)."""
+def _targets(ctx: PackageContext, e: pd.DataFrame) -> pd.Series:
+    """Per errata row: why its resource/record/field does not exist (or NA)."""
     import pandas as pd
 
     problem = pd.Series(pd.NA, index=e.index, dtype=object)
-    current = pd.Series(pd.NA, index=e.index, dtype=object)
     for resource, rows in e.groupby("resource", sort=False):
         if resource not in ctx.files:
             problem[rows.index] = f"the package has no resource '{resource}'"
@@ -564,12 +551,4 @@ def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series
         problem[missing] = (
             "resource '" + resource + "' has no record '" + rows.loc[missing, "record"] + "'"
         )
-        # Only the records that errata name: a lookup table of a few rows, not of the whole table.
-        named = isin(record, rows["record"])
-        by_record = (
-            raw[named].assign(_record=record[named]).drop_duplicates("_record").set_index("_record")
-        )
-        for field, cells in rows[known & ~bad_field].groupby("field", sort=False):
-            if field in by_record.columns:
-                current[cells.index] = cells["record"].map(by_record[field]).to_numpy()
-    return problem, current
+    return problem
