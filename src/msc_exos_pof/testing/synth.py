@@ -222,6 +222,7 @@ def build_chunk(plan: Plan, descriptor: dict[str, Any]) -> Tables:
             "pathway": "",
             "evidence": studies["effect_published"].to_numpy(),
             "evidence_kind": "table_2",
+            "direction": "increases",
         }
     )
     other = (plan.mechanism + plan.second_mechanism) % len(mechanisms)
@@ -900,6 +901,27 @@ def review_tables(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "verdict": "agrees",
         }
     )
+    # Every 100th study also gets a mechanism claim (its first link, "Improve ovarian function
+    # via <mechanism>"), so that the mechanism and direction rules have claims to judge.
+    sample = studies.iloc[::100]
+    mechanism_claims = pd.DataFrame(
+        {
+            "claim_id": "CL" + pd.Series(range(n + 1, n + 1 + len(sample)), index=sample.index)
+            .astype(str)
+            .str.zfill(3),
+            "section": "results",
+            "locator": "Results ¶1",
+            "quote": sample["effect_published"],
+            "citation_id": citations.loc[sample.index, "citation_id"],
+            "subject_type": "study",
+            "study_id": sample["study_id"],
+            "attribute": "mechanism",
+            "value": sample["effect_published"].str.rsplit(" via ", n=1).str[-1],
+            "direction": "increases",
+            "verdict": "agrees",
+        }
+    )
+    claims = pd.concat([claims, mechanism_claims], ignore_index=True)
     sourced = studies[studies["msc_source"] != ""]
     sources = pd.DataFrame(
         {
