@@ -906,7 +906,8 @@ def review_tables(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     sample = studies.iloc[::100]
     mechanism_claims = pd.DataFrame(
         {
-            "claim_id": "CL" + pd.Series(range(n + 1, n + 1 + len(sample)), index=sample.index)
+            "claim_id": "CL"
+            + pd.Series(range(n + 1, n + 1 + len(sample)), index=sample.index)
             .astype(str)
             .str.zfill(3),
             "section": "results",
