@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import edit_rows, read_rows
+from test_consistency_checks import study
 
 import msc_exos_pof
 from msc_exos_pof.gate.checks.claims import judgement
@@ -113,15 +114,6 @@ def _computed(folder: Path, claim_id: str) -> str:
     return claims.loc[claims["claim_id"] == claim_id, "computed"].item()
 
 
-def _study(folder: Path, study_id: str, **changes: str) -> None:
-    def change(rows):
-        for row in rows:
-            if row["study_id"] == study_id:
-                row.update(changes)
-
-    edit_rows(folder, "studies", change)
-
-
 def test_a_claim_its_study_row_is_silent_on_is_undetermined(package_copy: Path) -> None:
     """Y Li et al.'s row and title name no induction: 'cyclophosphamide-induced' (CL059) is
     undetermined; a title naming cyclophosphamide supports it, one naming cisplatin contradicts
@@ -129,9 +121,9 @@ def test_a_claim_its_study_row_is_silent_on_is_undetermined(package_copy: Path) 
     claim = _claim_id(package_copy, study_id="li-y-2024", attribute="induction")
     assert _computed(package_copy, claim) == "undetermined"
     title = "Exosomes restore ovarian function after {} in mice"
-    _study(package_copy, "li-y-2024", title=title.format("cyclophosphamide"))
+    study(package_copy, "li-y-2024", "title", title.format("cyclophosphamide"))
     assert _computed(package_copy, claim) == "agrees"
-    _study(package_copy, "li-y-2024", title=title.format("cisplatin"))
+    study(package_copy, "li-y-2024", "title", title.format("cisplatin"))
     assert _computed(package_copy, claim) == "contradicts"
 
 

@@ -210,7 +210,7 @@ def _counts(claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame)
 
 
 def judgement(ctx: PackageContext) -> pd.DataFrame | None:
-    """Claims with their computed ``computed`` verdict (agrees, contradicts, unsupported,
+    """Claims with their ``computed`` verdict (agrees, contradicts, unsupported,
     undetermined), ``row`` (1-based), ``recorded`` (a concern or an erratum documents a
     disagreement) and ``detail``; ``None`` when claims or studies cannot be read. Computed once
     per context."""
