@@ -128,7 +128,10 @@ def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
     model = studies.loc[pick(random.Random(0), studies, unexplained_studies(folder, studies))]
     model = model.copy()
     number = str(references["reference_number"].astype(int).max() + 1)
-    entry = references[references["reference_number"] == model["reference_number"]].iloc[0].copy()
+    entries = references[references["reference_number"] == model["reference_number"]]
+    if entries.empty:  # an earlier mutation removed it
+        raise Inapplicable("the model study has no reference entry")
+    entry = entries.iloc[0].copy()
     taken = set(studies["study_id"])
     index = len(studies) + 1
     while f"update-{_letters(index)}-{model['year']}" in taken:
