@@ -323,6 +323,30 @@ def test_each_mechanism_link_names_the_kind_of_its_evidence(located: dict[str, s
             assert (column == "Title") == (kind == "title"), (link.study_id, link.mechanism)
 
 
+#: Word stems that state a direction, in the evidence of a mechanism link or a claim's quote.
+DIRECTION_WORDS = {
+    "increases": (
+        "increas", "improv", "enhanc", "promot", "restor", "rescu", "foster", "facilitat",
+        "bolster", "augment", "replenish", "elevat",
+    ),
+    "decreases": (
+        "reduc", "inhibit", "alleviat", "suppress", "mitigat", "attenuat", "curtail", "imped",
+        "ameliorat", "failure",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("resource", "text"), [("study_mechanisms", "evidence"), ("claims", "quote")]
+)
+def test_each_direction_is_stated_by_a_word_of_its_quote(resource: str, text: str) -> None:
+    frame = msc_exos_pof.load(resource).dropna(subset=["direction"])
+    assert len(frame) > 10
+    for row in frame.itertuples():
+        words = str(getattr(row, text)).lower()
+        assert any(stem in words for stem in DIRECTION_WORDS[str(row.direction)]), row.Index
+
+
 def test_concerns_name_table_2_rows_and_reference_numbers_as_such() -> None:
     """'row 44' would be a reference number written as a Table 2 row: every row a concern's
     prose names is one of Table 2's rows."""
