@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from package_rows import edit_rows, read_rows
+from test_consistency_checks import study
 
 import msc_exos_pof
 from msc_exos_pof.gate.checks.claims import judgement
@@ -65,49 +67,111 @@ def test_the_shipped_package_reports_recorded_inconsistencies_as_info_only() -> 
     assert report.by_check("claims.expected") == []
 
 
-def test_every_claim_gets_the_verdict_the_curators_expect() -> None:
+def test_every_claim_gets_the_verdict_the_curators_recorded() -> None:
     claims = judgement(PackageContext())
     assert claims is not None
-    assert (claims["verdict"] == claims["expected"]).all(), claims.loc[
-        claims["verdict"] != claims["expected"], ["claim_id", "verdict", "expected"]
+    assert (claims["computed"] == claims["verdict"]).all(), claims.loc[
+        claims["computed"] != claims["verdict"], ["claim_id", "computed", "verdict"]
     ]
-    assert set(claims["verdict"]) == {"agrees", "contradicts", "unsupported", "undetermined"}
+    assert set(claims["computed"]) == {"agrees", "contradicts", "unsupported", "undetermined"}
 
 
 def test_every_disagreeing_claim_is_recorded_by_a_concern_or_an_erratum() -> None:
     claims = judgement(PackageContext())
-    disagreeing = claims[claims["verdict"].isin(["contradicts", "unsupported"])]
+    disagreeing = claims[claims["computed"].isin(["contradicts", "unsupported"])]
     assert disagreeing["recorded"].all(), disagreeing.loc[~disagreeing["recorded"], "claim_id"]
 
 
 def test_a_claim_the_study_row_contradicts_warns_when_unrecorded(package_copy: Path) -> None:
     claim = _claim_id(package_copy, study_id="sun-b-2019", attribute="msc_source")
-    _claim(package_copy, claim, value="ADSC", expected="contradicts")
+    _claim(package_copy, claim, value="ADSC", verdict="contradicts")
     warned = _warned(_validate(package_copy), "claims.contradicts_study")
     assert [f.row for f in warned] == [int(claim[2:])]
     assert "'ADSC'" in warned[0].message and "sun-b-2019" in warned[0].message
 
 
-def test_a_species_claim_the_errata_record_is_info(package_copy: Path) -> None:
-    """li-y-2024's 'rat models' is explained by the narrative_contradiction erratum."""
-    report = _validate(package_copy)
+def test_a_species_the_narrative_misstates_is_a_concern_not_an_erratum(package_copy: Path) -> None:
+    """li-y-2024's 'rat models' (Table 2 and the title say mice) is concern CN-li-y-rat-models:
+    the published and curated species agree, so no erratum explains it."""
+    errata = {row["erratum_id"] for row in read_rows(package_copy, "errata")}
+    assert "studies/li-y-2024/species" not in errata
+    claim = _claim_id(package_copy, study_id="li-y-2024", attribute="species")
     li = [
         f
-        for f in report.by_check("claims.contradicts_study")
-        if "li-y-2024" in f.message and "species" in f.message
+        for f in _validate(package_copy).by_check("claims.contradicts_study")
+        if claim in f.message
     ]
     assert li and all(f.severity == "info" for f in li)
-    edit_rows(
-        package_copy,
-        "errata",
-        lambda rows: [r for r in rows if r["erratum_id"] != "studies/li-y-2024/species"],
-    )
-    li = [
-        f
-        for f in _warned(_validate(package_copy), "claims.contradicts_study")
-        if "li-y-2024" in f.message
+    assert "CN-li-y-rat-models" in li[0].message
+    _claim(package_copy, claim, concern_id="")
+    assert [f.row for f in _warned(_validate(package_copy), "claims.contradicts_study")] == [
+        int(claim[2:])
     ]
-    assert li
+
+
+def _computed(folder: Path, claim_id: str) -> str:
+    claims = judgement(PackageContext(folder))
+    return claims.loc[claims["claim_id"] == claim_id, "computed"].item()
+
+
+def test_a_claim_its_study_row_is_silent_on_is_undetermined(package_copy: Path) -> None:
+    """Y Li et al.'s row and title name no induction: 'cyclophosphamide-induced' (CL059) is
+    undetermined; a title naming cyclophosphamide supports it, one naming cisplatin contradicts
+    it."""
+    claim = _claim_id(package_copy, study_id="li-y-2024", attribute="induction")
+    assert _computed(package_copy, claim) == "undetermined"
+    title = "Exosomes restore ovarian function after {} in mice"
+    study(package_copy, "li-y-2024", "title", title.format("cyclophosphamide"))
+    assert _computed(package_copy, claim) == "agrees"
+    study(package_copy, "li-y-2024", "title", title.format("cisplatin"))
+    assert _computed(package_copy, claim) == "contradicts"
+
+
+def test_a_mechanism_in_the_opposite_direction_contradicts(package_copy: Path) -> None:
+    """'curtail ... endothelial survival' (CL155) against Table 2's 'Enhance the survival'."""
+    claim = _claim_id(package_copy, concern_id="CN-curtail-endothelial-survival")
+    assert _computed(package_copy, claim) == "contradicts"
+    _claim(package_copy, claim, direction="")
+    assert _computed(package_copy, claim) == "agrees"
+    _claim(package_copy, claim, direction="increases", verdict="contradicts")
+    assert _computed(package_copy, claim) == "agrees"
+    assert _warned(_validate(package_copy), "claims.expected")
+
+
+def test_a_claim_is_never_judged_against_a_link_built_from_the_narrative(
+    package_copy: Path,
+) -> None:
+    """Huang's and Ding's apoptosis and Ding's senescence links quote the narrative: the claims
+    that make them contradict Table 2; the same links as Table 2 evidence would agree."""
+    links = read_rows(package_copy, "study_mechanisms")
+    narrative = {
+        (r["study_id"], r["mechanism"]) for r in links if r["evidence_kind"] == "narrative"
+    }
+    assert narrative == {
+        ("huang-b-2018", "apoptosis"),
+        ("ding-c-2018", "apoptosis"),
+        ("ding-c-2018", "senescence"),
+    }
+    claims = judgement(PackageContext(package_copy))
+    pairs = zip(claims["study_id"], claims["value"], strict=True)
+    about = claims[(claims["subject_type"] == "study") & pd.Series([p in narrative for p in pairs])]
+    assert set(about["computed"]) == {"contradicts"} and len(about) == 3
+
+    def as_table_2(rows):
+        for row in rows:
+            row["evidence_kind"] = "table_2"
+
+    edit_rows(package_copy, "study_mechanisms", as_table_2)
+    claims = judgement(PackageContext(package_copy))
+    assert set(claims.loc[about.index, "computed"]) == {"agrees"}
+
+
+def test_a_source_claim_about_a_study_curated_as_not_msc_derived_contradicts() -> None:
+    """Bao Zhiyuan et al. is plasma-derived (no MSC source): 'PMSCs-Exos' contradicts, it is
+    not a silent row."""
+    claims = judgement(PackageContext())
+    bao = claims[(claims["study_id"] == "bao-z-2024") & (claims["attribute"] == "msc_source")]
+    assert set(bao["computed"]) == {"contradicts"}
 
 
 def test_a_claim_no_study_supports_warns_when_unrecorded(package_copy: Path) -> None:
@@ -120,7 +184,7 @@ def test_a_claim_no_study_supports_warns_when_unrecorded(package_copy: Path) -> 
 
 def test_a_mechanism_nobody_reports_is_unsupported_not_contradicted(package_copy: Path) -> None:
     claim = _claim_id(package_copy, study_id="sun-b-2019", attribute="mechanism")
-    _claim(package_copy, claim, value="ferroptosis", expected="unsupported")
+    _claim(package_copy, claim, value="ferroptosis", verdict="unsupported")
     report = _validate(package_copy)
     assert _warned(report, "claims.unsupported")
     assert not _warned(report, "claims.contradicts_study")
@@ -135,7 +199,7 @@ def test_a_count_the_curated_fields_contradict_warns_when_unrecorded(package_cop
 
 def test_a_count_claim_that_agrees_is_silent(package_copy: Path) -> None:
     claim = _claim_id(package_copy, concern_id="CN-count-adsc-exosomes")
-    _claim(package_copy, claim, value="3", expected="agrees", concern_id="")
+    _claim(package_copy, claim, value="3", verdict="agrees", concern_id="")
     report = _validate(package_copy)
     assert not report.by_check("claims.count_contradicted") or all(
         f"claim {claim} " not in f.message for f in report.by_check("claims.count_contradicted")
@@ -168,7 +232,7 @@ def test_an_undetermined_effector_makes_claims_about_it_undetermined(package_cop
     edit_rows(package_copy, "studies", change)
     claims = judgement(PackageContext(package_copy))
     sun = claims[(claims["study_id"] == "sun-b-2019") & (claims["attribute"] == "effector")]
-    assert set(sun["verdict"]) == {"undetermined"}
+    assert set(sun["computed"]) == {"undetermined"}
 
 
 def test_a_claim_citing_no_included_study_warns_when_unrecorded(package_copy: Path) -> None:

@@ -405,4 +405,4 @@ def test_changes_no_consistency_check_compares_fire_nothing(
     break_it(package_copy)
     report = validate(package_copy, select=FAMILIES, summary=False)
     assert fired(report.fired()) == set()
-    assert len(report.by_check("errata.known")) == 15
+    assert len(report.by_check("errata.known")) == 14

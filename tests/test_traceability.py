@@ -299,6 +299,57 @@ def test_study_mechanism_pathways_are_named_in_their_evidence() -> None:
         assert row.pathway in row.evidence, (row.study_id, row.mechanism)
 
 
+def test_each_mechanism_link_names_the_kind_of_its_evidence(located: dict[str, str]) -> None:
+    """table_2: a cell of the study's own Table 2 row; title: part of its title; narrative: a
+    paragraph of the review's text, never Table 2."""
+    rows = msc_exos_pof.load("studies").set_index("study_id")["table_row"]
+    for link in msc_exos_pof.load("study_mechanisms").itertuples():
+        where, kind = str(link.evidence_locator), str(link.evidence_kind)
+        mine = f"Table 2 › row {rows[link.study_id]} › "
+        if kind == "narrative":
+            assert not where.startswith("Table 2"), (link.study_id, link.mechanism)
+        else:
+            column = "Title" if kind == "title" else where.removeprefix(mine)
+            assert where == mine + column, (link.study_id, link.mechanism, where)
+            assert (column == "Title") == (kind == "title"), (link.study_id, link.mechanism)
+
+
+#: Word stems that state a direction, in the evidence of a mechanism link or a claim's quote.
+DIRECTION_WORDS = {
+    "increases": (
+        "increas", "improv", "enhanc", "promot", "restor", "rescu", "foster", "facilitat",
+        "bolster", "augment", "replenish", "elevat",
+    ),
+    "decreases": (
+        "reduc", "inhibit", "alleviat", "suppress", "mitigat", "attenuat", "curtail", "imped",
+        "ameliorat", "failure",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("resource", "text"), [("study_mechanisms", "evidence"), ("claims", "quote")]
+)
+def test_each_direction_is_stated_by_a_word_of_its_quote(resource: str, text: str) -> None:
+    frame = msc_exos_pof.load(resource).dropna(subset=["direction"])
+    assert len(frame) > 10
+    for row in frame.itertuples():
+        words = str(getattr(row, text)).lower()
+        assert any(stem in words for stem in DIRECTION_WORDS[str(row.direction)]), row.Index
+
+
+def test_concerns_name_table_2_rows_and_reference_numbers_as_such() -> None:
+    """'row 44' would be a reference number written as a Table 2 row: every row a concern's
+    prose names is one of Table 2's rows."""
+    last_row = len(msc_exos_pof.load("studies"))
+    concerns = msc_exos_pof.load("concerns")
+    for row in concerns.itertuples():
+        for text in (row.disagreement, row.resolution):
+            for numbers in re.findall(r"\brows? ([0-9]+(?:(?:, | and )[0-9]+)*)", str(text)):
+                named = [int(n) for n in re.findall(r"[0-9]+", numbers)]
+                assert all(1 <= n <= last_row for n in named), (row.concern_id, numbers)
+
+
 def test_eligibility_evidence_is_part_of_the_studys_own_title() -> None:
     studies = msc_exos_pof.load("studies").dropna(subset=["eligibility_evidence"])
     for row in studies.itertuples():
@@ -333,7 +384,7 @@ def test_published_values_of_errata_are_kept_in_the_data() -> None:
     sources = msc_exos_pof.load("msc_sources").set_index("msc_source")
     errata = msc_exos_pof.load("errata")
     for row in errata.itertuples():
-        if row.resource == "studies" and row.kind != "narrative_contradiction":
+        if row.resource == "studies":
             published = {
                 "year": lambda s: s.label_published.rsplit(" ", 1)[-1],
                 "first_author": lambda s: s.label_published.split(" et al.")[0],

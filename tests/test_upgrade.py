@@ -402,7 +402,7 @@ def assert_fits(value: str, spec: dict, where: str) -> None:
 
 
 @pytest.mark.parametrize("step", load_steps(), ids=lambda s: f"{s.source}->{s.target}")
-def test_every_code_a_model_drops_is_renamed_by_a_rule(step) -> None:
+def test_every_code_a_model_drops_is_renamed_or_retired_by_a_rule(step) -> None:
     old = {r["name"]: r for r in model_descriptor(step.source)["resources"]}
     new = {r["name"]: r for r in model_descriptor(step.target)["resources"]}
     for name in old.keys() & new.keys():
@@ -412,8 +412,9 @@ def test_every_code_a_model_drops_is_renamed_by_a_rule(step) -> None:
             dropped = set(constraints(spec).get("enum") or []) - set(
                 constraints(target).get("enum") or [] if target else []
             )
-            renamed = step.codes.get((name, target["name"] if target else ""), {})
-            assert dropped <= set(renamed), f"{name}.{spec['name']}: rename {sorted(dropped)}"
+            place = (name, target["name"] if target else "")
+            ruled = set(step.codes.get(place, {})) | set(step.retired.get(place, {}))
+            assert dropped <= ruled, f"{name}.{spec['name']}: rename or retire {sorted(dropped)}"
 
 
 def test_a_fill_rule_can_copy_another_field_of_the_row() -> None:
@@ -433,3 +434,21 @@ def test_a_file_of_the_copys_own_where_a_new_resource_goes_is_never_replaced(
     (copy_0_1_0 / "data" / "claims.csv").write_text("my,own\nnotes,here\n", encoding="utf-8")
     message = unchanged_after(copy_0_1_0, lambda: upgrade(copy_0_1_0))
     assert "adds resource 'claims'" in message and "move it away" in message
+
+
+def test_a_row_of_the_copys_own_with_a_retired_code_is_refused_with_what_to_do(
+    copy_0_1_0: Path,
+) -> None:
+    errata = rows(copy_0_1_0, "errata")
+    header = list(errata[0])
+    own = {**errata[0], "erratum_id": "studies/mine/species", "kind": "narrative_contradiction"}
+    write(copy_0_1_0, "errata", [*errata, own], header)
+    message = unchanged_after(copy_0_1_0, lambda: upgrade(copy_0_1_0))
+    assert "row(s) studies/mine/species have kind 'narrative_contradiction'" in message
+    assert "retires" in message and "move the row to concerns" in message
+
+
+def test_the_releases_own_row_with_a_retired_code_goes_with_the_rebase(copy_0_1_0: Path) -> None:
+    assert any(row["kind"] == "narrative_contradiction" for row in rows(copy_0_1_0, "errata"))
+    upgrade(copy_0_1_0)
+    assert all(row["kind"] != "narrative_contradiction" for row in rows(copy_0_1_0, "errata"))

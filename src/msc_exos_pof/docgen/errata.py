@@ -12,7 +12,6 @@ KIND_TEXT = {
     "cell_contradicts_title": "A Table 2 cell is contradicted by the study's own title.",
     "duplicate_reference": "A reference-list entry repeats an earlier one.",
     "stated_count_unsupported": "A count the narrative states is not supported by Table 2.",
-    "narrative_contradiction": "The narrative says something Table 2 and the study contradict.",
 }
 
 

@@ -64,6 +64,8 @@ class Step:
     codes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     fields: dict[tuple[str, str], str] = field(default_factory=dict)
     empty_resources: frozenset[str] = frozenset()
+    #: codes the new model drops with no equivalent: code -> what to do with a row that has it
+    retired: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
 
 
 def _place(name: str) -> tuple[str, str]:
@@ -87,6 +89,9 @@ def load_steps(file: Path = RULES) -> list[Step]:
             },
             fields={_place(name): new for name, new in item.get("renamed_fields", {}).items()},
             empty_resources=frozenset(item.get("empty_resources", [])),
+            retired={
+                _place(name): dict(codes) for name, codes in item.get("retired_codes", {}).items()
+            },
         )
         for item in data["steps"]
     ]

@@ -145,6 +145,27 @@ def _check_filled(package: Package, changes: dict[str, TableChanges]) -> None:
             )
 
 
+def _check_retired(package: Package, steps: list[Step]) -> None:
+    """A row of the copy's own with a code the current model retired (no equivalent code) is
+    the maintainer's to move; the release's own such rows the rebase has dropped already."""
+    resources = resources_by_name(package.descriptor)
+    for step in steps:
+        for (name, column), codes in sorted(step.retired.items()):
+            table = package.tables.get(name)
+            rows = table.rows if table is not None else []
+            key = primary_key(schema_of(resources.get(name)))
+            for code, what_to_do in codes.items():
+                found = [
+                    "/".join(row.get(k, "") for k in key) for row in rows if row.get(column) == code
+                ]
+                if found:
+                    raise UpgradeError(
+                        f"resource '{name}': your copy's row(s) {', '.join(found[:8])} have "
+                        f"{column} '{code}', which data model {step.target} retires: "
+                        f"{what_to_do}; then run upgrade again"
+                    )
+
+
 def _csv_text(header: list[str], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -221,6 +242,7 @@ def plan_upgrade(path: str | os.PathLike[str]) -> UpgradePlan:
             old = target.descriptor
         merged, plan.changes = rebase(base, mine, target, adopted)
     _check_filled(merged, plan.changes)
+    _check_retired(merged, plan.steps)
     plan.writes = _writes(plan.folder, merged, original, target)
     return plan
 

@@ -3,10 +3,22 @@
 ``claims`` records what the narrative attributes to a study, an MSC source or the included
 studies; ``citations``/``citation_references`` record what each in-text marker cites; ``concerns``
 records the inconsistencies the curators found. These checks compute, from the curated rows
-(``studies``, ``study_mechanisms``, ``study_msc_sources``, ``references``), whether each claim
-is supported, and report every disagreement. A disagreement the package records (the claim names
-a concern, or an errata row explains it) is reported with severity ``info``: a documented
+(``studies``, ``study_mechanisms``, ``study_msc_sources``, ``references``), the verdict of each
+claim, and report every disagreement. A disagreement the package records (the claim names a
+concern, or an errata row explains it) is reported with severity ``info``: a documented
 inconsistency of the review, nothing to fix. An unrecorded one keeps the check's severity.
+
+One meaning per verdict (the ``verdict`` vocabulary says the same):
+
+- ``agrees``: the subject's rows give the attributed value (a mechanism in the same direction);
+- ``unsupported``: no row of any study gives the value: nothing in the review could support it;
+- ``contradicts``: the subject's rows give the attribute other values (or the same mechanism in
+  the opposite direction);
+- ``undetermined``: the subject's rows are silent on the attribute (an empty cell, no mechanism,
+  pathway or induction named), or a count lies within the range the rows allow.
+
+A claim is judged against Table 2 and the studies' titles only: mechanism links built from the
+narrative (``study_mechanisms.evidence_kind`` narrative) would make a claim agree with itself.
 """
 
 from __future__ import annotations
@@ -29,15 +41,24 @@ LAYER = "claims"
 EXOSOME_EFFECTORS = {"whole_exosomes", "mirna", "circrna"}
 #: species a claim of "murine" covers.
 MURINE = {"mouse", "rat"}
-#: attributes compared with one curated cell of the subject study (empty cell: undetermined).
+#: attributes compared with one curated cell of the subject study (empty cell: silent).
 SINGLE_VALUED = {"species": "species", "effector": "effector_type", "design": "design"}
-#: attributes looked up in the study's title and Table 2 effect cell, with the words that count.
-TEXTUAL = {"chemotherapy": ("chemotherapy", "cisplatin", "cyclophosphamide")}
+#: attributes looked up in the words of a study's title and Table 2 effect cell.
+TEXTUAL = ("induction", "preconditioning")
+#: the words that name each induction code (others: the code with spaces for underscores).
+INDUCTION_TERMS = {
+    "cisplatin": ("cisplatin",),
+    "cyclophosphamide": ("cyclophosphamide",),
+    "chemotherapy": ("chemotherapy", "cisplatin", "cyclophosphamide"),
+    "natural_aging": ("natural aging",),
+    "autoimmune": ("autoimmune",),
+}
+#: study_mechanisms.evidence_kind values a claim may be judged against (never the narrative).
+JUDGED_EVIDENCE = {"table_2", "title"}
+#: the msc_source a study has when its curated rows say it is not MSC-derived.
+NO_MSC_SOURCE = "(none: not MSC-derived)"
 COUNT = "count_exosome_studies"
-
-
-def _shown(value: str) -> str:
-    return repr(value) if value else "(empty)"
+FACT_COLUMNS = ["study_id", "attribute", "value", "direction"]
 
 
 def _studies(ctx: PackageContext) -> pd.DataFrame | None:
@@ -73,61 +94,64 @@ def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def _facts(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
-    """Long table (study_id, attribute, value) of what the curated rows say about each study."""
+def _frame(
+    study_id: pd.Series, attribute: str, value: object, direction: object = ""
+) -> pd.DataFrame:
     import pandas as pd
 
-    parts = []
-    for attribute, column in SINGLE_VALUED.items():
-        parts.append(
-            pd.DataFrame(
-                {"study_id": studies["study_id"], "attribute": attribute, "value": studies[column]}
-            )
-        )
+    return pd.DataFrame(
+        {"study_id": study_id, "attribute": attribute, "value": value, "direction": direction}
+    )
+
+
+def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """Long table (study_id, attribute, value, direction) of what each study's Table 2 row and
+    title say (through the curated rows); an attribute a study has no row for is one its rows
+    are silent on."""
+    import pandas as pd
+
+    parts = [_frame(studies["study_id"], a, studies[c]) for a, c in SINGLE_VALUED.items()]
     murine = studies[studies["species"].isin(MURINE)]
-    parts.append(
-        pd.DataFrame({"study_id": murine["study_id"], "attribute": "species", "value": "murine"})
-    )
+    parts.append(_frame(murine["study_id"], "species", "murine"))
     exosome = studies[studies["effector_type"].isin(EXOSOME_EFFECTORS)]
-    parts.append(
-        pd.DataFrame(
-            {"study_id": exosome["study_id"], "attribute": "effector", "value": "exosomes"}
-        )
-    )
+    parts.append(_frame(exosome["study_id"], "effector", "exosomes"))
     sources = _sources(ctx, studies)
-    parts.append(
-        pd.DataFrame(
-            {
-                "study_id": sources["study_id"],
-                "attribute": "msc_source",
-                "value": sources["msc_source"],
-            }
-        )
-    )
+    parts.append(_frame(sources["study_id"], "msc_source", sources["msc_source"]))
+    if "eligibility_concern" in studies.columns:
+        # Curated as not MSC-derived: the rows say "no MSC source", they are not silent.
+        none = studies[studies["eligibility_concern"] == "not_msc_derived"]
+        parts.append(_frame(none["study_id"], "msc_source", NO_MSC_SOURCE))
     mechanisms = _optional(ctx, "study_mechanisms", "study_id", "mechanism")
     if mechanisms is not None:
+        if "evidence_kind" in mechanisms.columns:
+            mechanisms = mechanisms[mechanisms["evidence_kind"].isin(JUDGED_EVIDENCE)]
+        direction = mechanisms["direction"] if "direction" in mechanisms.columns else ""
         parts.append(
-            pd.DataFrame(
-                {
-                    "study_id": mechanisms["study_id"],
-                    "attribute": "mechanism",
-                    "value": mechanisms["mechanism"],
-                }
-            )
+            _frame(mechanisms["study_id"], "mechanism", mechanisms["mechanism"], direction)
         )
         if "pathway_canonical" in mechanisms.columns:
             named = mechanisms[mechanisms["pathway_canonical"] != ""]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "study_id": named["study_id"],
-                        "attribute": "pathway",
-                        "value": named["pathway_canonical"],
-                    }
-                )
-            )
+            parts.append(_frame(named["study_id"], "pathway", named["pathway_canonical"]))
+    parts.append(_textual(claims, studies))
     facts = pd.concat(parts, ignore_index=True)
     return facts[facts["value"] != ""].drop_duplicates()
+
+
+def _textual(claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """Facts of induction and preconditioning: the codes (and claimed values) whose words a
+    study's title or Table 2 effect cell names."""
+    import pandas as pd
+
+    words = (studies["title"] + " " + studies["effect_published"]).str.lower()
+    rows = []
+    for attribute in TEXTUAL:
+        claimed = claims.loc[claims["attribute"] == attribute, "value"]
+        codes = dict.fromkeys([*(INDUCTION_TERMS if attribute == "induction" else ()), *claimed])
+        for code in codes:
+            terms = INDUCTION_TERMS.get(code, (code.replace("_", " ").lower(),))
+            naming = words.apply(lambda text_, terms=terms: any(t in text_ for t in terms))
+            rows += [(sid, attribute, code, "") for sid in studies.loc[naming, "study_id"]]
+    return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
 def _subjects(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
@@ -136,20 +160,18 @@ def _subjects(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
 
     kind = claims["subject_type"]
     parts = []
-    if "study_id" in claims.columns:
-        one = claims[(kind == "study") & (claims["study_id"] != "")]
-        parts.append(one[["claim_id", "study_id"]])
-    if "msc_source" in claims.columns:
-        by_source = claims.loc[kind == "msc_source", ["claim_id", "msc_source"]].merge(
-            _sources(ctx, studies), on="msc_source"
-        )
-        parts.append(by_source[["claim_id", "study_id"]])
+    one = claims[(kind == "study") & (claims["study_id"] != "")]
+    parts.append(one[["claim_id", "study_id"]])
+    by_source = claims.loc[kind == "msc_source", ["claim_id", "msc_source"]].merge(
+        _sources(ctx, studies), on="msc_source"
+    )
+    parts.append(by_source[["claim_id", "study_id"]])
     every = claims.loc[kind == "included_studies", ["claim_id"]].merge(
         studies[["study_id"]], how="cross"
     )
     parts.append(every)
     sources = _optional(ctx, "msc_sources", "msc_source", "origin")
-    if sources is not None and "origin" in claims.columns:
+    if sources is not None:
         by_origin = (
             claims.loc[kind == "origin", ["claim_id", "origin"]]
             .merge(sources[["msc_source", "origin"]], on="origin")
@@ -157,26 +179,6 @@ def _subjects(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
         )
         parts.append(by_origin[["claim_id", "study_id"]])
     return pd.concat(parts, ignore_index=True).drop_duplicates()
-
-
-def _textual(
-    claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame
-) -> tuple[set[str], set[str]]:
-    """Claims of induction/preconditioning: those a subject's (or any study's) title or effect
-    cell names. Returns (supported claim ids, claim ids some study anywhere supports)."""
-    wanted = claims[claims["attribute"].isin(["induction", "preconditioning"])]
-    words = (studies["title"] + " " + studies["effect_published"]).str.lower()
-    words.index = studies["study_id"]
-    supported, anywhere = set(), set()
-    for claim_id, value in zip(wanted["claim_id"], wanted["value"], strict=True):
-        terms = TEXTUAL.get(value, (value.replace("_", " ").lower(),))
-        naming = {sid for sid, text_ in words.items() if any(t in text_ for t in terms)}
-        if naming:
-            anywhere.add(claim_id)
-        mine = set(subjects.loc[subjects["claim_id"] == claim_id, "study_id"])
-        if mine & naming:
-            supported.add(claim_id)
-    return supported, anywhere
 
 
 def _counts(claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
@@ -207,54 +209,53 @@ def _counts(claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame)
 
 
 def judgement(ctx: PackageContext) -> pd.DataFrame | None:
-    """Claims with their computed ``verdict`` (agrees, contradicts, unsupported, undetermined),
-    ``row`` (1-based), ``recorded`` (a concern or an erratum documents a disagreement) and
-    ``detail``; ``None`` when claims or studies cannot be read. Computed once per context."""
+    """Claims with their ``computed`` verdict (agrees, contradicts, unsupported,
+    undetermined), ``row`` (1-based), ``recorded`` (a concern or an erratum documents a
+    disagreement) and ``detail``; ``None`` when claims or studies cannot be read. Computed once
+    per context."""
     return ctx.memo(_judge)
 
 
 def _judge(ctx: PackageContext) -> pd.DataFrame | None:
     import numpy as np
 
-    claims = _optional(ctx, "claims", "claim_id", "subject_type", "attribute", "value", "expected")
+    claims = _optional(ctx, "claims", "claim_id", "subject_type", "attribute", "value", "verdict")
     studies = _studies(ctx)
     if claims is None or studies is None:
         return None
     claims = claims.reset_index(drop=True)
     claims["row"] = claims.index + 1
-    for column in ("study_id", "msc_source", "origin", "concern_id"):
+    for column in ("study_id", "msc_source", "origin", "concern_id", "direction"):
         if column not in claims.columns:
             claims[column] = ""
-    facts = _facts(ctx, studies)
+    facts = _facts(ctx, claims, studies)
     subjects = _subjects(ctx, claims, studies)
-    keyed = claims[["claim_id", "attribute", "value"]]
-    hits = keyed.merge(subjects, on="claim_id").merge(facts, on=["study_id", "attribute", "value"])
-    supported = set(hits["claim_id"])
+    keyed = claims[["claim_id", "attribute", "value", "direction"]].rename(
+        columns={"direction": "claimed"}
+    )
+    about = keyed.merge(subjects, on="claim_id")
+    hits = about.merge(facts, on=["study_id", "attribute", "value"])
+    # A direction decides only when both the claim and the row state one.
+    same_way = (
+        (hits["claimed"] == "") | (hits["direction"] == "") | (hits["claimed"] == hits["direction"])
+    )
+    supported = set(hits.loc[same_way, "claim_id"])
+    speaks = set(
+        about.merge(
+            facts[["study_id", "attribute"]].drop_duplicates(), on=["study_id", "attribute"]
+        )["claim_id"]
+    )
     anywhere = set(
         keyed.merge(facts[["attribute", "value"]].drop_duplicates(), on=["attribute", "value"])[
             "claim_id"
         ]
     )
-    text_supported, text_anywhere = _textual(claims, subjects, studies)
-    supported |= text_supported
-    anywhere |= text_anywhere
-    # A single-valued field left empty for the subject study cannot decide the claim.
-    empty = set()
-    for attribute, column in SINGLE_VALUED.items():
-        blank = studies.loc[studies[column] == "", "study_id"]
-        mine = claims[(claims["subject_type"] == "study") & (claims["attribute"] == attribute)]
-        empty |= set(mine.loc[mine["study_id"].isin(blank), "claim_id"])
     ids = claims["claim_id"]
-    verdict = np.where(
-        ids.isin(supported),
-        "agrees",
-        np.where(
-            ids.isin(empty),
-            "undetermined",
-            np.where(ids.isin(anywhere), "contradicts", "unsupported"),
-        ),
+    claims["computed"] = np.select(
+        [ids.isin(supported), ~ids.isin(anywhere), ids.isin(speaks)],
+        ["agrees", "unsupported", "contradicts"],
+        "undetermined",
     )
-    claims["verdict"] = verdict
     claims["detail"] = ""
     counts = _counts(claims, subjects, studies).set_index("claim_id")
     for index in claims.index[claims["attribute"] == COUNT]:
@@ -263,7 +264,7 @@ def _judge(ctx: PackageContext) -> pd.DataFrame | None:
             stated = int(claims.at[index, "value"])
         except ValueError:
             stated = -1
-        claims.at[index, "verdict"] = (
+        claims.at[index, "computed"] = (
             "agrees"
             if stated == low == high
             else "undetermined"
@@ -341,34 +342,37 @@ def _claim_findings(check: Check, claims: pd.DataFrame, message: str) -> Iterato
 @register(
     "claims.contradicts_study",
     "warning",
-    "a narrative claim about a study or source agrees with its curated rows (species, "
-    "MSC source, effector, design, mechanism, pathway, induction)",
+    "a narrative claim about a study or source agrees with its Table 2 row and title (species, "
+    "MSC source, effector, design, mechanism and its direction, pathway, induction)",
     LAYER,
 )
 def contradicts_study(ctx: PackageContext) -> Iterator[Finding]:
     claims = judgement(ctx)
     if claims is None:
         return
-    bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] != COUNT)]
+    bad = claims[(claims["computed"] == "contradicts") & (claims["attribute"] != COUNT)]
     yield from _claim_findings(
         contradicts_study,
         bad,
-        "the subject's curated rows do not support it (other studies do)",
+        "the subject's Table 2 row and title say otherwise (another value, or the opposite "
+        "direction)",
     )
 
 
 @register(
     "claims.unsupported",
     "warning",
-    "a narrative claim is supported by at least one included study's curated rows",
+    "a narrative claim is supported by at least one included study's Table 2 row or title",
     LAYER,
 )
 def unsupported(ctx: PackageContext) -> Iterator[Finding]:
     claims = judgement(ctx)
     if claims is None:
         return
-    bad = claims[claims["verdict"] == "unsupported"]
-    yield from _claim_findings(unsupported, bad, "no included study's curated rows support it")
+    bad = claims[claims["computed"] == "unsupported"]
+    yield from _claim_findings(
+        unsupported, bad, "no included study's Table 2 row or title gives it"
+    )
 
 
 @register(
@@ -382,29 +386,29 @@ def count_contradicted(ctx: PackageContext) -> Iterator[Finding]:
     claims = judgement(ctx)
     if claims is None:
         return
-    bad = claims[(claims["verdict"] == "contradicts") & (claims["attribute"] == COUNT)]
+    bad = claims[(claims["computed"] == "contradicts") & (claims["attribute"] == COUNT)]
     yield from _claim_findings(count_contradicted, bad, "{detail}")
 
 
 @register(
     "claims.expected",
     "warning",
-    "the agreement computed for each claim equals the curator's expected reading",
+    "the verdict computed for each claim equals the verdict the curators recorded",
     LAYER,
 )
 def expected(ctx: PackageContext) -> Iterator[Finding]:
     claims = judgement(ctx)
     if claims is None:
         return
-    bad = claims[claims["verdict"] != claims["expected"]]
+    bad = claims[claims["computed"] != claims["verdict"]]
     for item in bad.itertuples(index=False):
         yield expected.finding(
-            f"claim {item.claim_id}: the curated rows make it {item.verdict!r}, but expected is "
-            f"{item.expected!r}; expected them to agree: correct the claim (or its expected "
-            "reading), or the curated rows it is compared with",
+            f"claim {item.claim_id}: the curated rows make it {item.computed!r}, but its "
+            f"recorded verdict is {item.verdict!r}; expected them to agree: correct the claim "
+            "(or its verdict), or the curated rows it is compared with",
             resource="claims",
             row=int(item.row),
-            field="expected",
+            field="verdict",
         )
 
 

@@ -32,7 +32,6 @@ ERRATA_COLUMNS = (
     "curated_value",
     "kind",
 )
-NARRATIVE = "narrative_contradiction"
 
 
 def usable(frame: pd.DataFrame | None, *columns: str) -> bool:
@@ -554,7 +553,7 @@ PRODUCERS = {
 @dataclass
 class Judgement:
     """All differences (``explained`` and ``erratum_id`` columns added) and the errata rows
-    (``status``: known, narrative, stale, unjudged or target; ``target_problem`` text)."""
+    (``status``: known, stale, unjudged or target; ``target_problem`` text)."""
 
     differences: pd.DataFrame
     errata: pd.DataFrame
@@ -572,8 +571,8 @@ def _judge(ctx: PackageContext) -> Judgement | None:
     differences, evaluated, undetermined = _differences(ctx)
     e = _errata_rows(errata)
     differences = _explained(differences, e)
-    e["target_problem"], current = _targets(ctx, e)
-    e["status"] = _status(e, differences, current, evaluated, undetermined)
+    e["target_problem"] = _targets(ctx, e)
+    e["status"] = _status(e, differences, evaluated, undetermined)
     return Judgement(differences, e)
 
 
@@ -633,12 +632,11 @@ def _explained(differences: pd.DataFrame, e: pd.DataFrame) -> pd.DataFrame:
 def _status(
     e: pd.DataFrame,
     differences: pd.DataFrame,
-    current: pd.Series,
     evaluated: set[tuple[str, str]],
     undetermined: list[tuple[str, str, str]],
 ) -> pd.Series:
-    """Each errata row's status: known, narrative, stale, unjudged or target (the last that
-    applies wins)."""
+    """Each errata row's status: known, stale, unjudged or target (the last that applies
+    wins)."""
     import pandas as pd
 
     matched = (
@@ -655,18 +653,9 @@ def _status(
     scoped = e[["resource", "field"]].merge(scopes, on=["resource", "field"], how="left")
     covered = scoped["judged"].notna().to_numpy()
     judged = scoped["judged"].fillna(False).astype(bool).to_numpy()
-    narrative = (
-        (e["kind"] == NARRATIVE)
-        & current.notna()
-        & (e["curated"] == current)
-        & (e["published"] != current)
-    ).to_numpy()
-    narrative_unknown = ((e["kind"] == NARRATIVE) & current.isna()).to_numpy()
     status = pd.Series("stale", index=e.index, dtype=object)
     status[covered & ~judged] = "unjudged"  # the comparison could not run: no verdict
     status[_open_questions(e, undetermined)] = "unjudged"  # a compared cell is missing
-    status[narrative_unknown & ~matched] = "unjudged"
-    status[narrative & ~matched] = "narrative"
     status[matched] = "known"
     status[e["target_problem"].notna().to_numpy()] = "target"
     return status
@@ -690,13 +679,11 @@ def _open_questions(e: pd.DataFrame, undetermined: list[tuple[str, str, str]]) -
     )
 
 
-def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Per errata row: why its resource/record/field does not exist (or NA), and the record's
-    current value of that field as text (NA when it cannot be looked up)."""
+def _targets(ctx: PackageContext, e: pd.DataFrame) -> pd.Series:
+    """Per errata row: why its resource/record/field does not exist (or NA)."""
     import pandas as pd
 
     problem = pd.Series(pd.NA, index=e.index, dtype=object)
-    current = pd.Series(pd.NA, index=e.index, dtype=object)
     for resource, rows in e.groupby("resource", sort=False):
         if resource not in ctx.files:
             problem[rows.index] = f"the package has no resource '{resource}'"
@@ -716,12 +703,4 @@ def _targets(ctx: PackageContext, e: pd.DataFrame) -> tuple[pd.Series, pd.Series
         problem[missing] = (
             "resource '" + resource + "' has no record '" + rows.loc[missing, "record"] + "'"
         )
-        # Only the records that errata name: a lookup table of a few rows, not of the whole table.
-        named = isin(record, rows["record"])
-        by_record = (
-            raw[named].assign(_record=record[named]).drop_duplicates("_record").set_index("_record")
-        )
-        for field, cells in rows[known & ~bad_field].groupby("field", sort=False):
-            if field in by_record.columns:
-                current[cells.index] = cells["record"].map(by_record[field]).to_numpy()
-    return problem, current
+    return problem

@@ -30,11 +30,10 @@ def errata_known(ctx: PackageContext) -> Iterator[Finding]:
     if judged is None:
         return
     e = judged.errata
-    e = e[e["status"].isin(["known", "narrative"])]
+    e = e[e["status"] == "known"]
     for item in e.itertuples(index=False):
-        source = "the narrative states" if item.status == "narrative" else "published"
         yield errata_known.finding(
-            f"erratum {item.erratum_id} ({item.kind}): {source} {_shown(item.published)} -> "
+            f"erratum {item.erratum_id} ({item.kind}): published {_shown(item.published)} -> "
             f"curated {_shown(item.curated)}; a documented difference between the review and "
             "the data, nothing to fix",
             resource="errata",

@@ -43,7 +43,7 @@ def claim_contradicted(folder: Path, rnd: random.Random) -> None:
     ):
         others = sorted(set(studies[column]) - {study[column], ""})
         if others and study[column]:
-            claims.loc[row, ["attribute", "value", "expected", "concern_id"]] = [
+            claims.loc[row, ["attribute", "value", "verdict", "concern_id"]] = [
                 attribute,
                 rnd.choice(others),
                 "contradicts",
@@ -59,7 +59,7 @@ def claim_unsupported(folder: Path, rnd: random.Random) -> None:
     """Make a claim attribute a mechanism no study reports, with no concern recording it."""
     claims = _claims(folder)
     row = pick(rnd, claims)
-    claims.loc[row, ["attribute", "value", "expected", "concern_id"]] = [
+    claims.loc[row, ["attribute", "value", "verdict", "concern_id"]] = [
         "mechanism",
         "NLRP3 inflammasome",
         "unsupported",
@@ -70,11 +70,52 @@ def claim_unsupported(folder: Path, rnd: random.Random) -> None:
 
 @mutation("claim_expected", catches=("claims.expected",))
 def claim_expected(folder: Path, rnd: random.Random) -> None:
-    """Give an agreeing claim the expected reading 'contradicts'."""
+    """Give an agreeing claim the recorded verdict 'contradicts'."""
     claims = _claims(folder)
-    row = pick(rnd, claims, claims["expected"] == "agrees")
-    claims.loc[row, "expected"] = "contradicts"
+    row = pick(rnd, claims, claims["verdict"] == "agrees")
+    claims.loc[row, "verdict"] = "contradicts"
     write(folder, "claims", claims)
+
+
+@mutation("claim_direction_reversed", catches=("claims.contradicts_study",))
+def claim_direction_reversed(folder: Path, rnd: random.Random) -> None:
+    """Reverse the direction of a mechanism claim about a study whose Table 2 row (or title)
+    gives the same direction, with no concern recording it."""
+    claims, links = _claims(folder), read(folder, "study_mechanisms")
+    if "direction" not in claims or not {"direction", "evidence_kind"} <= set(links):
+        raise Inapplicable("the package records no directions")
+    judged = links[links["evidence_kind"].isin(["table_2", "title"]) & (links["direction"] != "")]
+    given = set(zip(judged["study_id"], judged["mechanism"], judged["direction"], strict=True))
+    keys = zip(claims["study_id"], claims["value"], claims["direction"], strict=True)
+    same = pd.Series([key in given for key in keys], index=claims.index)
+    row = pick(rnd, claims, same & (claims["subject_type"] == "study"))
+    reversed_ = {"increases": "decreases", "decreases": "increases"}
+    claims.loc[row, ["direction", "verdict", "concern_id"]] = [
+        reversed_[claims.loc[row, "direction"]],
+        "contradicts",
+        "",
+    ]
+    write(folder, "claims", claims)
+
+
+@mutation("mechanism_link_narrative", catches=("claims.expected",), also=("claims.",))
+def mechanism_link_narrative(folder: Path, rnd: random.Random) -> None:
+    """Mark the Table 2 link an agreeing mechanism claim about one study rests on as narrative
+    evidence: claims are never judged against the narrative, so the claim no longer agrees."""
+    claims, links = _claims(folder), read(folder, "study_mechanisms")
+    if "evidence_kind" not in links:
+        raise Inapplicable("the package records no evidence kinds")
+    agreeing = claims[
+        (claims["subject_type"] == "study")
+        & (claims["attribute"] == "mechanism")
+        & (claims["verdict"] == "agrees")
+    ]
+    claimed = set(zip(agreeing["study_id"], agreeing["value"], strict=True))
+    keys = zip(links["study_id"], links["mechanism"], strict=True)
+    resting = pd.Series([key in claimed for key in keys], index=links.index)
+    row = pick(rnd, links, resting & (links["evidence_kind"] != "narrative"))
+    links.loc[row, "evidence_kind"] = "narrative"
+    write(folder, "study_mechanisms", links)
 
 
 @mutation("count_claim", catches=("claims.count_contradicted",))
@@ -91,7 +132,7 @@ def count_claim(folder: Path, rnd: random.Random) -> None:
             "subject_type": "included_studies",
             "attribute": "count_exosome_studies",
             "value": str(len(studies) + rnd.randint(1, 5)),
-            "expected": "contradicts",
+            "verdict": "contradicts",
         }
     )
     write(folder, "claims", pd.concat([claims, pd.DataFrame([added])], ignore_index=True))

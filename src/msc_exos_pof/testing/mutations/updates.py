@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..builders import letter_code, update_flow_rows
+from .catalogue import Inapplicable
 from .edit import pick, read, unexplained_studies, write
 
 
@@ -28,7 +29,10 @@ def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
     model = studies.loc[pick(random.Random(0), studies, unexplained_studies(folder, studies))]
     model = model.copy()
     number = str(references["reference_number"].astype(int).max() + 1)
-    entry = references[references["reference_number"] == model["reference_number"]].iloc[0].copy()
+    entries = references[references["reference_number"] == model["reference_number"]]
+    if entries.empty:  # an earlier mutation removed it
+        raise Inapplicable("the model study has no reference entry")
+    entry = entries.iloc[0].copy()
     study_id = _free_study_id(set(studies["study_id"]), len(studies) + 1, model["year"])
     title = f"Update study {study_id} of round {round}"
     entry["reference_number"], entry["title"], entry["duplicate_of"] = number, title, ""

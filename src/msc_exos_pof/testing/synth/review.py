@@ -59,10 +59,12 @@ def citation_reference_rows(citations: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_rows(studies: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
-    """One claim per study, citing it, that states its design (and agrees with its row)."""
+    """One claim per study, citing it, that states its design (and agrees with its row); every
+    100th study also gets a mechanism claim (its first link, "Improve ovarian function via
+    <mechanism>"), so that the mechanism and direction rules have claims to judge."""
     import pandas as pd
 
-    return pd.DataFrame(
+    design = pd.DataFrame(
         {
             "claim_id": "CL" + _numbers(studies),
             "section": "results",
@@ -73,9 +75,30 @@ def claim_rows(studies: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
             "study_id": studies["study_id"],
             "attribute": "design",
             "value": studies["design"],
-            "expected": "agrees",
+            "verdict": "agrees",
         }
     )
+    n = len(studies)
+    sample = studies.iloc[::100]
+    mechanism = pd.DataFrame(
+        {
+            "claim_id": "CL"
+            + pd.Series(range(n + 1, n + 1 + len(sample)), index=sample.index)
+            .astype(str)
+            .str.zfill(3),
+            "section": "results",
+            "locator": "Results ¶1",
+            "quote": sample["effect_published"],
+            "citation_id": citations.loc[sample.index, "citation_id"],
+            "subject_type": "study",
+            "study_id": sample["study_id"],
+            "attribute": "mechanism",
+            "value": sample["effect_published"].str.rsplit(" via ", n=1).str[-1],
+            "direction": "increases",
+            "verdict": "agrees",
+        }
+    )
+    return pd.concat([design, mechanism], ignore_index=True)
 
 
 def study_source_rows(studies: pd.DataFrame) -> pd.DataFrame:

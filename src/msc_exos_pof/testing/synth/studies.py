@@ -125,6 +125,8 @@ def mechanism_links(plan: Plan, studies: pd.DataFrame, descriptor: dict[str, Any
             "mechanism": mechanisms[plan.mechanism],
             "pathway": "",
             "evidence": evidence,
+            "evidence_kind": "table_2",
+            "direction": "increases",
         }
     )
     second_links = pd.DataFrame(
@@ -134,6 +136,7 @@ def mechanism_links(plan: Plan, studies: pd.DataFrame, descriptor: dict[str, Any
             "mechanism": mechanisms[other[second]],
             "pathway": "PI3K/AKT",
             "evidence": evidence[second],
+            "evidence_kind": "table_2",
         }
     )
     links = pd.concat([first_links, second_links]).sort_values("order", kind="stable")
