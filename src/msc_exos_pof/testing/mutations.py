@@ -176,7 +176,8 @@ def open_round(folder: Path, studies: int = 0, searched: str | None = None) -> i
     write(folder, "search_strategies", pd.concat([search, databases]), update_hash=False)
     for _ in range(studies):
         add_study(folder, new, update_hash=False)
-    before = flow[flow["round"] == str(last)].set_index("node")["count"].astype(int)
+    counted = flow[(flow["round"] == str(last)) & (flow["count"] != "")]
+    before = counted.set_index("node")["count"].astype(int)
     previous = int(before["total_studies"] if last > 1 else before["new_studies"])
     found = len(databases)
     counts = {
@@ -241,6 +242,16 @@ _ROUNDS = {
     "previous_studies": "rounds.previous_plus_new",
     "total_studies": "rounds.previous_plus_new",
 }
+#: Optional template nodes -> the published check whose equation counts them once they have a
+#: count (registers beside databases, removals before screening, reports not retrieved).
+_TEMPLATE_OPTIONAL = {
+    "register_results": "prisma.identified_total",
+    "website_results": "prisma.identified_total",
+    "organisation_results": "prisma.identified_total",
+    "excluded_automatic": "prisma.duplicates",
+    "excluded_other": "prisma.duplicates",
+    "reports_not_retrieved": "prisma.screened",
+}
 _STATED = {
     "databases_searched": ("counts.databases", "errata.unexplained"),
     "included_studies": ("counts.included", "errata.unexplained"),
@@ -269,6 +280,7 @@ _DYNAMIC = {
     "errata": {i for ids in _ERRATA_KINDS.values() for i in ids}
     | {i for ids in _ERRATA_FIELDS.values() for i in ids},
     "rounds": set(_ROUNDS.values()) | {"prisma.database_total", "rounds.databases_sum"},
+    "template": set(_TEMPLATE_OPTIONAL.values()) | {"prisma.sought", "prisma.other_arm"},
     "rows": {"prisma.included_rows", "rounds.included_rows", "counts.included"},
 }
 
@@ -277,7 +289,7 @@ _DYNAMIC = {
 def prisma_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     """Change one PRISMA count so that the flow arithmetic no longer holds."""
     flow = read(folder, "prisma_flow")
-    row = pick(rnd, flow)
+    row = pick(rnd, flow, flow["node"].isin(list(_PRISMA)) & (flow["count"] != ""))
     flow.loc[row, "count"] = bump(flow.loc[row, "count"], rnd)
     write(folder, "prisma_flow", flow)
     if several_rounds(folder):  # one finding for the one mistyped count, naming its round
@@ -293,6 +305,115 @@ def database_records(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     search.loc[row, "records"] = bump(search.loc[row, "records"], rnd)
     write(folder, "search_strategies", search)
     return ("rounds.databases_sum",) if several_rounds(folder) else ("prisma.database_total",)
+
+
+def set_node(
+    flow: pd.DataFrame, round: int, node: str, count: int | str, basis: str = "stated"
+) -> pd.DataFrame:
+    """``flow`` with ``node`` of ``round`` counted as ``count`` (its row added when absent)."""
+    here = (flow["node"] == node) & (flow["round"].replace("", "1") == str(round))
+    if here.any():
+        flow = flow.copy()
+        flow.loc[here, "count"], flow.loc[here, "basis"] = str(count), basis
+        return flow
+    row = {column: "" for column in flow.columns}
+    steps = flow.loc[flow["round"].replace("", "1") == str(round), "step"]
+    row.update(
+        node=node,
+        step=str(int(steps.astype(int).max()) + 1 if len(steps) else 1),
+        count=str(count),
+        label=node.replace("_", " ").capitalize(),
+        basis=basis,
+        round=str(round),
+    )
+    return pd.concat([flow, pd.DataFrame([row], columns=flow.columns)], ignore_index=True)
+
+
+def flow_count(flow: pd.DataFrame, round: int, node: str) -> int:
+    """The count of ``node`` in ``round`` (``Inapplicable`` when it has none)."""
+    here = (flow["node"] == node) & (flow["round"].replace("", "1") == str(round))
+    values = [value for value in flow.loc[here, "count"] if value != ""]
+    if not values:
+        raise Inapplicable(f"round {round} has no count of {node}")
+    return int(values[0])
+
+
+@mutation("prisma_optional_count")
+def prisma_optional_count(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Count one of the template's optional boxes (registers, automation, not retrieved...)
+    without taking it out of the box it flows from, so its equation no longer holds."""
+    flow = read(folder, "prisma_flow")
+    node = rnd.choice(sorted(_TEMPLATE_OPTIONAL))
+    if flow_count_or_none(flow, 1, node) is not None:
+        raise Inapplicable(f"{node} is already counted")
+    write(folder, "prisma_flow", set_node(flow, 1, node, rnd.randint(1, 5)))
+    return ("rounds.prisma_arithmetic",) if several_rounds(folder) else (_TEMPLATE_OPTIONAL[node],)
+
+
+def flow_count_or_none(flow: pd.DataFrame, round: int, node: str) -> int | None:
+    try:
+        return flow_count(flow, round, node)
+    except Inapplicable:
+        return None
+
+
+@mutation("prisma_sought")
+def prisma_sought(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Count the reports sought for retrieval, but not as the records screened less those
+    excluded."""
+    flow = read(folder, "prisma_flow")
+    kept = flow_count(flow, 1, "records_screened") - flow_count(flow, 1, "records_excluded")
+    if flow_count_or_none(flow, 1, "reports_not_retrieved") is not None:
+        raise Inapplicable("reports_not_retrieved is counted")
+    wrong = kept + rnd.choice([d for d in (-2, -1, 1, 3) if kept + d >= 0])
+    write(folder, "prisma_flow", set_node(flow, 1, "reports_sought", wrong))
+    return ("rounds.prisma_arithmetic",) if several_rounds(folder) else ("prisma.sought",)
+
+
+@mutation("prisma_other_arm")
+def prisma_other_arm(folder: Path, rnd: random.Random) -> tuple[str, ...]:
+    """Count the other-methods arm on its own (records no longer pooled, the rest of the flow
+    made to agree), with reports assessed that are not those sought less those not
+    retrieved."""
+    flow = read(folder, "prisma_flow")
+    if flow_count_or_none(flow, 1, "register_results") is not None:
+        raise Inapplicable("registers are counted")
+    databases = flow_count(flow, 1, "database_results")
+    screened = flow_count(flow, 1, "records_screened")
+    others = flow_count(flow, 1, "citations_results")
+    if databases < screened or others < 1:
+        raise Inapplicable("the database records alone are fewer than the records screened")
+    for node in ("website_results", "organisation_results", "excluded_automatic", "excluded_other"):
+        if flow_count_or_none(flow, 1, node) is not None:
+            raise Inapplicable(f"{node} is counted")
+    flow = set_node(flow, 1, "identified_total", databases)
+    flow = set_node(flow, 1, "duplicates", databases - screened, basis="derived")
+    not_retrieved = rnd.randint(0, others - 1)
+    assessed = others - not_retrieved + rnd.choice([-1, 1, 2])
+    flow = set_node(flow, 1, "other_reports_sought", others)
+    flow = set_node(flow, 1, "other_reports_not_retrieved", not_retrieved)
+    flow = set_node(flow, 1, "other_reports_assessed", max(assessed, 0))
+    flow = set_node(flow, 1, "other_reports_excluded", max(assessed, 0))  # none included
+    write(folder, "prisma_flow", flow)
+    return ("rounds.prisma_arithmetic",) if several_rounds(folder) else ("prisma.other_arm",)
+
+
+@mutation("prisma_not_reported", catches=("prisma.not_reported",))
+def prisma_not_reported(folder: Path, rnd: random.Random) -> None:
+    """Break the rule of counts not reported: a stated count left empty, a count not reported
+    that has a count, or one with no note saying why."""
+    flow = read(folder, "prisma_flow")
+    how = rnd.choice(["stated_empty", "not_reported_counted", "no_note"])
+    if how == "stated_empty" or not (flow["basis"] == "not_reported").any():
+        row = pick(rnd, flow, flow["basis"].isin(["stated", "derived"]))
+        flow.loc[row, "count"] = ""
+    else:
+        row = pick(rnd, flow, flow["basis"] == "not_reported")
+        if how == "not_reported_counted":
+            flow.loc[row, "count"] = str(rnd.randint(0, 9))
+        else:
+            flow.loc[row, "note"] = ""
+    write(folder, "prisma_flow", flow)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,6 +484,19 @@ def round_removal_early(folder: Path, rnd: random.Random) -> None:
     flow = read(folder, "prisma_flow")  # keep previous + new - removed = total
     total = (flow["round"] == str(number)) & (flow["node"] == "total_studies")
     flow.loc[total, "count"] = str(int(flow.loc[total, "count"].iloc[0]) - 1)
+    write(folder, "prisma_flow", flow)
+
+
+@mutation("round_reports", catches=("rounds.previous_plus_new",))
+def round_reports(folder: Path, rnd: random.Random) -> None:
+    """Count the reports of an update round (previous, new, total) so that the previous and
+    new reports do not add up to the total."""
+    number = open_round(folder, studies=1)
+    flow = read(folder, "prisma_flow")
+    previous = rnd.randint(17, 30)
+    flow = set_node(flow, number, "previous_reports", previous)
+    flow = set_node(flow, number, "new_reports", 1)
+    flow = set_node(flow, number, "total_reports", previous + 1 + rnd.choice([-1, 1, 2]))
     write(folder, "prisma_flow", flow)
 
 
@@ -489,9 +623,10 @@ def primary_key_duplicated(folder: Path, rnd: random.Random) -> None:
 
 @mutation("prisma_node_missing", catches=("prisma.nodes",), also=("prisma", "schema.required"))
 def prisma_node_missing(folder: Path, rnd: random.Random) -> None:
-    """Drop one node of the published review's PRISMA flow."""
+    """Drop one node of the published review's PRISMA flow that every flow needs."""
     flow = read(folder, "prisma_flow")
-    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, published(flow))))
+    needed = published(flow) & flow["node"].isin(list(_PRISMA))
+    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, needed)))
 
 
 @mutation("mechanism_coverage", catches=("links.mechanism_coverage",))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import TYPE_CHECKING
 
 from ..registry import REGISTRY, register
 from .consistency_differences import published_round, usable
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ...io.context import PackageContext
     from ..report import Finding
 
@@ -44,6 +46,88 @@ def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | 
     return counts, rows
 
 
+#: The template's optional lines and boxes join the arithmetic of their box when the data counts
+#: them (a row with a count): registers beside databases, the records removed before screening
+#: besides duplicates, the retrieval boxes, and the other-methods arm.
+OTHER_SOURCES = ("website_results", "organisation_results")
+#: When a round counts the other-methods arm's own reports, its records were not pooled with the
+#: database records before de-duplication (the review pooled them: 283 + 9 = 292).
+OTHER_ARM = ("other_reports_sought", "other_reports_assessed")
+
+#: (check id, node it gives, terms: (sign, node), ...)
+FlowEquation = tuple[str, str, tuple[tuple[int, str], ...]]
+
+
+def pooled(counted: Container[str]) -> bool:
+    """Whether the other-methods records joined the database records before de-duplication:
+    true unless the round counts the other-methods arm's own reports."""
+    return not any(node in counted for node in OTHER_ARM)
+
+
+def flow_equations(counted: Container[str]) -> list[FlowEquation]:
+    """The equations of one round's PRISMA 2020 flow, given the nodes that have a count.
+
+    A node the template has but the data does not count (not reported, or no row) leaves its
+    term out; the nodes every flow needs are always terms, so an equation whose needed node is
+    missing is left out by the caller (``prisma.nodes`` reports the node).
+    """
+
+    def optional(sign: int, *nodes: str) -> tuple[tuple[int, str], ...]:
+        return tuple((sign, node) for node in nodes if node in counted)
+
+    other = ((1, "citations_results"), *optional(1, *OTHER_SOURCES)) if pooled(counted) else ()
+    other_studies = ()
+    if "other_reports_assessed" in counted and "other_reports_excluded" in counted:
+        other_studies = ((1, "other_reports_assessed"), (-1, "other_reports_excluded"))
+    out: list[FlowEquation] = [
+        (
+            "prisma.identified_total",
+            "identified_total",
+            ((1, "database_results"), *optional(1, "register_results"), *other),
+        ),
+        (
+            "prisma.duplicates",
+            "records_screened",
+            (
+                (1, "identified_total"),
+                (-1, "duplicates"),
+                *optional(-1, "excluded_automatic", "excluded_other"),
+            ),
+        ),
+        (
+            "prisma.screened",
+            "reports_assessed",
+            (
+                (1, "records_screened"),
+                (-1, "records_excluded"),
+                *optional(-1, "reports_not_retrieved"),
+            ),
+        ),
+        (
+            "prisma.included",
+            "new_studies",
+            ((1, "reports_assessed"), (-1, "reports_excluded"), *other_studies),
+        ),
+    ]
+    if "reports_sought" in counted:
+        out.append(
+            (
+                "prisma.sought",
+                "reports_sought",
+                ((1, "records_screened"), (-1, "records_excluded")),
+            )
+        )
+    if "other_reports_sought" in counted and "other_reports_assessed" in counted:
+        out.append(
+            (
+                "prisma.other_arm",
+                "other_reports_assessed",
+                ((1, "other_reports_sought"), *optional(-1, "other_reports_not_retrieved")),
+            )
+        )
+    return out
+
+
 @register("prisma.nodes", "error", "every PRISMA flow node the arithmetic needs is present", LAYER)
 def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
     flow = ctx.frame("prisma_flow")
@@ -63,14 +147,16 @@ def prisma_nodes(ctx: PackageContext) -> Iterator[Finding]:
 def _arithmetic(
     check_id: str,
     ctx: PackageContext,
-    terms: tuple[tuple[int, str], ...],
-    total: str,
+    terms: tuple[tuple[int, str], ...] | None = None,
+    total: str = "",
     extra: tuple[str, int] | None = None,
 ) -> Iterator[Finding]:
     """``sum(sign * node) (+ extra) == total``; silent when a node is missing (prisma.nodes).
 
-    With more than one search round the ``rounds.*`` checks judge every round's flow at once
-    (one finding per mistyped node), so these checks of the single published flow stay silent.
+    Without ``terms`` the equation is the check's own of ``flow_equations`` for the nodes the
+    flow counts (none: the check does not apply). With more than one search round the
+    ``rounds.*`` checks judge every round's flow at once (one finding per mistyped node), so
+    these checks of the single published flow stay silent.
     """
     from .rounds import several_rounds
 
@@ -80,6 +166,11 @@ def _arithmetic(
     if flow is None:
         return
     counts, rows = flow
+    if terms is None:
+        equation = next((e for e in flow_equations(counts) if e[0] == check_id), None)
+        if equation is None:
+            return
+        _, total, terms = equation
     if total not in counts or any(node not in counts for _, node in terms):
         return
     value = sum(sign * counts[node] for sign, node in terms) + (extra[1] if extra else 0)
@@ -126,46 +217,123 @@ def prisma_database_total(ctx: PackageContext) -> Iterator[Finding]:
 @register(
     "prisma.identified_total",
     "error",
-    "database_results + citations_results equals identified_total",
+    "database_results + citations_results equals identified_total (with register, website and "
+    "organisation records when counted; the other-methods records only when pooled)",
     LAYER,
 )
 def prisma_identified_total(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic(
-        "prisma.identified_total",
-        ctx,
-        ((1, "database_results"), (1, "citations_results")),
-        "identified_total",
-    )
+    yield from _arithmetic("prisma.identified_total", ctx)
 
 
 @register(
-    "prisma.duplicates", "error", "identified_total - duplicates equals records_screened", LAYER
+    "prisma.duplicates",
+    "error",
+    "identified_total - duplicates equals records_screened (less the records marked ineligible "
+    "by automation tools or removed for other reasons, when counted)",
+    LAYER,
 )
 def prisma_duplicates(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic(
-        "prisma.duplicates", ctx, ((1, "identified_total"), (-1, "duplicates")), "records_screened"
-    )
+    yield from _arithmetic("prisma.duplicates", ctx)
 
 
 @register(
-    "prisma.screened", "error", "records_screened - records_excluded equals reports_assessed", LAYER
+    "prisma.screened",
+    "error",
+    "records_screened - records_excluded equals reports_assessed (less reports_not_retrieved, "
+    "when counted)",
+    LAYER,
 )
 def prisma_screened(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic(
-        "prisma.screened",
-        ctx,
-        ((1, "records_screened"), (-1, "records_excluded")),
-        "reports_assessed",
-    )
+    yield from _arithmetic("prisma.screened", ctx)
 
 
 @register(
-    "prisma.included", "error", "reports_assessed - reports_excluded equals new_studies", LAYER
+    "prisma.included",
+    "error",
+    "reports_assessed - reports_excluded equals new_studies (plus the other-methods arm's "
+    "assessed - excluded reports, when counted)",
+    LAYER,
 )
 def prisma_included(ctx: PackageContext) -> Iterator[Finding]:
-    yield from _arithmetic(
-        "prisma.included", ctx, ((1, "reports_assessed"), (-1, "reports_excluded")), "new_studies"
-    )
+    yield from _arithmetic("prisma.included", ctx)
+
+
+@register(
+    "prisma.sought",
+    "error",
+    "records_screened - records_excluded equals reports_sought, when reports_sought is counted",
+    LAYER,
+)
+def prisma_sought(ctx: PackageContext) -> Iterator[Finding]:
+    yield from _arithmetic("prisma.sought", ctx)
+
+
+@register(
+    "prisma.other_arm",
+    "error",
+    "other_reports_sought - other_reports_not_retrieved equals other_reports_assessed, when the "
+    "other-methods arm is counted",
+    LAYER,
+)
+def prisma_other_arm(ctx: PackageContext) -> Iterator[Finding]:
+    yield from _arithmetic("prisma.other_arm", ctx)
+
+
+@register(
+    "prisma.not_reported",
+    "error",
+    "a PRISMA count is empty exactly when its basis is not_reported, and a count not reported "
+    "has a note saying why",
+    LAYER,
+)
+def prisma_not_reported(ctx: PackageContext) -> Iterator[Finding]:
+    flow = ctx.frame("prisma_flow")
+    if not usable(flow, "node", "count", "basis"):
+        return
+    check = REGISTRY["prisma.not_reported"]
+    notes = flow["note"] if "note" in flow.columns else None
+    rounds = flow["round"] if "round" in flow.columns else None
+    for index, node, count, basis in zip(
+        flow.index, flow["node"], flow["count"], flow["basis"], strict=True
+    ):
+        where = f"prisma_flow round {_round(rounds, index)}: {node}"
+        missing = _blank(count)
+        if basis == "not_reported" and not missing:
+            yield check.finding(
+                f"{where} has basis not_reported but a count ({count}); expected an empty "
+                "count for a count the review does not report: remove the count, or give the "
+                "basis (stated or derived) with its evidence",
+                resource="prisma_flow",
+                row=int(index) + 1,
+                field="count",
+            )
+        elif basis == "not_reported" and (notes is None or _blank(notes[index])):
+            yield check.finding(
+                f"{where} is not reported but has no note; expected the reason the count is "
+                "not reported: write it in note",
+                resource="prisma_flow",
+                row=int(index) + 1,
+                field="note",
+            )
+        elif basis in ("stated", "derived") and missing:
+            yield check.finding(
+                f"{where} has basis {basis} but no count; expected a count, or basis "
+                "not_reported with a note saying why: add the count or change the basis",
+                resource="prisma_flow",
+                row=int(index) + 1,
+                field="count",
+            )
+
+
+def _blank(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value)) or str(value).strip() == ""
+
+
+def _round(rounds: pd.Series | None, index: object) -> int:
+    value = None if rounds is None else rounds[index]
+    return 1 if value is None or _blank(value) else int(value)
 
 
 @register(
