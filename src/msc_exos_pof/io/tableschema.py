@@ -43,6 +43,18 @@ def constraints(field: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def resource_enum(descriptor: Any, resource: str, field: str) -> list[Any]:
+    """The codes of ``resource.field`` in ``descriptor`` (``[]`` when it has no enum)."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for item in resources if isinstance(resources, list) else []:
+        if isinstance(item, dict) and item.get("name") == resource:
+            for entry in field_list(schema_of(item)):
+                if entry["name"] == field:
+                    found = constraints(entry).get("enum")
+                    return list(found) if isinstance(found, list) else []
+    return []
+
+
 def key_fields(value: Any) -> list[str]:
     """A key as a list of field names: ``"a"`` -> ``["a"]``, ``None`` -> ``[]``.
 

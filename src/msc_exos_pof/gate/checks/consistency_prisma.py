@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from typing import TYPE_CHECKING
 
+from ...prisma.data import pooled
 from ..registry import REGISTRY, register
 from .consistency_differences import published_round, usable
 
@@ -50,18 +51,8 @@ def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | 
 #: them (a row with a count): registers beside databases, the records removed before screening
 #: besides duplicates, the retrieval boxes, and the other-methods arm.
 OTHER_SOURCES = ("website_results", "organisation_results")
-#: When a round counts the other-methods arm's own reports, its records were not pooled with the
-#: database records before de-duplication (the review pooled them: 283 + 9 = 292).
-OTHER_ARM = ("other_reports_sought", "other_reports_assessed")
-
 #: (check id, node it gives, terms: (sign, node), ...)
 FlowEquation = tuple[str, str, tuple[tuple[int, str], ...]]
-
-
-def pooled(counted: Container[str]) -> bool:
-    """Whether the other-methods records joined the database records before de-duplication:
-    true unless the round counts the other-methods arm's own reports."""
-    return not any(node in counted for node in OTHER_ARM)
 
 
 def flow_equations(counted: Container[str]) -> list[FlowEquation]:
