@@ -47,9 +47,9 @@ def flow_counts(ctx: PackageContext) -> tuple[dict[str, int], dict[str, int]] | 
     return counts, rows
 
 
-#: The template's optional lines and boxes join the arithmetic of their box when the data counts
-#: them (a row with a count): registers beside databases, the records removed before screening
-#: besides duplicates, the retrieval boxes, and the other-methods arm.
+#: Other-methods sources besides citation searching: counted and pooled, they join
+#: identified_total. (Every optional box of the template joins its box's equation only when the
+#: data counts it: see ``flow_equations``.)
 OTHER_SOURCES = ("website_results", "organisation_results")
 #: (check id, node it gives, terms: (sign, node), ...)
 FlowEquation = tuple[str, str, tuple[tuple[int, str], ...]]
