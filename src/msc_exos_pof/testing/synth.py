@@ -414,7 +414,12 @@ def apply_errata(
                     'Table 2 prints "Mice"; the title says rats.',
                 )
             )
-        elif kind == "msc_source" and study["msc_source"] == study["msc_source_published"] != "":
+        elif (
+            kind == "msc_source"
+            and study["msc_source"] == study["msc_source_published"] != ""
+            # The last study with a source keeps it: study_msc_sources may not be empty.
+            and int((studies["msc_source"] != "").sum()) > 1
+        ):
             studies.iloc[row, studies.columns.get_loc("msc_source")] = ""
             errata.rows.append(
                 _erratum(
