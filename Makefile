@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-all lint docs site rehash bench
+.PHONY: run test test-all lint docs site rehash bench prisma-png
 
 $(BIN)/msc-exos-pof: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof checks --format markdown --force --output docs/checks.md
 	$(BIN)/msc-exos-pof prisma --force --svg docs/prisma-flow.svg
 	$(BIN)/python -c "from msc_exos_pof.gate.checks.descriptor import write_shipped_verdict as w; w()"
+
+# The PRISMA diagrams (shipped package, a two-round copy, an unpooled copy) drawn by headless
+# Chromium, their geometry checked; the PNGs land in build/prisma-png/.
+prisma-png: $(BIN)/msc-exos-pof
+	MSC_EXOS_POF_PRISMA_PNG=build/prisma-png $(BIN)/python -m pytest -m slow -q tests/test_prisma_render.py
 
 # The documentation site, in build/site (`mkdocs serve` previews it while you edit).
 site: $(BIN)/msc-exos-pof

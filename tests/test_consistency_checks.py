@@ -60,6 +60,34 @@ def node_of_round(folder: Path, round: int, name: str, count: str) -> None:
     edit_rows(folder, "prisma_flow", change)
 
 
+def count_node(folder: Path, name: str, count: str) -> None:
+    """Give ``name`` (a not_reported row, or a new row) a stated count in round 1."""
+
+    def change(rows: list[dict[str, str]]) -> None:
+        matches = [row for row in rows if row["node"] == name]
+        if not matches:
+            matches = [{**{key: "" for key in rows[0]}, "node": name, "round": "1"}]
+            matches[0].update(step=str(len(rows) + 1), label=name)
+            rows.append(matches[0])
+        for row in matches:
+            row.update(count=count, basis="stated", note="")
+
+    edit_rows(folder, "prisma_flow", change)
+
+
+def unpool_other_methods(folder: Path, assessed: str, excluded: str | None = None) -> None:
+    """The review's flow with its 9 other-methods records counted in their own arm: the
+    database arm then de-duplicates 283 records (134 duplicates), and the other arm seeks 9
+    reports, retrieves all, assesses ``assessed`` and excludes ``excluded`` (default: all it
+    assessed, so that the included studies stay those of the databases arm)."""
+    node(folder, "identified_total", "283")
+    node(folder, "duplicates", "134")
+    count_node(folder, "other_reports_sought", "9")
+    count_node(folder, "other_reports_not_retrieved", "0")
+    count_node(folder, "other_reports_assessed", assessed)
+    count_node(folder, "other_reports_excluded", assessed if excluded is None else excluded)
+
+
 def stated(folder: Path, key: str, value: str) -> None:
     set_cell(folder, "stated_counts", "key", key, "value", value)
 
@@ -133,6 +161,45 @@ CASES = [
         "prisma.included_rows",
         lambda p: (node(p, "new_studies", "18"), node(p, "reports_excluded", "20")),
         frozenset({"counts.source_total"}),
+    ),
+    # The template's boxes the review does not report: counted in a copy, they join their
+    # box's equation; a count not reported is empty and says why.
+    Case(
+        "prisma.identified_total",
+        lambda p: count_node(p, "register_results", "4"),
+        name="registers counted",
+    ),
+    Case(
+        "prisma.duplicates",
+        lambda p: count_node(p, "excluded_automatic", "3"),
+        name="automation tools counted",
+    ),
+    Case(
+        "prisma.screened",
+        lambda p: count_node(p, "reports_not_retrieved", "2"),
+        name="reports not retrieved counted",
+    ),
+    Case("prisma.sought", lambda p: count_node(p, "reports_sought", "40")),
+    Case("prisma.other_arm", lambda p: unpool_other_methods(p, assessed="8")),
+    Case(
+        "prisma.included",
+        lambda p: unpool_other_methods(p, assessed="9", excluded="7"),
+        name="other-methods studies",
+    ),
+    Case(
+        "prisma.not_reported",
+        lambda p: set_cell(p, "prisma_flow", "node", "reports_sought", "count", "38"),
+        name="not reported with a count",
+    ),
+    Case(
+        "prisma.not_reported",
+        lambda p: set_cell(p, "prisma_flow", "node", "new_reports", "note", ""),
+        name="not reported without a reason",
+    ),
+    Case(
+        "prisma.not_reported",
+        lambda p: set_cell(p, "prisma_flow", "node", "records_excluded", "count", ""),
+        name="stated without a count",
     ),
     Case("counts.databases", lambda p: stated(p, "databases_searched.abstract", "6"), UNEXPLAINED),
     Case("counts.included", lambda p: stated(p, "included_studies.results", "16"), UNEXPLAINED),
@@ -273,6 +340,11 @@ CASES = [
         "rounds.previous_plus_new",
         lambda p: (open_round(p, studies=1), node_of_round(p, 2, "total_studies", "19")),
     ),
+    Case(
+        "rounds.previous_plus_new",
+        lambda p: MUTATIONS["round_reports"](p, random.Random(0)),
+        name="reports",
+    ),
 ]
 
 
@@ -372,7 +444,7 @@ def test_checks_skip_silently_when_a_column_is_missing(package_copy: Path) -> No
             "references",
             29,
         ),
-        (lambda p: node(p, "records_excluded", "110"), "prisma.screened", "prisma_flow", 7),
+        (lambda p: node(p, "records_excluded", "110"), "prisma.screened", "prisma_flow", 9),
         (
             lambda p: stated(p, "studies_per_design.in_vivo", "14"),
             "counts.per_design",

@@ -167,9 +167,17 @@ def test_the_prisma_page_embeds_the_current_diagram_and_every_count(site: Path) 
     assert (site / "generated" / "prisma-template.csv").read_text("utf-8") == (
         prisma.prisma_template_csv()
     )
+    assert (site / "generated" / "prisma-history.svg").read_text("utf-8") == prisma.history_svg()
     text = _text(site / "prisma.html")
     for row in msc_exos_pof.load("prisma_flow").itertuples(index=False):
-        assert f"{row.node} {row.count}" in text
+        count = "not reported" if row.basis == "not_reported" else row.count
+        assert f"{row.node} {count}" in text
+        if isinstance(row.note, str):
+            assert _collapse(row.note) in text
+    for row in prisma.review_history():
+        assert " ".join(row.cells()) in text
+    for box in prisma.TEMPLATE:  # the table of the template's boxes names each box's nodes
+        assert ", ".join(f"<code>{node}</code>" for node in box.nodes) in page
 
 
 def test_the_figures_page_embeds_every_figure(site: Path) -> None:

@@ -68,4 +68,4 @@ def test_the_tutorial_runs_from_a_fresh_copy_to_a_valid_extended_package(tmp_pat
     changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "Search round 2 (searched 2026-05)" in changelog
     assert "1 new study: doe-j-2026" in changelog
-    assert (tmp_path / "flow.svg").read_text(encoding="utf-8").count("prisma-total_studies") == 1
+    assert (tmp_path / "flow.svg").read_text(encoding="utf-8").count('prisma-total"') == 1

@@ -122,6 +122,53 @@ def test_a_mistyped_count_of_any_round_gives_one_finding_naming_round_and_node(
     assert f"correct the count of {node} in round {round}" in found[0].message
 
 
+def count_template_boxes(folder: Path, round: int, counts: dict[str, int]) -> None:
+    """Give ``round`` rows for template boxes the shipped flow does not count."""
+    from msc_exos_pof.testing.mutations import read, set_node, write
+
+    flow = read(folder, "prisma_flow")
+    for name, count in counts.items():
+        flow = set_node(flow, round, name, count)
+    write(folder, "prisma_flow", flow)
+
+
+def test_a_round_that_counts_retrieval_and_reports_validates(living_copy: Path) -> None:
+    """Round 2 counts its retrieval (2 reports sought, none lost) and its reports (17 previous
+    + 2 new = 19 in total), round 3 its previous reports (round 2's 19): all of it adds up."""
+    count_template_boxes(
+        living_copy,
+        2,
+        {
+            "reports_sought": 2,
+            "reports_not_retrieved": 0,
+            "previous_reports": 17,
+            "new_reports": 2,
+            "total_reports": 19,
+        },
+    )
+    count_template_boxes(living_copy, 3, {"previous_reports": 19})
+    assert errors(living_copy) == []
+
+
+@pytest.mark.parametrize(
+    ("round", "node"), [(2, "reports_not_retrieved"), (2, "total_reports"), (3, "previous_reports")]
+)
+def test_a_mistyped_template_box_of_a_round_gives_one_finding_naming_it(
+    living_copy: Path, round: int, node: str
+) -> None:
+    count_template_boxes(
+        living_copy,
+        2,
+        {"reports_sought": 2, "reports_not_retrieved": 0, "new_reports": 2, "total_reports": 19},
+    )
+    count_template_boxes(living_copy, 2, {"previous_reports": 17})
+    count_template_boxes(living_copy, 3, {"previous_reports": 19})
+    set_count(living_copy, round, node, 1)
+    found = errors(living_copy)
+    assert len(found) == 1, [(f.check, f.message) for f in found]
+    assert f"round {round}: {node} is" in found[0].message
+
+
 def test_an_uncounted_study_of_a_round_says_how_many_rows_the_round_has(package_copy: Path) -> None:
     number = open_round(package_copy, studies=1)
     add_study(package_copy, number)
@@ -320,14 +367,14 @@ def test_prisma_of_a_living_copy_is_the_updated_review_template(living_copy: Pat
     tree = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
 
-    def box(node: str) -> str:
-        group = tree.find(f".//{ns}g[@id='prisma-{node}']")
-        assert group is not None, node
+    def box(name: str) -> str:
+        group = tree.find(f".//{ns}g[@id='prisma-{name}']")
+        assert group is not None, name
         return " ".join(text.text or "" for text in group.iter(f"{ns}text"))
 
-    assert box("previous_studies") == "Studies included in previous version of review (n = 19)"
-    assert box("new_studies") == "New studies included in review (n = 1)"
-    assert box("total_studies") == "Total studies included in review (n = 20)"
+    assert box("previous").startswith("Studies included in previous version of review (n = 19)")
+    assert box("included").startswith("New studies included in review (n = 1)")
+    assert box("total").startswith("Total studies included in review (n = 20)")
     headers = " ".join(
         t.text or ""
         for g in tree.iter(f"{ns}g")
@@ -335,7 +382,8 @@ def test_prisma_of_a_living_copy_is_the_updated_review_template(living_copy: Pat
         if g.get("class") == "prisma-header"
     )
     assert "Previous studies" in headers and "Identification of new studies via" in headers
-    assert "prisma_flow round 3" in svg
+    shown = " ".join(text.text or "" for text in tree.iter(f"{ns}text"))
+    assert "prisma_flow, round 3 (update, searched 2028-07)" in shown
     rows = {
         r["data"]: r["n"] for r in csv.DictReader(prisma_template_csv(living_copy).splitlines())
     }

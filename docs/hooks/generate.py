@@ -30,6 +30,7 @@ LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)(\))")
 # Where generated files go inside the site.
 PRISMA_SVG = "generated/prisma.svg"
 PRISMA_CSV = "generated/prisma-template.csv"
+PRISMA_HISTORY = "generated/prisma-history.svg"
 FIGURES_DIR = "generated/figures"
 
 # Repository files the site publishes (repository path -> site path), so that the links the
@@ -81,6 +82,7 @@ def on_files(files: Files, config: Any) -> Files:
     prisma = _call(lambda: importlib.import_module("msc_exos_pof.prisma"), "import")
     add(PRISMA_SVG, content=_call(prisma.prisma_svg, "msc_exos_pof.prisma.prisma_svg()"))
     add(PRISMA_CSV, content=_call(prisma.prisma_template_csv, "prisma_template_csv()"))
+    add(PRISMA_HISTORY, content=_call(prisma.history_svg, "msc_exos_pof.prisma.history_svg()"))
 
     figures = _call(lambda: importlib.import_module("msc_exos_pof.figures"), "import")
     with tempfile.TemporaryDirectory(prefix="msc-exos-pof-figures-") as holder:
@@ -221,7 +223,7 @@ def _frame_table(frame: Any) -> str:
 def _prisma() -> str:
     import msc_exos_pof
 
-    flow = msc_exos_pof.load("prisma_flow").sort_values("step")
+    flow = msc_exos_pof.load("prisma_flow").sort_values(["round", "step"])
     lines = [
         f"![PRISMA 2020 flow diagram of the review's record selection]({PRISMA_SVG})"
         "{ #prisma-diagram }",
@@ -234,19 +236,74 @@ def _prisma() -> str:
         "## Counts",
         "",
         "The `prisma_flow` resource, in flow order. A *stated* count is quoted from the review; "
-        "a *derived* one is arithmetic over other nodes.",
+        "a *derived* one is arithmetic over other nodes; a template box the review does not "
+        "count is *not_reported*, with the reason in `note`.",
         "",
-        "| node | count | meaning | basis | evidence or derivation |",
+        "| node | count | meaning | basis | evidence, derivation or note |",
         "|---|---|---|---|---|",
     ]
     for row in flow.itertuples(index=False):
-        if row.basis == "derived":
-            source = f"`{row.derivation}`"
-        else:
-            source = f"“{_cell(row.evidence)}”"
+        sources = []
+        if isinstance(row.evidence, str):
+            sources.append(f"“{_cell(row.evidence)}”")
+        if isinstance(row.derivation, str):
+            sources.append(f"`{row.derivation}`")
+        if isinstance(row.note, str):
+            sources.append(f"Note: {_cell(row.note)}")
+        count = "not reported" if row.basis == "not_reported" else row.count
         lines.append(
-            f"| {_cell(row.node)} | {row.count} | {_cell(row.label)} | {row.basis} | {source} |"
+            f"| {_cell(row.node)} | {count} | {_cell(row.label)} | {row.basis} | "
+            f"{'<br>'.join(sources)} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def _prisma_boxes() -> str:
+    """Each box of the PRISMA 2020 template, the nodes it shows and what the diagram of the
+    shipped package shows in it (read from the placed diagram, so it cannot go stale)."""
+    from msc_exos_pof.prisma.layout import ARMS, TEMPLATE
+    from msc_exos_pof.prisma.svg import layout_of
+
+    diagram = layout_of()[1]
+    arms = {"previous": "Previous studies", "databases": "Databases and registers"}
+    lines = [
+        "| arm | template box | `prisma_flow` node(s) | shown as |",
+        "|---|---|---|---|",
+    ]
+    for box in TEMPLATE:
+        texts = [
+            "(the pooled total: no template line)" if line.node == "identified_total" else line.text
+            for line in box.lines
+        ]
+        words = f"{box.heading} " + "; ".join(texts) if box.heading else " / ".join(texts)
+        updated = [line.updated for line in box.lines if line.updated]
+        if updated:
+            words += " (updated reviews: " + " / ".join(updated) + ")"
+        placed = diagram.boxes.get(box.box)
+        shown = (
+            " ".join(text.text for text in placed.lines)
+            if placed
+            else "drawn in the template for updated reviews (a living copy's later rounds)"
+        )
+        nodes = ", ".join(f"`{node}`" for node in box.nodes)
+        arm = arms.get(ARMS[box.column], "Other methods")
+        lines.append(f"| {arm} | {_cell(words)} | {nodes} | {_cell(shown)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _prisma_history() -> str:
+    from msc_exos_pof.prisma import history
+
+    columns = history.COLUMNS
+    lines = [
+        f"![The review's versions: date searched, records, new, removed and total studies]"
+        f"({PRISMA_HISTORY})",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    for row in history.review_history():
+        lines.append("| " + " | ".join(_cell(cell) for cell in row.cells()) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -521,6 +578,8 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "citation": _citation,
     "errata": _errata,
     "prisma": _prisma,
+    "prisma-history": _prisma_history,
+    "prisma-boxes": _prisma_boxes,
     "figures": _figures,
     "api": _api,
     "cli": _cli,

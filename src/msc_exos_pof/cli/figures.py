@@ -32,28 +32,46 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
     help="Write the counts here in the PRISMA2020 R package / Shiny app template ('-': "
     "standard output).",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="The review's history instead (PRISMA-LSR): each search round's date, records, new "
+    "studies, removed studies and total. Alone it prints the table; --svg writes it as a "
+    "figure, --csv as CSV.",
+)
 @force_option("Replace --svg or --csv files that exist.")
 @user_errors()
-def prisma(path: Path | None, svg: Path | None, csv_file: Path | None, force: bool) -> None:
+def prisma(
+    path: Path | None, svg: Path | None, csv_file: Path | None, history: bool, force: bool
+) -> None:
     """Write the PRISMA 2020 flow diagram of PATH (default: the shipped package) as SVG and/or
-    its counts as the PRISMA2020 template CSV. Files are written atomically, never inside the
-    package folder; `-` writes to standard output."""
+    its counts as the PRISMA2020 template CSV; with --history, the versions of the review.
+    Files are written atomically, never inside the package folder; `-` writes to standard
+    output."""
+    from .. import prisma as flow
+
+    if history and svg is None and csv_file is None:
+        click.echo(flow.history_table(path), nl=False)
+        return
     if svg is None and csv_file is None:
-        raise click.UsageError("give --svg FILE, --csv FILE or both")
+        raise click.UsageError("give --svg FILE, --csv FILE or both (or --history)")
     if is_stdout(svg) and is_stdout(csv_file):
         raise click.UsageError("only one of --svg and --csv can be '-' (standard output)")
-    from ..prisma import prisma_svg, prisma_template_csv, write_prisma
-
+    draw, table = (
+        (flow.history_svg, flow.history_csv)
+        if history
+        else (flow.prisma_svg, flow.prisma_template_csv)
+    )
     if is_stdout(svg):
-        click.echo(prisma_svg(path), nl=False)
+        click.echo(draw(path), nl=False)
         svg = None
     if is_stdout(csv_file):
-        click.echo(prisma_template_csv(path), nl=False)
+        click.echo(table(path), nl=False)
         csv_file = None
     files = [file for file in (svg, csv_file) if file is not None]
     refuse_existing(files, force)
     if files:
-        for written in write_prisma(svg, csv_file, path):
+        for written in flow.write_prisma(svg, csv_file, path, history=history):
             status(f"wrote {written}")
 
 

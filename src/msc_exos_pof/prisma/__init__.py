@@ -1,17 +1,21 @@
 """The PRISMA 2020 flow diagram of the review, drawn from the package's ``prisma_flow`` counts.
 
-Two outputs, both made only from the rows of ``prisma_flow`` (node -> count) and, for the
-per-database lines, ``search_strategies``; no count is typed into this module:
+Three outputs, made only from the rows of ``prisma_flow`` (node -> count), ``search_strategies``
+(the per-database lines), ``search_rounds`` and ``study_removals``; no count is typed into this
+package:
 
 ``prisma_svg``
-    A standalone SVG laid out like the PRISMA 2020 template for new systematic reviews that
-    searched databases and other sources (Page et al., BMJ 2021;372:n71, Figure 1): the phases
-    *Identification*, *Screening* and *Included* on the left, the main column of boxes with arrows
-    down, the boxes of removed or excluded records to the right. The review pooled the 9 records
-    from reference-list (citation) searching with the 283 from databases before duplicates were
-    removed, so the "other methods" box joins the main column above "Records identified in total"
-    instead of running down its own column as in the template. Counts the review does not state
-    (``basis = derived``) carry a dagger and the footnote gives their ``derivation``.
+    A standalone SVG laid out like the PRISMA 2020 flow diagram for new systematic reviews which
+    included searches of databases, registers and other sources (Page et al., BMJ
+    2021;372:n71, Figure 1): the phases *Identification*, *Screening* and *Included* on the
+    left; the databases-and-registers arm with its main column and, to its right, its column of
+    removed and excluded records; the other-methods arm beside it with its own two columns,
+    joining at "Studies included in review". Every box of the template is drawn; a count the
+    data does not give is "not reported", and the reason (``note`` of ``prisma_flow``) is a
+    footnote naming its round. The review pooled its 9 records from citation searching with
+    the 283 from databases before removing duplicates; its 292 is a line of the databases
+    arm's identification box (where those records were then screened), with a footnote that
+    quotes the review. Derived counts carry a dagger and the footnote gives their derivation.
 
 ``prisma_template_csv``
     The same counts in the CSV template of the PRISMA2020 R package and Shiny app (Haddaway NR,
@@ -20,17 +24,21 @@ per-database lines, ``search_strategies``; no count is typed into this module:
     be drawn there (https://estech.shinyapps.io/prisma_flowdiagram/). The rows, columns and texts
     are those of ``inst/extdata/PRISMA.csv`` in https://github.com/prisma-flowdiagram/PRISMA2020
     (MIT licence; commit 696d35e688113ecb6b7f3ae57395de496252ed0a, package version 0.0.3). Only
-    the ``n`` column changes: counts come from the data, nodes the review does not report are
+    the ``n`` column changes: counts come from the data, nodes the data does not count are
     ``NA``, and the title and phase rows keep the template's value.
+
+``review_history`` (``history_svg``, ``history_table``, ``history_csv``)
+    Each version's search round (PRISMA-LSR): date searched, records, new studies, removed
+    studies, total.
 
 A living copy with more than one search round gets the PRISMA 2020 template for updated
 reviews (Page et al., Figure 2): the last round's flow, "Studies included in previous version
-of review" on the left, "New studies included in review" and "Total studies included in
-review" at the bottom; the template CSV then fills ``previous_studies``, ``new_studies`` and
-``total_studies``.
+of review" in its own column on the left, "New studies included in review" and "Total studies
+included in review" at the bottom; the template CSV then fills ``previous_studies``,
+``new_studies`` and ``total_studies`` (and their reports when counted).
 
-Modules: ``data`` (reading the counts of one round), ``layout`` (box texts and geometry),
-``svg`` (drawing), ``template`` (the R package's CSV).
+Modules: ``data`` (reading the counts of one round), ``layout`` (the template's boxes, texts
+and geometry), ``svg`` (drawing), ``template`` (the R package's CSV), ``history`` (the versions).
 """
 
 from __future__ import annotations
@@ -42,19 +50,32 @@ from ..errors import OutputInsidePackageError
 from ..io.locate import inside_package
 
 # The module's names from before it became a folder stay importable from here.
-from .data import DAGGER, FlowCount, database_counts, flow_counts, search_rounds  # noqa: F401
-from .layout import ARM_HEADERS, BOX_TEXT, LAYOUT, UPDATED_BOX_TEXT, UPDATED_LAYOUT  # noqa: F401
+from .data import (  # noqa: F401
+    DAGGER,
+    FlowCount,
+    database_counts,
+    flow_counts,
+    flow_nodes,
+    search_rounds,
+)
+from .history import RoundHistory, history_csv, history_svg, history_table, review_history
+from .layout import HEADERS, TEMPLATE  # noqa: F401
 from .svg import prisma_svg
 from .template import (  # noqa: F401
     TEMPLATE_COLUMNS,
-    TEMPLATE_NODES,
     TEMPLATE_ROWS,
     prisma_template_csv,
+    template_nodes,
 )
 
 __all__ = [
     "prisma_svg",
     "prisma_template_csv",
+    "review_history",
+    "history_svg",
+    "history_table",
+    "history_csv",
+    "RoundHistory",
     "write_prisma",
     "flow_counts",
     "database_counts",
@@ -81,8 +102,10 @@ def write_prisma(
     svg: str | os.PathLike[str] | None = None,
     csv_file: str | os.PathLike[str] | None = None,
     path: str | os.PathLike[str] | None = None,
+    history: bool = False,
 ) -> list[Path]:
-    """Write the SVG diagram and/or the template CSV of the package at ``path``, atomically.
+    """Write the SVG diagram and/or the template CSV of the package at ``path``, atomically
+    (``history``: the review history figure and its CSV instead).
 
     Both outputs are made before either is written, so a package that cannot be read leaves
     no file behind. Refuses (``OutputInsidePackageError``) an output inside the package folder.
@@ -90,11 +113,9 @@ def write_prisma(
     """
     from ..io.atomic import write_text_atomic
 
-    outputs = [
-        (file, make)
-        for file, make in ((svg, prisma_svg), (csv_file, prisma_template_csv))
-        if file is not None
-    ]
+    makers = (history_svg, history_csv) if history else (prisma_svg, prisma_template_csv)
+    pairs = zip((svg, csv_file), makers, strict=True)
+    outputs = [(file, make) for file, make in pairs if file is not None]
     # Read the package first: a wrong PATH is reported as such, not as an output problem.
     texts = [(file, make(path)) for file, make in outputs]
     for file, _ in texts:

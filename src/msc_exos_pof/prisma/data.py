@@ -1,17 +1,47 @@
-"""What the PRISMA outputs read: the prisma_flow counts of one search round, its databases."""
+"""What the PRISMA outputs read: the prisma_flow counts of one search round, its databases, and
+each round's date and removals (the review's history)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Container
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 DAGGER = "\u2020"
+NOT_REPORTED = "not reported"
+
+
+#: Nodes of the other-methods arm's own reports. When a round counts them, its other-methods
+#: records were not pooled with the database records before de-duplication (the review pooled
+#: them: 283 + 9 = 292); the gate's arithmetic and the diagram both follow this rule.
+OTHER_ARM = ("other_reports_sought", "other_reports_assessed")
+
+
+def pooled(counted: Container[str]) -> bool:
+    """Whether a round's other-methods records joined its database records before
+    de-duplication, given the nodes it counts: true unless it counts the other arm's reports.
+
+    >>> pooled({"database_results", "citations_results"}), pooled({"other_reports_sought"})
+    (True, False)
+    """
+    return not any(node in counted for node in OTHER_ARM)
+
+
+@lru_cache(maxsize=1)
+def flow_nodes() -> tuple[str, ...]:
+    """The PRISMA nodes a ``prisma_flow`` row can have: the ``node`` enum of the shipped Table
+    Schema, read once (every list of nodes in ``prisma`` derives from it)."""
+    from ..io.descriptor import read_descriptor
+    from ..io.tableschema import resource_enum
+
+    return tuple(resource_enum(read_descriptor(None), "prisma_flow", "node"))
 
 
 @dataclass(frozen=True)
 class FlowCount:
-    """One row of ``prisma_flow``: a node of the flow and its count."""
+    """One row of ``prisma_flow``: a node of the flow and its count (``None``: not reported)."""
 
     node: str
     step: int | None
@@ -20,10 +50,35 @@ class FlowCount:
     basis: str | None
     evidence: str | None
     derivation: str | None
+    note: str | None = None
+    round: int = 1
 
     @property
     def derived(self) -> bool:
         return self.basis == "derived"
+
+    @property
+    def reported(self) -> bool:
+        return self.count is not None and self.basis != "not_reported"
+
+
+@dataclass(frozen=True)
+class SearchRound:
+    """One row of ``search_rounds``: when the round searched, and which version published it."""
+
+    round: int
+    searched: str | None
+    version: str | None
+    changes: str | None
+
+    @property
+    def name(self) -> str:
+        """ "Round 1 (the published review, searched 2025-07)"."""
+        what = "the published review" if self.round == 1 else f"version {self.version}"
+        if self.round > 1 and not self.version:
+            what = "update"
+        searched = f", searched {self.searched}" if self.searched else ""
+        return f"Round {self.round} ({what}{searched})"
 
 
 def _missing(value: Any) -> bool:
@@ -59,6 +114,49 @@ def search_rounds(path: str | os.PathLike[str] | None = None) -> list[int]:
     return sorted({int(r) for r in frame["round"].fillna(1)})
 
 
+def round_details(path: str | os.PathLike[str] | None = None) -> dict[int, SearchRound]:
+    """``search_rounds`` of the package by round ({} when the resource is absent)."""
+    from ..errors import TableError
+    from ..io.convert import load_frame
+
+    try:
+        frame = load_frame("search_rounds", path)
+    except (KeyError, TableError):
+        return {}
+    out = {}
+    for row in frame.to_dict("records"):
+        number = _integer(row.get("round"))
+        if number is not None:
+            out[number] = SearchRound(
+                number,
+                _text(row.get("searched")),
+                _text(row.get("version")),
+                _text(row.get("changes")),
+            )
+    return out
+
+
+def describe_round(number: int, rounds: dict[int, SearchRound]) -> str:
+    """The round's name for a footnote (its date when ``search_rounds`` gives one)."""
+    found = rounds.get(number)
+    return found.name if found is not None else f"Round {number}"
+
+
+def removals_per_round(path: str | os.PathLike[str] | None = None) -> dict[int, int]:
+    """Rows of ``study_removals`` per round ({} when the resource is absent)."""
+    from ..errors import TableError
+    from ..io.convert import load_frame
+
+    try:
+        frame = load_frame("study_removals", path)
+    except (KeyError, TableError):
+        return {}
+    if "round" not in frame:
+        return {}
+    counts = frame["round"].dropna().astype(int).value_counts()
+    return {int(r): int(n) for r, n in counts.items()}
+
+
 def flow_counts(
     path: str | os.PathLike[str] | None = None, round: int | None = None
 ) -> dict[str, FlowCount]:
@@ -86,6 +184,8 @@ def flow_counts(
             basis=_text(row.get("basis")),
             evidence=_text(row.get("evidence")),
             derivation=_text(row.get("derivation")),
+            note=_text(row.get("note")),
+            round=_integer(row.get("round")) or 1,
         )
     return out
 
@@ -115,7 +215,9 @@ def database_counts(
     return out
 
 
-def count_text(item: FlowCount) -> str:
-    """ "(n = 17)", with a dagger for a derived count."""
-    count = "not reported" if item.count is None else str(item.count)
-    return f"(n = {count}{DAGGER if item.derived else ''})"
+def count_text(item: FlowCount | None, mark: str = "") -> str:
+    """ "(n = 17)", with a dagger for a derived count and ``mark`` for its note; "(n = not
+    reported)" for a count the data does not give."""
+    if item is None or not item.reported:
+        return f"(n = {NOT_REPORTED}{mark})"
+    return f"(n = {item.count}{DAGGER if item.derived else ''}{mark})"

@@ -11,7 +11,7 @@ import csv
 import io
 import os
 
-from .data import database_counts, flow_counts, search_rounds
+from .data import database_counts, flow_counts, flow_nodes, search_rounds
 
 #: Columns of the template CSV.
 TEMPLATE_COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
@@ -343,26 +343,32 @@ TEMPLATE_ROWS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
-#: Template ``data`` name -> ``prisma_flow`` node that gives its count. The review reports no
-#: registers, websites, organisations or retrieval, and pooled the citation search records into
-#: the database arm: its screening and full-text counts fill the template's "databases and
-#: registers" (``dbr_``) boxes. ``identified_total`` has no template row (the R package adds
-#: the arms itself). ``previous_studies`` and ``total_studies`` exist only in a living copy's
-#: later rounds (the template draws the total only when there are previous studies).
-TEMPLATE_NODES: dict[str, str] = {
-    "database_results": "database_results",
-    "citations_results": "citations_results",
-    "duplicates": "duplicates",
-    "records_screened": "records_screened",
-    "records_excluded": "records_excluded",
-    "dbr_sought_reports": "reports_sought",
-    "dbr_notretrieved_reports": "reports_not_retrieved",
-    "dbr_assessed": "reports_assessed",
-    "dbr_excluded": "reports_excluded",
-    "new_studies": "new_studies",
-    "previous_studies": "previous_studies",
-    "total_studies": "total_studies",
+#: ``prisma_flow`` nodes whose template ``data`` name differs (the template names the boxes of
+#: the databases-and-registers arm ``dbr_`` and those of the other-methods arm ``other_``).
+RENAMED: dict[str, str] = {
+    "reports_sought": "dbr_sought_reports",
+    "reports_not_retrieved": "dbr_notretrieved_reports",
+    "reports_assessed": "dbr_assessed",
+    "reports_excluded": "dbr_excluded",
+    "other_reports_sought": "other_sought_reports",
+    "other_reports_not_retrieved": "other_notretrieved_reports",
+    "other_reports_assessed": "other_assessed",
+    "other_reports_excluded": "other_excluded",
 }
+#: Nodes with no template row: the R package adds the arms itself, so the review's pooled total
+#: of records (283 + 9 = 292) has no place in the template.
+NO_TEMPLATE_ROW = ("identified_total",)
+
+
+def template_nodes() -> dict[str, str]:
+    """Template ``data`` name -> the ``prisma_flow`` node that gives its count, for every node
+    of the ``prisma_flow.node`` enum that the template has.
+
+    >>> template_nodes()["dbr_sought_reports"]
+    'reports_sought'
+    """
+    return {RENAMED.get(node, node): node for node in flow_nodes() if node not in NO_TEMPLATE_ROW}
+
 
 #: Template rows that are titles or phase labels, not counts: their ``n`` stays as written.
 _TEMPLATE_TITLE_ROWS = {"NA", "identification", "screening", "included"}
@@ -373,10 +379,10 @@ def prisma_template_csv(path: str | os.PathLike[str] | None = None) -> str:
 
     Load the text in https://estech.shinyapps.io/prisma_flowdiagram/ ("upload a CSV") or in R
     with ``PRISMA2020::PRISMA_data(read.csv(file))``. Counts come from ``prisma_flow`` (see
-    ``TEMPLATE_NODES``) of the last search round, with ``previous_studies`` and
-    ``total_studies`` filled when there are several rounds; ``database_specific_results`` lists
-    the round's ``search_strategies`` as "Database, records; ..."; every other count is ``NA``
-    (not reported).
+    ``template_nodes()``) of the last search round, with ``previous_studies`` and
+    ``total_studies`` (and their reports) filled when there are several rounds;
+    ``database_specific_results`` lists the round's ``search_strategies`` as "Database,
+    records; ..."; a count the data does not give (not reported, or no row) is ``NA``.
 
     >>> text = prisma_template_csv()
     >>> text.splitlines()[0]
@@ -384,6 +390,7 @@ def prisma_template_csv(path: str | os.PathLike[str] | None = None) -> str:
     """
     last = search_rounds(path)[-1]
     flow = flow_counts(path, last)
+    nodes = template_nodes()
     databases = database_counts(path, last)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -399,8 +406,8 @@ def prisma_template_csv(path: str | os.PathLike[str] | None = None) -> str:
                 for name, records in databases
             )
         else:
-            item = flow.get(TEMPLATE_NODES.get(data, ""))
-            count = "NA" if item is None or item.count is None else str(item.count)
+            item = flow.get(nodes.get(data, ""))
+            count = "NA" if item is None or not item.reported else str(item.count)
         writer.writerow((*row[:-1], count))
     return buffer.getvalue()
 

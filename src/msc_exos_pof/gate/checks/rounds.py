@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..registry import Check, register
 from .consistency_differences import usable
-from .consistency_prisma import UPDATE_NODES, flow_nodes
+from .consistency_prisma import UPDATE_NODES, flow_equations, flow_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -130,31 +130,15 @@ def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
     node = lambda r, name: ("node", r, name)  # noqa: E731
     out: list[Equation] = []
     for r in rounds:
+        counted = {key[2] for key in values if key[0] == "node" and key[1] == r}
         out += [
             Equation(
                 rounds_prisma_arithmetic,
                 r,
-                node(r, "identified_total"),
-                ((1, node(r, "database_results")), (1, node(r, "citations_results"))),
-            ),
-            Equation(
-                rounds_prisma_arithmetic,
-                r,
-                node(r, "records_screened"),
-                ((1, node(r, "identified_total")), (-1, node(r, "duplicates"))),
-            ),
-            Equation(
-                rounds_prisma_arithmetic,
-                r,
-                node(r, "reports_assessed"),
-                ((1, node(r, "records_screened")), (-1, node(r, "records_excluded"))),
-            ),
-            Equation(
-                rounds_prisma_arithmetic,
-                r,
-                node(r, "new_studies"),
-                ((1, node(r, "reports_assessed")), (-1, node(r, "reports_excluded"))),
-            ),
+                node(r, lhs),
+                tuple((sign, node(r, name)) for sign, name in terms),
+            )
+            for lhs, terms in flow_equations(counted)
         ]
     for previous, r in zip(rounds, rounds[1:], strict=False):
         total_before = node(previous, "total_studies") if previous > 1 else None
@@ -178,6 +162,21 @@ def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
         else:
             terms = ((1, total_before),)
         out.append(Equation(rounds_previous_plus_new, r, node(r, "previous_studies"), terms))
+        # The reports of the template for updated reviews, when counted; a round that removed
+        # studies removed reports the data does not count, so its total is not an equation.
+        if values.get(("removed", r), 0) == 0:
+            out.append(
+                Equation(
+                    rounds_previous_plus_new,
+                    r,
+                    node(r, "total_reports"),
+                    ((1, node(r, "previous_reports")), (1, node(r, "new_reports"))),
+                )
+            )
+        before = node(previous, "total_reports" if previous > 1 else "new_reports")
+        out.append(
+            Equation(rounds_previous_plus_new, r, node(r, "previous_reports"), ((1, before),))
+        )
     for r in rounds:
         out.append(Equation(rounds_included_rows, r, node(r, "new_studies"), ((1, ("rows", r)),)))
     for r in rounds:
@@ -330,7 +329,8 @@ def _judged(check: Check, ctx: PackageContext) -> Iterator[Finding]:
 @register(
     "rounds.prisma_arithmetic",
     "error",
-    "in every search round the PRISMA flow adds up (identified, screened, assessed, included)",
+    "in every search round the PRISMA flow adds up (identified, screened, sought, assessed, "
+    "included; the template's optional boxes when counted)",
     LAYER,
 )
 def rounds_prisma_arithmetic(ctx: PackageContext) -> Iterator[Finding]:
@@ -341,7 +341,8 @@ def rounds_prisma_arithmetic(ctx: PackageContext) -> Iterator[Finding]:
     "rounds.previous_plus_new",
     "error",
     "a later round's previous_studies equals the total of the round before, and its "
-    "total_studies equals previous_studies + new_studies - the studies it removed",
+    "total_studies equals previous_studies + new_studies - the studies it removed (the same "
+    "for the reports, when counted)",
     LAYER,
 )
 def rounds_previous_plus_new(ctx: PackageContext) -> Iterator[Finding]:

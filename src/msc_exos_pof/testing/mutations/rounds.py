@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalogue import mutation
-from .counts import ROUND_CHECKS
+from .counts import ROUND_CHECKS, set_node
 from .edit import (
     bump,
     pick,
@@ -82,4 +82,17 @@ def round_removal_early(folder: Path, rnd: random.Random) -> None:
     flow = read(folder, "prisma_flow")  # keep previous + new - removed = total
     total = (flow["round"] == str(number)) & (flow["node"] == "total_studies")
     flow.loc[total, "count"] = str(int(flow.loc[total, "count"].iloc[0]) - 1)
+    write(folder, "prisma_flow", flow)
+
+
+@mutation("round_reports", catches=("rounds.previous_plus_new",))
+def round_reports(folder: Path, rnd: random.Random) -> None:
+    """Count the reports of an update round (previous, new, total) so that the previous and
+    new reports do not add up to the total."""
+    number = open_round(folder, studies=1)
+    flow = read(folder, "prisma_flow")
+    previous = rnd.randint(17, 30)
+    flow = set_node(flow, number, "previous_reports", previous)
+    flow = set_node(flow, number, "new_reports", 1)
+    flow = set_node(flow, number, "total_reports", previous + 1 + rnd.choice([-1, 1, 2]))
     write(folder, "prisma_flow", flow)

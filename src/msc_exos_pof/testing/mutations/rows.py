@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalogue import Inapplicable, mutation
+from .counts import PRISMA
 from .edit import (
     pick,
     published,
@@ -89,9 +90,10 @@ def primary_key_duplicated(folder: Path, rnd: random.Random) -> None:
 
 @mutation("prisma_node_missing", catches=("prisma.nodes",), also=("prisma", "schema.required"))
 def prisma_node_missing(folder: Path, rnd: random.Random) -> None:
-    """Drop one node of the published review's PRISMA flow."""
+    """Drop one node of the published review's PRISMA flow that every flow needs."""
     flow = read(folder, "prisma_flow")
-    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, published(flow))))
+    needed = published(flow) & flow["node"].isin(list(PRISMA))
+    write(folder, "prisma_flow", flow.drop(index=pick(rnd, flow, needed)))
 
 
 @mutation("mechanism_coverage", catches=("links.mechanism_coverage",))

@@ -100,7 +100,8 @@ def open_round(folder: Path, studies: int = 0, searched: str | None = None) -> i
     found = _repeat_databases(folder, last, new)
     for _ in range(studies):
         add_study(folder, new, update_hash=False)
-    before = flow[flow["round"] == str(last)].set_index("node")["count"].astype(int)
+    counted = flow[(flow["round"] == str(last)) & (flow["count"] != "")]
+    before = counted.set_index("node")["count"].astype(int)
     previous = int(before["total_studies"] if last > 1 else before["new_studies"])
     rows = update_flow_rows(list(_round_counts(found, studies, previous).items()), new)
     write(folder, "prisma_flow", pd.concat([flow, pd.DataFrame(rows, columns=flow.columns)]))
