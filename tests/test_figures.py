@@ -61,6 +61,7 @@ def test_evidence_map_counts_studies_per_source_and_mechanism() -> None:
     table = evidence_map_table()
     studies = msc_exos_pof.load("studies").assign(source=curated_sources())
     links = msc_exos_pof.load("study_mechanisms").astype({"mechanism": str})
+    links = links[links["evidence_kind"] != "narrative"]  # Table 2 and titles only
     joined = links.merge(studies[["study_id", "source"]], on="study_id")
     expected = joined.groupby(["source", "mechanism"])["study_id"].nunique()
     for (source, mechanism), count in expected.items():
@@ -94,7 +95,19 @@ def test_tables_follow_the_data(package_copy: Path) -> None:
     edit_rows(package_copy, "studies", drop_source)
     table = studies_per_source_table(package_copy).set_index("msc_source")
     assert table.loc["BMSC", "studies"] == 4 and table.loc[NO_SOURCE, "studies"] == 2
-    assert evidence_map_table(package_copy).loc[NO_SOURCE, "ovarian_reserve"] == 1
+    # bao-z-2024 (not MSC-derived) and now yang-m-2020 each have an ovarian_reserve link
+    assert evidence_map_table(package_copy).loc[NO_SOURCE, "ovarian_reserve"] == 2
+
+
+def test_the_evidence_map_leaves_out_links_built_from_the_narrative(package_copy: Path) -> None:
+    def narrative(rows: list[dict[str, str]]) -> None:
+        for row in rows:
+            if row["study_id"] == "yang-m-2020" and row["mechanism"] == "apoptosis":
+                row["evidence_kind"] = "narrative"
+
+    before = evidence_map_table(package_copy).loc["BMSC", "apoptosis"]
+    edit_rows(package_copy, "study_mechanisms", narrative)
+    assert evidence_map_table(package_copy).loc["BMSC", "apoptosis"] == before - 1
 
 
 def test_write_figures_writes_well_formed_svg_and_valid_png(tmp_path: Path) -> None:

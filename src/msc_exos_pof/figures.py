@@ -156,10 +156,11 @@ def studies_per_source_table(path: str | os.PathLike[str] | None = None) -> pd.D
 def evidence_map_table(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Studies per (curated MSC source, mechanism) of the package at ``path``.
 
-    ``studies`` joined with ``study_mechanisms`` on ``study_id``; each cell counts distinct
-    studies. Rows: the sources in the order of ``studies_per_source_table`` (``NO_SOURCE``
-    included); columns: the mechanisms that occur, in vocabulary order. Studies without a
-    mechanism row add nothing.
+    ``studies`` joined with ``study_mechanisms`` on ``study_id``, the links whose evidence is
+    Table 2 or the study's title (not the review's narrative: ``evidence_kind``); each cell
+    counts distinct studies. Rows: the sources in the order of ``studies_per_source_table``
+    (``NO_SOURCE`` included); columns: the mechanisms that occur, in vocabulary order. Studies
+    without a mechanism row add nothing.
 
     >>> table = evidence_map_table()
     >>> int(table.loc["BMSC", "apoptosis"])
@@ -174,6 +175,8 @@ def evidence_map_table(path: str | os.PathLike[str] | None = None) -> pd.DataFra
         if hasattr(mechanisms["mechanism"], "cat")
         else sorted(mechanisms["mechanism"].dropna().astype(str).unique())
     )
+    if "evidence_kind" in mechanisms.columns:
+        mechanisms = mechanisms[mechanisms["evidence_kind"].astype("string") != "narrative"]
     links = mechanisms.dropna(subset=["study_id", "mechanism"]).astype({"mechanism": str})
     joined = links.merge(studies[["study_id", "source"]], on="study_id", how="inner")
     joined = joined.drop_duplicates(["study_id", "mechanism"])
