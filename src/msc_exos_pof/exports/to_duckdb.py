@@ -70,7 +70,7 @@ def _load_duckdb(
     )
     connection.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", package_info(path))
     for view in views:
-        connection.execute(view.create_sql())
+        connection.execute(view.create_sql({t.name: t for t in found}))
         connection.execute(f"COMMENT ON VIEW {quote(view.name)} IS {_literal(view.description)}")
     connection.execute("COMMIT")
 

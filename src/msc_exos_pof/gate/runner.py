@@ -104,7 +104,7 @@ def validate(
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == internal.id
         ]
-    finish(report, chosen)
+    finish(report, chosen, context)
     if summary:
         from .summary import dataset_summary
 
