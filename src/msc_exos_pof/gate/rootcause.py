@@ -80,8 +80,7 @@ def _with_folded(lead: Finding, consequences: list[Finding]) -> Finding:
     counted = Counter(f.check for f in consequences)
     listed = ", ".join(f"{n} {check}" for check, n in counted.most_common())
     message = (
-        f"{lead.message} (folded into this finding: {len(consequences)} finding(s) it causes: "
-        f"{listed})"
+        f"{lead.message}; folded into this finding, the {len(consequences)} it causes: {listed}"
     )
     return replace(lead, also=also, message=message)
 
@@ -188,8 +187,8 @@ def _fold_integrity(findings: list[Finding], package: str) -> list[Finding]:
             finding = replace(
                 finding,
                 also=finding.also + tuple(c for c in ids if c not in finding.checks),
-                message=f"{finding.message} (the file of resource '{resource}' also changed "
-                f"after it was hashed: once it is right, run `{command}`)",
+                message=f"{finding.message}; the file of '{resource}' also changed after it "
+                f"was hashed: once it is right, run `{command}`",
             )
         out.append(finding)
     return out

@@ -215,7 +215,9 @@ def _plural(count: int, word: str) -> str:
 #: Resources whose new rows ``changes_paragraph`` names itself (rounds, studies, removals).
 _LIVING_TABLES = frozenset({"search_rounds", "studies"})
 #: Resources a new round always touches: their rows are part of the round, not other changes.
-_ROUND_TABLES = frozenset({"search_strategies", "prisma_flow", "references", "study_mechanisms"})
+_ROUND_TABLES = frozenset(
+    {"search_strategies", "prisma_flow", "references", "study_mechanisms", "study_msc_sources"}
+)
 
 
 def changes_paragraph(result: DataDiff) -> str:

@@ -85,7 +85,13 @@ def remove_study(
             f"STUDY_ID {study_id!r} is already removed (round "
             f"{_cell(values, header, 'removed_round')})"
         )
-    number = round if round is not None else _last_round(items["search_rounds"].file)
+    rounds = _rounds(items["search_rounds"].file)
+    number = round if round is not None else max(rounds, default=1)
+    if number not in rounds:
+        raise ValueError(
+            f"--round {number} is not a round of search_rounds ({', '.join(map(str, rounds))}); "
+            "open it first (msc-exos-pof round add)"
+        )
     included = int(_cell(values, header, "round") or 1) if "round" in header else 1
     if number <= included:
         raise ValueError(
@@ -128,7 +134,6 @@ def _cell(values: list[str], header: list[str], name: str) -> str:
     return values[index] if index < len(values) else ""
 
 
-def _last_round(table: Path) -> int:
+def _rounds(table: Path) -> list[int]:
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
-    numbers = [int(r["round"]) for r in rows if (r.get("round") or "").isdigit()]
-    return max(numbers, default=1)
+    return sorted(int(r["round"]) for r in rows if (r.get("round") or "").isdigit())
