@@ -17,11 +17,14 @@ the shipped package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# Not ``from typing import TYPE_CHECKING``: importing ``typing`` (with ``re``, ``contextlib``
+# and ``collections``) would be nine tenths of the cost of ``import msc_exos_pof``; every
+# annotation here is a string (``from __future__ import annotations``).
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     import os
     from pathlib import Path
+    from typing import Any
 
     import duckdb
     import pandas as pd

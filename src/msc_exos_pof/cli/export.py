@@ -30,7 +30,7 @@ def _size(out: Path) -> int:
 @click.option(
     "--included",
     is_flag=True,
-    help="bibtex, ris, csljson: only the references of the 17 included studies.",
+    help="bibtex, ris, csljson: only the references of the studies included now.",
 )
 @force_option("Replace OUT if it exists (a folder only if it holds an earlier export).")
 @common_options

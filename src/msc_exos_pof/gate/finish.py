@@ -54,7 +54,14 @@ def finish(report: Report, chosen: Iterable[str], context: PackageContext | None
     from .rootcause import fold
 
     chosen = set(chosen)
-    report.skipped = [check.id for check in all_checks() if check.id not in chosen]
+    # Every registered check either ran or is skipped: left out by select/ignore, or (read
+    # without an upstream package) one of the checks that compare with it.
+    without_upstream = context is not None and context.upstream is None
+    report.skipped = [
+        check.id
+        for check in all_checks()
+        if check.id not in chosen or (without_upstream and check.id.startswith("upstream."))
+    ]
     descriptor_file = Path(report.package)
     report.findings = fold(merge_duplicates(report.findings), context, report.package)
     try:

@@ -118,7 +118,8 @@ def _finding_line(finding: Any, colour: bool) -> str:
 def _verdict(report: Report, colour: bool) -> str:
     counts = report.counts
     verdict = "unreadable" if report.unreadable else "valid" if report.valid else "invalid"
-    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    named = f" ({', '.join(report.skipped)})" if 0 < len(report.skipped) <= 3 else ""
+    skipped = f", {len(report.skipped)} skipped{named}" if report.skipped else ""
     return (
         _paint(verdict.upper(), "ok" if report.valid else "error", colour)
         + f": {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
