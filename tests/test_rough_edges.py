@@ -4,6 +4,7 @@ file, exit codes of misuse, and the README's claims that follow from the data.""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -45,3 +46,21 @@ def test_the_readme_data_table_lists_every_resource_with_its_rows() -> None:
         frame = msc_exos_pof.load(name, msc_exos_pof.package_dir(), include_removed=True)
         assert int(rows) == len(frame), name
     assert "the ten resources" not in readme
+
+
+def test_the_hook_output_docs_ci_shows_is_what_the_gate_prints(
+    tmp_path: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    sample = page[page.index("- hook id: msc-exos-pof-validate") :].split("```")[0]
+    shown = [line for line in sample.splitlines()[2:] if line.strip()]
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)  # paths are shown from the work tree's root
+    shutil.copytree(package_copy, repository / "datapackage")
+    studies = repository / "datapackage" / "data" / "studies.csv"
+    studies.write_text(studies.read_text(encoding="utf-8").replace("in_vivo", "in_silico", 1))
+    monkeypatch.chdir(repository)
+    result = CliRunner().invoke(main, ["validate"])
+    printed = (result.stderr + result.stdout).splitlines()
+    assert result.exit_code == 1 and len(shown) == 3
+    assert shown == printed[:3]
