@@ -22,12 +22,14 @@ if TYPE_CHECKING:  # pragma: no cover
 STUDIES = "studies"
 #: The field of ``studies`` that says which round removed a study (empty: included now).
 REMOVED_ROUND = "removed_round"
+#: A study's removal: the round, why, and what happened; filled together, or not at all.
+REMOVAL_FIELDS = (REMOVED_ROUND, "removal_reason", "removal_note")
 
 
 def study_key_field(descriptor: dict[str, Any], name: str) -> str | None:
-    """The field of resource ``name`` that names a study and is part of its primary key (its
-    rows describe that study), ``None`` when it has none; ``REMOVED_ROUND``'s own resource,
-    ``studies``, gives its primary key."""
+    """The field that says which study a row of resource ``name`` describes: for ``studies`` its
+    primary key; for another resource a foreign key to ``studies`` that is part of its primary
+    key (``study_mechanisms.study_id``); ``None`` when its rows describe no one study."""
     from .tableschema import foreign_keys, primary_key, resource_schema
 
     schema = resource_schema(descriptor, name)

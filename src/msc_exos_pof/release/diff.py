@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..io.included import REMOVAL_FIELDS, STUDIES
 from ..io.tableschema import (
     constraints,
     field_list,
@@ -101,7 +102,7 @@ class CellChange:
 
 
 #: Fields whose change records a study's removal by a search round (not a correction).
-REMOVAL_FIELDS = {"studies": ("removed_round", "removal_reason", "removal_note")}
+RECORD_FIELDS = {STUDIES: REMOVAL_FIELDS}
 
 
 @dataclass
@@ -121,7 +122,7 @@ class ResourceDiff:
     def bump(self) -> Bump:
         if self.removed:
             return "major"
-        if self.added or any(c.field in REMOVAL_FIELDS.get(self.name, ()) for c in self.changed):
+        if self.added or any(c.field in RECORD_FIELDS.get(self.name, ()) for c in self.changed):
             return "minor"  # a study added or removed changes what the review includes
         return "patch" if self.changed else "none"
 
@@ -272,7 +273,7 @@ def _study_lines(living: LivingChanges) -> list[str]:
 
 def _corrections(r: ResourceDiff) -> list[CellChange]:
     """The changed cells of ``r`` that are not a study's removal."""
-    return [c for c in r.changed if c.field not in REMOVAL_FIELDS.get(r.name, ())]
+    return [c for c in r.changed if c.field not in RECORD_FIELDS.get(r.name, ())]
 
 
 def _other_changes(result: DataDiff) -> list[str]:

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PackageError
-
-#: The fields a removal fills, in the order of the studies table.
-REMOVAL_FIELDS = ("removed_round", "removal_reason", "removal_note")
+from ..io.included import REMOVAL_FIELDS
 
 
 @dataclass(frozen=True)

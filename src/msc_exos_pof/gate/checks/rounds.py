@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...io.included import REMOVAL_FIELDS
 from ..registry import Check, register
 from .consistency_differences import usable
 from .consistency_prisma import UPDATE_NODES, flow_equations, flow_nodes
@@ -463,10 +464,6 @@ def _date(text: str) -> tuple[int, ...]:
     """'2026-05' -> (2026, 5, 0): a month sorts before any day of it."""
     parts = [int(p) for p in text.split("-") if p.isdigit()]
     return tuple(parts + [0] * (3 - len(parts)))
-
-
-#: The fields of a study's removal: filled together, or not at all.
-REMOVAL_FIELDS = ("removed_round", "removal_reason", "removal_note")
 
 
 @register(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...io.included import REMOVAL_FIELDS, STUDIES
 from ..registry import register
 from .inclusion import missing_studies
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: (an erratum about an erratum explains nothing), but dropping one loses a documented fact.
 _RECORDS = frozenset({"errata"})
 #: Fields that record a change of their row (a study's removal): filled without an erratum.
-_RECORD_FIELDS = {"studies": frozenset({"removed_round", "removal_reason", "removal_note"})}
+_RECORD_FIELDS = {STUDIES: frozenset(REMOVAL_FIELDS)}
 
 
 def _keys(ctx: PackageContext, name: str) -> list[str]:

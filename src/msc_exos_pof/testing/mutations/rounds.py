@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from ...io.included import REMOVAL_FIELDS
 from .catalogue import mutation
 from .counts import ROUND_CHECKS, set_node
 from .edit import (
@@ -74,7 +75,7 @@ def round_removal_early(folder: Path, rnd: random.Random) -> None:
     number = open_round(folder, studies=1)
     studies = read(folder, "studies")
     row = studies["round"] == str(number)
-    studies.loc[row, ["removed_round", "removal_reason", "removal_note"]] = [
+    studies.loc[row, list(REMOVAL_FIELDS)] = [
         str(number),
         "retracted",
         "Retracted.",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...io.included import REMOVAL_FIELDS
 from ..builders import letter_code, update_flow_rows
 from .catalogue import Inapplicable
 from .edit import pick, read, unexplained_studies, write
@@ -41,7 +42,7 @@ def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
     model["table_row"] = str(studies["table_row"].astype(int).max() + 1)
     model["round"] = str(round)
     model["eligibility_concern"] = model["eligibility_evidence"] = ""
-    for column in ("removed_round", "removal_reason", "removal_note"):
+    for column in REMOVAL_FIELDS:
         if column in model.index:
             model[column] = ""  # a new study is included
     link = links.iloc[0].copy()

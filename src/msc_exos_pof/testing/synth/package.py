@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...io.included import REMOVAL_FIELDS
 from ..tables import RESOURCE_ORDER, columns_of, read_table, write_csv
 from .errata import Errata, apply_errata, count_errata
 from .invented import BACKGROUND_REFERENCES
@@ -46,7 +47,7 @@ def synthetic_descriptor(n: int) -> dict[str, Any]:
 def _record_removals(studies: pd.DataFrame, removed: Sequence[tuple[str, int]]) -> pd.DataFrame:
     """``studies`` with the removal of each (study id, round) recorded in its row."""
     studies = studies.copy()
-    for column in ("removed_round", "removal_reason", "removal_note"):
+    for column in REMOVAL_FIELDS:
         if column not in studies:
             studies[column] = ""
     for study, number in removed:
