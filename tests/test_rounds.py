@@ -132,7 +132,8 @@ def test_a_mistyped_count_of_any_round_gives_one_finding_naming_round_and_node(
 
 def count_template_boxes(folder: Path, round: int, counts: dict[str, int]) -> None:
     """Give ``round`` rows for template boxes the shipped flow does not count."""
-    from msc_exos_pof.testing.mutations import read, set_node, write
+    from msc_exos_pof.testing.mutations.counts import set_node
+    from msc_exos_pof.testing.mutations.edit import read, write
 
     flow = read(folder, "prisma_flow")
     for name, count in counts.items():
