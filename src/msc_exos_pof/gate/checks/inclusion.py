@@ -86,53 +86,60 @@ def _missing(ctx: PackageContext) -> list[MissingStudy]:
         dangling = (values.notna() & (values != "")).to_numpy() & ~isin(values, known)
         for index, value in values[dangling].items():
             named.setdefault(str(value), []).append((name, int(index) + 1))
-    dropped = _dropped_upstream(ctx, set(known))
-    ids = [i for i in named if len(named[i]) >= NAMED_BY or i in dropped]
-    ids += [i for i in dropped if i not in named]
-    return [
-        _placed(ctx, studies, study, tuple(named.get(study, ())), dropped.get(study), len(ids))
-        for study in ids
-    ]
+    ids = [str(v) for v in studies["study_id"]]
+    dropped = _dropped_upstream(ctx, {study: row for row, study in enumerate(ids, start=1)})
+    missing = [i for i in named if len(named[i]) >= NAMED_BY or i in dropped]
+    missing += [i for i in dropped if i not in named]
+    gap = _table_row_gap(studies) if len(missing) == 1 and not dropped else None
+    out = []
+    for study in missing:
+        named_by = tuple(named.get(study, ()))
+        if study in dropped:
+            row, after = dropped[study]
+            out.append(
+                MissingStudy(study, named_by, row, after, True, ids[row - 1] if row else None)
+            )
+        elif gap is not None:
+            out.append(MissingStudy(study, named_by, gap, False, False, ids[gap - 1]))
+        else:
+            out.append(MissingStudy(study, named_by))
+    return out
 
 
-def _dropped_upstream(ctx: PackageContext, known: set[str]) -> dict[str, list[str]]:
-    """Study id -> the upstream's study ids in order, for each upstream study the copy lacks."""
+def _dropped_upstream(
+    ctx: PackageContext, rows: dict[str, int]
+) -> dict[str, tuple[int | None, bool]]:
+    """Each upstream study the copy lacks -> where its row belongs in the copy: (the copy's row
+    of the next upstream study it kept, False), or (its last row, True: after it) at the end;
+    one pass over the upstream's order."""
     upstream = ctx.upstream
     if upstream is None or STUDIES not in upstream.files:
         return {}
     before = upstream.raw(STUDIES)
     if before is None or "study_id" not in before.columns:
         return {}
-    order = [str(v) for v in before["study_id"].dropna()]
-    return {study: order for study in order if study not in known}
+    last = (len(rows) or None, True)
+    place: tuple[int | None, bool] = last
+    found: dict[str, tuple[int | None, bool]] = {}
+    for study in reversed([str(v) for v in before["study_id"].dropna()]):
+        if study in rows:
+            place = (rows[study], False)
+        else:
+            found[study] = place
+    return dict(reversed(found.items()))
 
 
-def _placed(
-    ctx: PackageContext,
-    studies: pd.DataFrame,
-    study: str,
-    named_by: tuple[tuple[str, int], ...],
-    upstream_order: list[str] | None,
-    missing_count: int,
-) -> MissingStudy:
-    """Where the missing row belongs: before the next upstream study the copy has; without an
-    upstream, at the one gap of ``table_row`` when exactly one study is missing."""
-    ids = [str(v) for v in studies["study_id"]]
-    if upstream_order is not None:
-        following = upstream_order[upstream_order.index(study) + 1 :]
-        for other in following:
-            if other in ids:
-                return MissingStudy(study, named_by, ids.index(other) + 1, False, True, other)
-        return MissingStudy(study, named_by, len(ids) or None, True, True, ids[-1] if ids else None)
-    if missing_count != 1 or "table_row" not in studies.columns:
-        return MissingStudy(study, named_by)
+def _table_row_gap(studies: pd.DataFrame) -> int | None:
+    """The copy's row where the one missing ``table_row`` belongs (the row numbered after the
+    gap), when ``table_row`` has exactly one gap."""
+    if "table_row" not in studies.columns:
+        return None
     numbers = [int(v) if str(v).isdigit() else None for v in studies["table_row"]]
     present = {n for n in numbers if n is not None}
     gaps = [n for n in range(1, max(present, default=0) + 1) if n not in present]
-    if len(gaps) != 1 or gaps[0] + 1 not in numbers:
-        return MissingStudy(study, named_by)
-    at = numbers.index(gaps[0] + 1)
-    return MissingStudy(study, named_by, at + 1, False, False, ids[at])
+    if len(gaps) != 1 or gaps[0] + 1 not in present:
+        return None
+    return numbers.index(gaps[0] + 1) + 1
 
 
 def _rows(named_by: tuple[tuple[str, int], ...]) -> str:
