@@ -38,6 +38,13 @@ settings.load_profile(
 SOURCE_TEXT = Path(__file__).resolve().parents[2] / "shared" / "source" / "000_a4970f2b6624f28e.txt"
 
 
+@pytest.fixture(autouse=True)
+def _no_package_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose their package themselves: $MSC_EXOS_POF_PACKAGE of the shell that runs them
+    would change what ``load()`` and the commands read without PATH."""
+    monkeypatch.delenv("MSC_EXOS_POF_PACKAGE", raising=False)
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     """A copy of the shipped package folder; returns the folder."""

@@ -35,6 +35,7 @@ def _hook_repository(tmp_path: Path) -> Path:
     hooks.mkdir()
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "language: python" in text and "entry: msc-exos-pof validate\n" in text
+    assert "entry: msc-exos-pof rehash\n" in text
     (hooks / ".pre-commit-hooks.yaml").write_text(
         text.replace("language: python", "language: system"), encoding="utf-8"
     )
@@ -54,7 +55,9 @@ def _user_repository(tmp_path: Path, name: str, package: Path) -> Path:
     return repository
 
 
-def _try_repo(hooks: Path, repository: Path) -> subprocess.CompletedProcess[str]:
+def _try_repo(
+    hooks: Path, repository: Path, hook: str = "msc-exos-pof-validate"
+) -> subprocess.CompletedProcess[str]:
     scripts = Path(sys.executable).parent
     env = {
         **os.environ,
@@ -66,7 +69,7 @@ def _try_repo(hooks: Path, repository: Path) -> subprocess.CompletedProcess[str]
             str(scripts / "pre-commit"),
             "try-repo",
             str(hooks),
-            "msc-exos-pof-validate",
+            hook,
             "--all-files",
             "--verbose",
         ],
@@ -89,7 +92,7 @@ def test_the_pre_commit_hook_fails_a_broken_repository_and_passes_a_clean_one(
     passed = _try_repo(hooks, clean)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
-    assert "reading datapackage/datapackage.json (found in the current folder" in passed.stdout
+    assert "reading datapackage/datapackage.json (a copy found here" in passed.stdout
 
     studies = package_copy / "data" / "studies.csv"
     studies.write_text(studies.read_text(encoding="utf-8").replace("in_vivo", "in_silico", 1))
@@ -98,3 +101,21 @@ def test_the_pre_commit_hook_fails_a_broken_repository_and_passes_a_clean_one(
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout and "schema.enum" in failed.stdout
     assert "msc-exos-pof validate: datapackage/datapackage.json" in failed.stdout
+
+
+@pytest.mark.slow
+def test_the_rehash_hook_refreshes_the_hashes_of_an_edited_copy(
+    tmp_path: Path, package_copy: Path
+) -> None:
+    if shutil.which("git") is None or not (Path(sys.executable).parent / "pre-commit").exists():
+        pytest.skip("needs git and pre-commit (the test extra)")
+    hooks = _hook_repository(tmp_path)
+    file = package_copy / "data" / "references.csv"
+    file.write_text(file.read_text(encoding="utf-8").replace("Rat", "Rat ", 1), encoding="utf-8")
+    edited = _user_repository(tmp_path, "edited", package_copy)
+    changed = _try_repo(hooks, edited, "msc-exos-pof-rehash")
+    # Like a formatter: it rewrites datapackage.json, so pre-commit fails the commit once.
+    assert changed.returncode == 1 and "files were modified by this hook" in changed.stdout
+    assert "updated bytes/hash of references" in changed.stdout
+    assert _try_repo(hooks, edited, "msc-exos-pof-rehash").returncode == 0
+    assert _try_repo(hooks, edited).returncode == 0

@@ -289,6 +289,10 @@ CASES = [
         "links.mechanism_coverage",
         lambda p: drop_rows(p, "study_mechanisms", "study_id", "geng-z-2022"),
     ),
+    Case(
+        "links.msc_source_coverage",
+        lambda p: drop_rows(p, "study_msc_sources", "study_id", "seok-j-2020"),
+    ),
     Case("errata.known", lambda p: None, name="shipped"),
     Case(
         "errata.unexplained",

@@ -79,7 +79,6 @@ def test_resource_names_follow_the_descriptor() -> None:
         "study_msc_sources",
         "vocabularies",
         "search_rounds",
-        "study_removals",
     ]
 
 

@@ -31,6 +31,7 @@ from msc_exos_pof.prisma import (
     template_nodes,
     write_prisma,
 )
+from msc_exos_pof.release.removals import remove_study
 from msc_exos_pof.testing.mutations import open_round
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -308,8 +309,7 @@ def test_a_living_copy_is_drawn_with_the_template_for_updated_reviews(package_co
 def test_the_history_has_one_row_per_round_from_the_data(package_copy: Path) -> None:
     open_round(package_copy, studies=2)
     open_round(package_copy, studies=1)
-    with open(package_copy / "data" / "study_removals.csv", "a", encoding="utf-8") as handle:
-        handle.write("yang-m-2020,3,retracted,Retraction notice (example)\n")
+    remove_study(package_copy, "yang-m-2020", "retracted", "Retraction notice (example)")
     rows = [row.cells() for row in review_history(package_copy)]
     assert rows[0] == ("1", "published review", "2025-07", "292", "17", "0", "17")
     assert rows[1][:2] == ("2", "not reported") and rows[1][2] == "2027-07"

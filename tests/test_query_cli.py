@@ -68,6 +68,7 @@ def test_show_prints_a_resource_in_each_format() -> None:
     assert first["study_id"] == "yang-m-2020" and first["year"] == 2020
 
 
-def test_show_an_unknown_resource_exits_1_naming_the_known_ones() -> None:
+def test_show_an_unknown_resource_is_misuse_exit_2_naming_the_known_ones() -> None:
     result = run("show", "nope")
-    assert result.exit_code == 1 and "the package has:" in result.output
+    assert result.exit_code == 2 and "the package has no resource 'nope'" in result.output
+    assert "choose one of search_strategies, prisma_flow" in result.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -69,7 +68,8 @@ def test_the_shipped_package_is_round_1_of_the_published_review() -> None:
     assert set(msc_exos_pof.load("studies")["round"]) == {1}
     assert set(msc_exos_pof.load("prisma_flow")["round"]) == {1}
     assert set(msc_exos_pof.load("search_strategies")["round"]) == {1}
-    assert msc_exos_pof.load("study_removals").empty
+    studies = msc_exos_pof.load("studies", include_removed=True)
+    assert studies["removed_round"].isna().all() and len(studies) == 17
 
 
 def test_a_copy_with_later_rounds_and_new_studies_validates_with_zero_errors(
@@ -81,10 +81,18 @@ def test_a_copy_with_later_rounds_and_new_studies_validates_with_zero_errors(
 
 
 def test_a_later_round_removing_a_study_with_its_reason_validates(living_copy: Path) -> None:
-    with open(living_copy / "data" / "study_removals.csv", "a", encoding="utf-8") as handle:
-        handle.write("yang-m-2020,3,retracted,Retraction notice (example)\n")
+    from msc_exos_pof.release.removals import remove_study
+
+    before = (living_copy / "data" / "studies.csv").read_text(encoding="utf-8").splitlines()
+    removed = remove_study(living_copy, "yang-m-2020", "retracted", "Retraction notice (example)")
+    assert removed.round == 3
+    after = (living_copy / "data" / "studies.csv").read_text(encoding="utf-8").splitlines()
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [1] and after[1].endswith(",1,3,retracted,Retraction notice (example)")
+    assert [f.check for f in errors(living_copy)] == ["rounds.previous_plus_new"]
     set_count(living_copy, 3, "total_studies", -1)
     assert errors(living_copy) == []
+    assert len(msc_exos_pof.load("studies", living_copy)) == 19
 
 
 #: (round, node) mistyped: every node of round 2, whose total also feeds round 3's previous
@@ -187,7 +195,9 @@ def test_statements_of_the_publication_are_compared_with_round_1_only(
     # The same new studies filed under round 1 contradict the review's "17 studies".
     studies = living_copy / "data" / "studies.csv"
     studies.write_text(
-        studies.read_text(encoding="utf-8").replace(",2\n", ",1\n").replace(",3\n", ",1\n"),
+        studies.read_text(encoding="utf-8")
+        .replace(",2,,,\n", ",1,,,\n")
+        .replace(",3,,,\n", ",1,,,\n"),
         encoding="utf-8",
     )
     rehash(living_copy)
@@ -281,7 +291,7 @@ def test_an_upstream_row_edited_without_an_erratum_fails_and_an_erratum_explains
     ).by_check("upstream.unrecorded_change")
 
 
-def test_an_upstream_study_dropped_needs_a_recorded_removal(package_copy: Path) -> None:
+def test_an_upstream_study_dropped_is_one_finding_at_its_place(package_copy: Path) -> None:
     from msc_exos_pof.io.locate import shipped_package_dir
 
     file = package_copy / "data" / "study_mechanisms.csv"
@@ -292,10 +302,12 @@ def test_an_upstream_study_dropped_needs_a_recorded_removal(package_copy: Path) 
     studies.write_text("".join(line for line in lines if not line.startswith("yang-m-2020,")))
     rehash(package_copy)
     report = msc_exos_pof.validate(package_copy, summary=False, upstream=shipped_package_dir())
+    [lead] = report.by_check("studies.missing_row")
+    assert lead.message.startswith("studies has no row for study 'yang-m-2020'")
+    assert "the upstream package has its row" in lead.message and "restore the row" in lead.message
+    assert (lead.path, lead.line) == ("data/studies.csv", 2)  # before chen-s-2020, row 1's place
     messages = [f.message for f in report.by_check("upstream.unrecorded_change")]
-    [study] = [m for m in messages if m.startswith("studies 'yang-m-2020'")]
-    assert "of the upstream package is missing" in study
-    assert "record the removal in study_removals" in study
+    assert not any(m.startswith("studies 'yang-m-2020'") for m in messages)
     assert any(m.startswith("study_mechanisms 'yang-m-2020/") for m in messages)
 
 
@@ -406,33 +418,3 @@ def test_the_single_round_diagram_and_template_keep_their_bytes() -> None:
         "17",
         "NA",
     )
-
-
-# --- which package a command reads -----------------------------------------------------------
-
-
-@pytest.mark.parametrize("layout", ["datapackage", "."])
-def test_validate_without_path_reads_the_package_of_the_current_folder(
-    tmp_path: Path, package_copy: Path, monkeypatch: pytest.MonkeyPatch, layout: str
-) -> None:
-    repository = tmp_path / "repo"
-    shutil.copytree(package_copy, repository / layout)
-    found = repository / layout / "datapackage.json"
-    monkeypatch.chdir(repository)
-    runner = CliRunner()
-    result = runner.invoke(main, ["validate"])
-    assert result.exit_code == 0, result.output
-    shown = "datapackage/datapackage.json" if layout == "datapackage" else "datapackage.json"
-    assert f"reading {shown} (found in the current folder" in result.output
-    studies = found.parent / "data" / "studies.csv"
-    studies.write_text(studies.read_text(encoding="utf-8").replace("in_vivo", "in_silico", 1))
-    assert runner.invoke(main, ["validate"]).exit_code == 1  # the user's data, not the shipped
-
-
-def test_without_path_or_local_package_commands_say_they_read_the_shipped_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["prisma", "--csv", "flow.csv"])
-    assert result.exit_code == 0, result.output
-    assert "reading the package shipped with msc-exos-pof" in result.output

@@ -109,6 +109,15 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str, str, int, str]] = {
         4,
         "study_id",
     ),
+    "study row deleted, the rows that name it kept": (
+        lambda folder: edit_rows(
+            folder, "studies", lambda rows: [r for r in rows if r["study_id"] != "huang-b-2018"]
+        ),
+        "studies.missing_row",
+        "studies",
+        9,  # where it belongs: before ding-c-2018, now row 9
+        "study_id",
+    ),
     "foreign key dangling": (
         _cell("studies", 7, "reference_number", "999"),
         "schema.foreign_key",

@@ -177,7 +177,17 @@ def test_a_0_1_0_copy_with_a_maintainers_round_and_study_upgrades_to_a_valid_pac
 
     result = CliRunner().invoke(main, ["upgrade", str(copy)])
     assert result.exit_code == 0, result.output
-    assert "data model 0.1.0 -> " in result.output and "now: valid" in result.output
+    assert "data model 0.1.0 -> " in result.output and "now: 1 error(s)" in result.output
+    # Model 1.0.0 links every study to its MSC source (study_msc_sources, which 0.1.0 lacked):
+    # the gate names the maintainer's study, whose evidence only the maintainer can quote.
+    [link] = findings(copy)
+    assert link.check == "links.msc_source_coverage" and "'doe-j-2026'" in link.message
+    append(
+        copy,
+        "study_msc_sources",
+        "doe-j-2026,BMSC,title,bone marrow MSC,Table 2 › row 18 › Title,true\n",
+    )
+    rehash(copy)
 
     assert findings(copy) == []
     assert findings(copy, upstream=shipped_package_dir()) == []
@@ -194,6 +204,7 @@ def test_a_0_1_0_copy_with_a_maintainers_round_and_study_upgrades_to_a_valid_pac
         "references": [("76",)],
         "studies": [("doe-j-2026",)],
         "study_mechanisms": [("doe-j-2026", "apoptosis")],
+        "study_msc_sources": [("doe-j-2026", "BMSC")],
         "search_rounds": [("2",)],
     }
     assert read_descriptor(copy)["version"] == "0.2.0"  # the maintainer's own version is kept

@@ -117,6 +117,12 @@ class DataValueWarning(UserWarning):
     """``load(..., errors="coerce")`` read cells that do not fit their field as missing."""
 
 
+class DefaultPackageWarning(UserWarning):
+    """No path was given, and the current folder holds a copy of this dataset: the library read
+    that copy, not the package shipped with it. Pass ``path=`` (``msc_exos_pof.package_dir()``
+    for the shipped one) or set ``MSC_EXOS_POF_PACKAGE`` (a path, or ``shipped``) to choose."""
+
+
 class ReleaseError(ValueError):
     """A release cannot be cut or recorded as asked (a bump smaller than the data needs, a
     version already released, a checkout without its CHANGELOG...): the message says what to do.

@@ -95,10 +95,12 @@ def _origins(path: str | os.PathLike[str] | None) -> dict[str, str]:
 
 
 def _curated_sources(path: str | os.PathLike[str] | None) -> pd.DataFrame:
-    """``studies`` with ``source`` (curated, ``NO_SOURCE`` when empty) and its ``origin``."""
+    """The studies included now (``io.included``: the PRISMA total of the latest round) with
+    ``source`` (curated, ``NO_SOURCE`` when empty) and its ``origin``."""
     from .io.convert import load_frame
+    from .io.included import included_now
 
-    studies = load_frame("studies", path)
+    studies = included_now(load_frame("studies", path), "studies", path)
     origins = _origins(path)
     source = studies["msc_source"].astype("object").where(studies["msc_source"].notna(), NO_SOURCE)
     studies = studies.assign(source=source.astype(str))
@@ -116,7 +118,7 @@ def _source_order(path: str | os.PathLike[str] | None, present: Iterable[str]) -
 
 
 def studies_per_source_table(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Included studies per curated MSC source of the package at ``path`` (default: shipped).
+    """Studies included now per curated MSC source of the package at ``path`` (default: shipped).
 
     One row per source of ``msc_sources`` (grouped by origin: perinatal, then adult), then a
     ``NO_SOURCE`` row if some studies have no curated source. Columns:
@@ -167,9 +169,10 @@ def evidence_map_table(path: str | os.PathLike[str] | None = None) -> pd.DataFra
     3
     """
     from .io.convert import load_frame
+    from .io.included import included_now
 
     studies = _curated_sources(path)
-    mechanisms = load_frame("study_mechanisms", path)
+    mechanisms = included_now(load_frame("study_mechanisms", path), "study_mechanisms", path)
     vocabulary = (
         list(mechanisms["mechanism"].cat.categories)
         if hasattr(mechanisms["mechanism"], "cat")

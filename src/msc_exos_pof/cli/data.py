@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..exports.formats import TEXT_FORMATS
-from .options import EXIT_UNREADABLE, CommandError, debug_option, package_argument, user_errors
+from .options import EXIT_UNREADABLE, CommandError, common_options, package_argument, user_errors
 
 format_option = click.option(
     "--format",
@@ -23,10 +23,10 @@ format_option = click.option(
 @click.argument("sql")
 @package_argument
 @format_option
-@debug_option
+@common_options
 @user_errors()
-def query(sql: str, path: Path | None, fmt: str, debug: bool) -> None:
-    """Run SQL on the package at PATH (default: the shipped one) and print the result.
+def query(sql: str, path: Path, fmt: str) -> None:
+    """Run SQL on the package at PATH and print the result.
 
     Every resource is a table of an in-memory DuckDB database (the one `connect()` returns),
     with the readable views, e.g.
@@ -52,19 +52,33 @@ def query(sql: str, path: Path | None, fmt: str, debug: bool) -> None:
 @click.argument("resource")
 @package_argument
 @format_option
-@debug_option
+@click.option(
+    "--include-removed",
+    is_flag=True,
+    help="Also the studies a later search round removed (every study ever included), and their "
+    "rows in the tables keyed by study; without it, the studies included now.",
+)
+@common_options
 @user_errors()
-def show(resource: str, path: Path | None, fmt: str, debug: bool) -> None:
-    """Print RESOURCE of the package at PATH (default: the shipped one), typed and checked as
-    `msc_exos_pof.load(RESOURCE)` reads it.
+def show(resource: str, path: Path, fmt: str, include_removed: bool) -> None:
+    """Print RESOURCE of the package at PATH, typed and checked as
+    `msc_exos_pof.load(RESOURCE)` reads it: for studies (and the tables keyed by study), the
+    studies included now.
 
-    Exit code 0: printed; 1: no such resource, or a cell does not fit its field; 2: the
+    Exit code 0: printed; 1: a cell does not fit its field; 2: no such resource, or the
     package cannot be read.
     """
-    from .. import load
+    from .. import load, resource_names
     from ..exports.query import rows_as_text
 
-    click.echo(rows_as_text(load(resource, path), fmt), nl=False)
+    names = resource_names(path)
+    if resource not in names:
+        raise click.BadParameter(
+            f"the package has no resource {resource!r}; choose one of {', '.join(names)}",
+            param_hint="RESOURCE",
+        )
+    frame = load(resource, path, include_removed=include_removed)
+    click.echo(rows_as_text(frame, fmt), nl=False)
 
 
 COMMANDS = [query, show]

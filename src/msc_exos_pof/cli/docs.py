@@ -7,17 +7,24 @@ from pathlib import Path
 
 import click
 
-from .options import force_option, output_option, package_argument, user_errors, write_or_echo
+from .options import (
+    common_options,
+    force_option,
+    output_option,
+    package_argument,
+    user_errors,
+    write_or_echo,
+)
 
 
 @click.command()
 @package_argument
 @output_option("Write the Markdown here (atomically) instead of standard output ('-').")
 @force_option("Replace the --output file if it exists.")
+@common_options
 @user_errors()
 def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
-    """Print the data dictionary of PATH (default: the shipped package), generated from its
-    Table Schemas."""
+    """Print the data dictionary of PATH, generated from its Table Schemas."""
     from ..docgen.dictionary import data_dictionary
 
     write_or_echo(data_dictionary(path), output, force)
@@ -25,6 +32,7 @@ def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
 
 @click.command()
 @package_argument
+@common_options
 @user_errors()
 def summary(path: Path | None) -> None:
     """Print counts derived from the package's rows as JSON (studies per source, design, errata)."""

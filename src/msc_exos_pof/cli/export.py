@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..exports.formats import BIBLIOGRAPHY_FORMATS, FORMATS
-from .options import debug_option, force_option, package_argument, user_errors
+from .options import common_options, force_option, package_argument, status, user_errors
 
 
 def _size(out: Path) -> int:
@@ -30,16 +30,15 @@ def _size(out: Path) -> int:
 @click.option(
     "--included",
     is_flag=True,
-    help="bibtex, ris, csljson: only the references of the 17 included studies.",
+    help="bibtex, ris, csljson: only the references of the studies included now.",
 )
 @force_option("Replace OUT if it exists (a folder only if it holds an earlier export).")
-@debug_option
+@common_options
 @click.argument("out", type=click.Path(path_type=Path))
 @package_argument
 @user_errors()
 def export(to: str, out: Path, path: Path | None, included: bool, force: bool, debug: bool) -> None:
-    """Export the data package at PATH (a folder or its datapackage.json; default: the package
-    shipped with this library) to OUT.
+    """Export the data package at PATH to OUT.
 
     OUT is written under a temporary name beside it and moved into place when complete. DuckDB
     and Excel need `pip install 'msc-exos-pof[export]'`.
@@ -58,10 +57,9 @@ def export(to: str, out: Path, path: Path | None, included: bool, force: bool, d
     with spinner(f"exporting to {to}", path):
         written = write(to, out, path, overwrite=force, included=included)
     descriptor = read_descriptor(path)
-    click.echo(
+    status(
         f"wrote {written} ({_size(written)} bytes): {descriptor.get('name')} "
-        f"{descriptor.get('version')} as {to}",
-        err=True,
+        f"{descriptor.get('version')} as {to}"
     )
 
 

@@ -9,6 +9,7 @@ import click
 from .options import (
     EXIT_UNREADABLE,
     CommandError,
+    common_options,
     force_option,
     is_stdout,
     package_argument,
@@ -40,11 +41,12 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
     "figure, --csv as CSV.",
 )
 @force_option("Replace --svg or --csv files that exist.")
+@common_options
 @user_errors()
 def prisma(
     path: Path | None, svg: Path | None, csv_file: Path | None, history: bool, force: bool
 ) -> None:
-    """Write the PRISMA 2020 flow diagram of PATH (default: the shipped package) as SVG and/or
+    """Write the PRISMA 2020 flow diagram of PATH as SVG and/or
     its counts as the PRISMA2020 template CSV; with --history, the versions of the review.
     Files are written atomically, never inside the package folder; `-` writes to standard
     output."""
@@ -88,10 +90,12 @@ def prisma(
     help="Output format; repeat for several.",
 )
 @force_option("Replace figure files that exist in OUT_DIR.")
+@common_options
 @user_errors()
 def figures(out_dir: Path, path: Path | None, formats: tuple[str, ...], force: bool) -> None:
-    """Draw the evidence figures of PATH (default: the shipped package) into OUT_DIR: studies per
-    MSC source, the source x mechanism map and studies per year (needs the 'figures' extra)."""
+    """Draw the evidence figures of PATH into OUT_DIR: studies per MSC source, the source x
+    mechanism map and studies per year of the studies included now (needs the 'figures'
+    extra)."""
     from ..figures import FIGURES, write_figures
 
     if is_stdout(out_dir):

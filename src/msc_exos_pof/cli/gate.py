@@ -9,7 +9,7 @@ import click
 
 from ..gate.render import COLOUR_MODES, FORMATS
 from .options import (
-    debug_option,
+    common_options,
     force_option,
     is_stdout,
     output_option,
@@ -72,7 +72,7 @@ def _patterns(value: str | None) -> list[str]:
     help="The package this copy was made from: fail on upstream rows edited or dropped "
     "without an erratum or a recorded removal (check upstream.unrecorded_change).",
 )
-@debug_option
+@common_options
 @user_errors()
 def validate(
     path: Path | None,
@@ -87,8 +87,7 @@ def validate(
     upstream: Path | None,
     debug: bool,
 ) -> None:
-    """Validate the data package at PATH (a folder or its datapackage.json; default: the
-    package shipped with this library).
+    """Validate the data package at PATH.
 
     Exit code 0: valid (warnings allowed unless --fail-on warning); 1: the data has errors (or
     warnings, with --fail-on warning); 2: the package cannot be read at all, or the command was
@@ -140,6 +139,7 @@ def validate(
 )
 @output_option("Write the list to this file (atomically) instead of standard output ('-').")
 @force_option("Replace the --output file if it exists.")
+@common_options
 @user_errors()
 def checks(fmt: str, output: Path | None, force: bool) -> None:
     """List every check of the gate: id, layer, severity and what it guards against."""

@@ -1,5 +1,6 @@
-"""What every command shares: the PATH argument, ``--output``, ``--force``, ``--debug``, and the
-one error policy that turns what a user can cause into one sentence and an exit code.
+"""What every command shares: the PATH argument and ``--shipped``, ``--output``, ``--force``,
+``--debug``, ``--quiet``, and the one error policy that turns what a user can cause into one
+sentence and an exit code.
 
 Exit codes, the same for every command (the README lists them):
 
@@ -13,6 +14,7 @@ Exit codes, the same for every command (the README lists them):
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,36 +30,90 @@ EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _package_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """PATH as given, else the package of the current folder (``io.locate.discover_package``),
-    else ``None`` for the shipped package; without PATH, say on stderr which package is read."""
-    if value is not None or ctx.resilient_parsing:
-        return value
-    from ..io.locate import descriptor_path, discover_package
-
-    found = discover_package()
-    if found is not None:
-        click.echo(
-            f"reading {found} (found in the current folder; give PATH to read another)", err=True
-        )
-        return found
-    click.echo(
-        f"reading the package shipped with msc-exos-pof, {descriptor_path(None)} (no "
-        "./datapackage/datapackage.json or ./datapackage.json here; give PATH to read another)",
-        err=True,
-    )
-    return None
+#: The note a command prints on stderr about the package it reads (unless --quiet).
+_NOTE = "msc_exos_pof.package_note"
+_QUIET = "msc_exos_pof.quiet"
 
 
-#: ``PATH``: a package folder or its ``datapackage.json``; default: ``./datapackage/`` or
-#: ``./datapackage.json`` when present, else the shipped package.
-package_argument = click.argument(
-    "path", required=False, type=click.Path(path_type=Path), callback=_package_path
+def _resolve_package(path: Path | None, shipped: bool) -> Path:
+    """PATH as given; ``--shipped``: the package shipped with the library; neither: the rule of
+    ``io.locate.default_package`` (``$MSC_EXOS_POF_PACKAGE``, else the copy of this dataset in
+    the current folder, else the shipped package), the same rule ``msc_exos_pof.load`` follows.
+    The package is always passed on explicitly, so the library does not apply the rule twice."""
+    from ..io.locate import PACKAGE_ENV, default_package, shipped_package_dir
+
+    if path is not None and shipped:
+        raise click.UsageError("give PATH or --shipped, not both")
+    if path is not None:
+        return path
+    if shipped:
+        return shipped_package_dir()
+    default = default_package()
+    if default.path is None:
+        return shipped_package_dir()
+    if default.why == "found":
+        _note(f"reading {default.path} (a copy found here; --shipped reads the installed release)")
+    else:
+        _note(f"reading {default.path} (${PACKAGE_ENV})")
+    return default.path
+
+
+def _note(message: str) -> None:
+    """Keep ``message`` for ``user_errors`` to print on stderr once ``--quiet`` is known."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[_NOTE] = message
+
+
+#: What "PATH" means, for the help of every command that reads a package.
+PATH_HELP = (
+    "PATH is a package folder or its datapackage.json; without PATH: $MSC_EXOS_POF_PACKAGE, "
+    "else ./datapackage/ (or ./datapackage.json) when it is a copy of this dataset, else the "
+    "package shipped with msc-exos-pof (--shipped chooses it)."
 )
+
+_SHIPPED_HELP = (
+    "Read the package shipped with msc-exos-pof (the release installed) whatever the current "
+    "folder holds; the same as MSC_EXOS_POF_PACKAGE=shipped."
+)
+
+
+def package_argument(command: F) -> F:
+    """``[PATH]`` and ``--shipped``: the package a command reads. PATH is a folder or its
+    ``datapackage.json``; without it, ``$MSC_EXOS_POF_PACKAGE`` (a path, or ``shipped``), else
+    ``./datapackage/`` or ``./datapackage.json`` when it is a copy of this dataset, else the
+    shipped package: the rule of ``msc_exos_pof.load``. The command receives it as ``path``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, path: Path | None = None, shipped: bool = False, **kwargs: Any) -> Any:
+        return command(*args, path=_resolve_package(path, shipped), **kwargs)
+
+    wrapper.__doc__ = inspect.cleandoc(command.__doc__ or "") + "\n\n" + PATH_HELP
+    wrapper = click.option("--shipped", is_flag=True, help=_SHIPPED_HELP)(wrapper)
+    return click.argument("path", required=False, type=click.Path(path_type=Path))(wrapper)  # type: ignore[return-value]
+
 
 debug_option = click.option(
     "--debug", is_flag=True, help="Show the traceback of unexpected errors."
 )
+quiet_option = click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print no status lines on stderr (which package was read, what was written, progress); "
+    "results and errors are printed as usual.",
+)
+
+
+def common_options(command: F) -> F:
+    """``--debug`` and ``--quiet``, which every command has (``user_errors`` reads them)."""
+    return debug_option(quiet_option(command))
+
+
+def quiet() -> bool:
+    """Whether the running command was given ``--quiet``."""
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.meta.get(_QUIET))
 
 
 def output_option(help: str, **extra: Any) -> Callable[[F], F]:
@@ -123,13 +179,26 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
     """Run a command under the error policy: library errors become one sentence and their exit
     code; anything else is a bug, shown in one line unless ``--debug`` asks for the traceback.
 
-    Decorate commands that declare ``debug_option`` (``--debug``); others always get one line.
+    Every command declares ``common_options`` (``--debug``, ``--quiet``); the command function
+    receives them only if it names them. The note of ``package_argument`` (which package a
+    command reads) is printed here, on stderr, unless ``--quiet``.
     """
 
     def decorate(command: F) -> F:
+        accepted = inspect.signature(command).parameters
+
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             debug = bool(kwargs.get("debug"))
+            for name in ("debug", "quiet"):
+                if name not in accepted:
+                    kwargs.pop(name, None)
+            context = click.get_current_context(silent=True)
+            if context is not None:
+                context.meta[_QUIET] = bool(context.params.get("quiet"))
+                note = context.meta.pop(_NOTE, None)
+                if note and not quiet():
+                    click.echo(note, err=True)
             try:
                 return command(*args, **kwargs)
             except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
@@ -187,8 +256,9 @@ def refuse_existing(outputs: list[Path], force: bool, what: str = "file") -> Non
 
 def status(message: str) -> None:
     """What a command did ("wrote ..."): on standard error, so that standard output carries
-    only data."""
-    click.echo(message, err=True)
+    only data; nothing with ``--quiet``."""
+    if not quiet():
+        click.echo(message, err=True)
 
 
 def write_or_echo(text: str, output: Path | None, force: bool = False) -> None:

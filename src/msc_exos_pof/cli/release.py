@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import package_argument, user_errors
+from .options import common_options, package_argument, status, user_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..release.publish import ReleasePlan
@@ -33,18 +33,19 @@ def _installed_copy(folder: Path) -> bool:
     is_flag=True,
     help="Only report resources whose bytes/hash are stale (exit 1 if any); write nothing.",
 )
+@common_options
 @user_errors()
 def rehash(path: Path | None, check: bool) -> None:
     """Write each resource's bytes and sha256 hash into PATH's datapackage.json.
 
-    PATH is a datapackage.json or its folder (default: the shipped package of a checkout).
-    Run it after editing any CSV; CI runs it with --check. Exit 0 when up to date (or
+    Run it after editing any CSV; CI runs it with --check (and pre-commit's hook
+    msc-exos-pof-rehash runs it before each commit). Exit 0 when up to date (or
     updated), 1 when --check finds stale resources or a file cannot be hashed, 2 when the
     package cannot be read.
     """
     from ..io.locate import descriptor_path
     from ..release.hashes import rehash as write_hashes
-    from ..release.hashes import stale_hashes
+    from ..release.hashes import rehash_command, stale_hashes
 
     file = descriptor_path(path)
     stale = stale_hashes(path)
@@ -54,14 +55,14 @@ def rehash(path: Path | None, check: bool) -> None:
             return
         for name, why in stale:
             click.echo(f"stale: {name}: {why}")
-        command = f"msc-exos-pof rehash {path}" if path is not None else "msc-exos-pof rehash"
+        command = rehash_command(path)
         click.echo(
             f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
             "to update them",
             err=True,
         )
         raise SystemExit(1)
-    if path is None and _installed_copy(file.parent):
+    if _installed_copy(file.parent):
         raise click.UsageError(
             f"{file.parent} is the copy installed with the library and is never rewritten; "
             "pass the path of your own copy of the package"
@@ -104,23 +105,25 @@ def rehash(path: Path | None, check: bool) -> None:
     is_flag=True,
     help="Exit 1 when the packages differ (like git diff --exit-code), 0 when they do not.",
 )
+@common_options
 @user_errors(prefix="cannot compare: ")
 def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool, exit_code: bool) -> None:
     """Compare two releases of the data package and say which version bump the change needs.
 
     OLD and NEW are package folders, datapackage.json files, release wheels (.whl) or released
     versions (`diff 0.1.0`, `diff 0.1.0 1.0.0`: read offline from the release record). NEW
-    defaults to the package of the current folder, else the shipped one. The output starts
+    defaults to the package every command reads without PATH ($MSC_EXOS_POF_PACKAGE, else the
+    copy in ./datapackage/, else the shipped one). The output starts
     with the bump and the changes in the review's terms (studies, search rounds, counts,
     errata), then every schema and row change. Exit 0 whatever the differences (with
     --exit-code: 1 when there are any); exit 2 if either package cannot be read.
     """
-    from ..io.locate import discover_package, shipped_package_dir
+    from ..io.locate import default_package, shipped_package_dir
     from ..release.diff import changes_paragraph, diff, render_json, render_text
 
     if new is None:
-        new = discover_package() or shipped_package_dir()
-        click.echo(f"comparing with {new}", err=True)
+        new = default_package().path or shipped_package_dir()
+        status(f"comparing with {new}")
     result = diff(old, new)
     if changelog:
         click.echo(_terminal_safe(changes_paragraph(result)), nl=False)
@@ -141,6 +144,8 @@ def diff_command(old: Path, new: Path | None, fmt: str, changelog: bool, exit_co
     show_default=True,
     help="A reference-list entry or BibTeX.",
 )
+@common_options
+@user_errors()
 def cite(fmt: str) -> None:
     """How to cite this release of the dataset and the review it transcribes."""
     from ..release.citation import cite as citation
@@ -162,6 +167,7 @@ def cite(fmt: str) -> None:
     help="The release date (default: VERSION's CHANGELOG entry at that commit, else the "
     "commit's date).",
 )
+@common_options
 @user_errors()
 def record_release(version: str, commit: str, day: str | None) -> None:
     """Add a release older than the release record to it, from git history.
@@ -176,13 +182,14 @@ def record_release(version: str, commit: str, day: str | None) -> None:
     root = Path.cwd()
     entry, snapshot = release_from_git(root, version, commit, day)
     written = write_release(entry, snapshot, record_dir(root))
-    click.echo(f"recorded in {written}:", err=True)
+    status(f"recorded in {written}:")
     click.echo(describe(entry))
 
 
 @click.command("upgrade")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Print what the upgrade would do; write nothing.")
+@common_options
 @user_errors(prefix="cannot upgrade: ")
 def upgrade_command(path: Path, dry_run: bool) -> None:
     """Migrate the copy at PATH, made with an earlier data model, to this library's model.
@@ -203,7 +210,7 @@ def upgrade_command(path: Path, dry_run: bool) -> None:
         report = gate.validate(path, summary=False)
         errors = sum(f.severity == "error" for f in report.findings)
         verdict = "valid" if report.valid else f"{errors} error(s)"
-        click.echo(f"now: {verdict}; `msc-exos-pof validate {path}` lists the findings", err=True)
+        status(f"now: {verdict}; `msc-exos-pof validate {path}` lists the findings")
 
 
 @click.command("release")
@@ -217,6 +224,7 @@ def upgrade_command(path: Path, dry_run: bool) -> None:
     help="Where the wheel and the sdist are built.",
 )
 @click.option("--dry-run", is_flag=True, help="Print what the release would change; write nothing.")
+@common_options
 @user_errors(prefix="cannot release: ")
 def release_command(version: str | None, day: str | None, dist: Path, dry_run: bool) -> None:
     """Cut release VERSION of the checkout in the current folder (default: the release its
@@ -252,7 +260,7 @@ def _rehash_step(root: Path, dry_run: bool) -> list[str]:
     stale = [name for name, _ in stale_hashes(root / "datapackage")]
     if stale and not dry_run:
         write_hashes(root / "datapackage")
-        click.echo(f"rehashed {', '.join(stale)}", err=True)
+        status(f"rehashed {', '.join(stale)}")
     return stale
 
 
@@ -269,7 +277,7 @@ def _gate_step(root: Path) -> None:
             f"the package has {len(problems)} error(s) or warning(s), fix them first "
             f"(`msc-exos-pof validate datapackage`): {shown}"
         )
-    click.echo("validate: valid, no warning", err=True)
+    status("validate: valid, no warning")
 
 
 def _pages(plan: ReleasePlan, package: Path) -> dict[Path, str]:
@@ -324,10 +332,10 @@ def _write_step(plan: ReleasePlan) -> None:
     from ..release.publish import write_release_files
 
     for written in write_release_files(plan):
-        click.echo(f"wrote {written.relative_to(plan.root)}", err=True)
+        status(f"wrote {written.relative_to(plan.root)}")
     for page, text in _pages(plan, plan.root / "datapackage").items():
         write_text_atomic(page, text)
-        click.echo(f"regenerated {page.relative_to(plan.root)}", err=True)
+        status(f"regenerated {page.relative_to(plan.root)}")
     _gate_step(plan.root)  # the release layer now sees the recorded release
 
 
@@ -336,7 +344,7 @@ def _build_step(plan: ReleasePlan, dist: Path) -> list[Path]:
 
     built = build(plan, dist)
     for path in built:
-        click.echo(f"built {path} (twine check --strict: PASSED)", err=True)
+        status(f"built {path} (twine check --strict: PASSED)")
     return built
 
 

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from .options import user_errors
+from .options import common_options, status, user_errors
 
 
 @click.command()
@@ -33,6 +33,7 @@ from .options import user_errors
 )
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty OUT_DIR.")
 @click.argument("out_dir", type=click.Path(file_okay=False))
+@common_options
 @user_errors()
 def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> None:
     """Write a synthetic, internally consistent data package with N studies into OUT_DIR.
@@ -51,7 +52,7 @@ def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> No
         raise click.UsageError(str(error)) from None
     seconds = time.perf_counter() - started
     total = ", ".join(f"{name} {count}" for name, count in rows.items())
-    click.echo(f"wrote {out_dir} in {seconds:.1f} s: {total}", err=True)
+    status(f"wrote {out_dir} in {seconds:.1f} s: {total}")
 
 
 COMMANDS = [synth]

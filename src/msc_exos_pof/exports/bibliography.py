@@ -74,10 +74,11 @@ def entries(
     path: str | os.PathLike[str] | None = None, included: bool | None = None
 ) -> list[Entry]:
     """The bibliography entries of the package at ``path``, in reference-list order; only the
-    included studies' references when ``included`` (default: ``INCLUDED_ONLY``)."""
+    references of the studies included now when ``included`` (default: ``INCLUDED_ONLY``)."""
     import pandas as pd
 
     from ..io.convert import load_frame
+    from ..io.included import included_now
 
     included = INCLUDED_ONLY.get() if included is None else included
     references = load_frame("references", path)
@@ -86,10 +87,12 @@ def entries(
         int(n): str(s)
         for n, s in zip(studies["reference_number"], studies["study_id"], strict=True)
     }
+    now = included_now(studies, "studies", path)
+    included_numbers = {int(n) for n in now["reference_number"].dropna()}
     found = []
     for row in references.itertuples(index=False):
         number = int(row.reference_number)
-        if included and number not in keys:
+        if included and number not in included_numbers:
             continue
 
         def text(value: Any) -> str:

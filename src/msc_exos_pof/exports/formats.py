@@ -16,6 +16,13 @@ TABLE_FORMATS = ("sqlite", "duckdb", "parquet", "xlsx", "csv")
 BIBLIOGRAPHY_FORMATS = ("bibtex", "ris", "csljson")
 
 FOLDER_FORMATS = ("parquet", "csv", "datasette")
+#: File suffixes a folder format refuses for OUT: ``--to parquet out.parquet`` would make a
+#: folder named like a file, which no reader of Parquet or CSV opens.
+FILE_SUFFIXES = {
+    "parquet": (".parquet", ".pq"),
+    "csv": (".csv", ".tsv"),
+    "datasette": (".db", ".sqlite", ".sqlite3"),
+}
 
 #: How ``query`` and ``show`` print rows: an aligned table, CSV or JSON.
 TEXT_FORMATS = ("table", "csv", "json")

@@ -130,15 +130,40 @@ class View:
                 return False
         return True
 
-    def create_sql(self) -> str:
-        return f"CREATE VIEW {quote(self.name)} AS\n-- {self.description}\n{self.sql.strip()}"
+    def create_sql(self, tables_by_name: dict[str, Table] | None = None) -> str:
+        """``CREATE VIEW``, with ``{included}`` and ``{published}`` in its SQL filled in for the
+        columns ``studies`` has (a package of the 0.1.0 model has neither)."""
+        sql = self.sql.strip().format(**_study_filters(tables_by_name or {}))
+        return f"CREATE VIEW {quote(self.name)} AS\n-- {self.description}\n{sql}"
+
+
+def _study_filters(tables_by_name: dict[str, Table]) -> dict[str, str]:
+    """SQL conditions on a ``studies`` row: ``included`` (no round removed it: the studies the
+    latest round's PRISMA total counts) and ``published`` (round 1, the review's own, which its
+    statements describe); always true when ``studies`` lacks the column."""
+    table = tables_by_name.get("studies")
+    columns = {f["name"] for f in table.fields} if table is not None else set()
+    return {
+        "included": '"removed_round" IS NULL' if "removed_round" in columns else "1 = 1",
+        "published": '"round" = 1' if "round" in columns else "1 = 1",
+    }
 
 
 VIEWS = (
     View(
+        "included_studies",
+        "The studies included now: every studies row but those a later search round removed "
+        "(removed_round), i.e. the studies the PRISMA total of the latest round counts.",
+        {"studies": ("study_id",)},
+        """
+SELECT * FROM "studies" WHERE {included}
+""",
+    ),
+    View(
         "studies_overview",
-        "One row per study: its label, curated year, first author, design and species, the "
-        "curated MSC source with its tissue and origin, and the title of its reference entry.",
+        "One row per study included now: its label, curated year, first author, design and "
+        "species, the curated MSC source with its tissue and origin, the search round that "
+        "included it and the title of its reference entry.",
         {
             "studies": (
                 "study_id",
@@ -177,7 +202,7 @@ SELECT
     r."title" AS "reference_title",
     r."journal" AS "reference_journal",
     r."year" AS "reference_year"
-FROM "studies" AS s
+FROM "included_studies" AS s
 LEFT JOIN "msc_sources" AS m ON m."msc_source" = s."msc_source"
 LEFT JOIN "references" AS r ON r."reference_number" = s."reference_number"
 ORDER BY s."table_row"
@@ -185,8 +210,11 @@ ORDER BY s."table_row"
     ),
     View(
         "source_counts",
-        "Studies per curated MSC source beside the count the review states; a last row counts "
-        "the studies with no curated source, if any.",
+        "Studies per curated MSC source: curated_study_count counts the studies included now "
+        "(they add up to the latest round's total); stated_study_count is what the review "
+        "states, which describes its own studies (round 1): review_study_count counts those, "
+        "and curated_minus_stated is their difference, which an erratum explains. A last row "
+        "counts the studies with no curated source, if any.",
         {
             "studies": ("study_id", "msc_source"),
             "msc_sources": ("msc_source", "full_name", "tissue", "origin", "stated_study_count"),
@@ -199,14 +227,22 @@ SELECT * FROM (
         m."tissue",
         m."origin",
         m."stated_study_count",
-        COUNT(s."study_id") AS "curated_study_count",
-        COUNT(s."study_id") - m."stated_study_count" AS "curated_minus_stated"
+        COALESCE(n."studies", 0) AS "curated_study_count",
+        COALESCE(p."studies", 0) AS "review_study_count",
+        COALESCE(p."studies", 0) - m."stated_study_count" AS "curated_minus_stated"
     FROM "msc_sources" AS m
-    LEFT JOIN "studies" AS s ON s."msc_source" = m."msc_source"
-    GROUP BY m."msc_source", m."full_name", m."tissue", m."origin", m."stated_study_count"
+    LEFT JOIN (
+        SELECT "msc_source", COUNT(*) AS "studies" FROM "included_studies" GROUP BY "msc_source"
+    ) AS n ON n."msc_source" = m."msc_source"
+    LEFT JOIN (
+        SELECT "msc_source", COUNT(*) AS "studies" FROM "studies" WHERE {published}
+        GROUP BY "msc_source"
+    ) AS p ON p."msc_source" = m."msc_source"
     UNION ALL
-    SELECT NULL, '(no curated MSC source)', NULL, NULL, NULL, unassigned."studies", NULL
-    FROM (SELECT COUNT(*) AS "studies" FROM "studies" WHERE "msc_source" IS NULL) AS unassigned
+    SELECT NULL, '(no curated MSC source)', NULL, NULL, NULL, unassigned."studies", NULL, NULL
+    FROM (
+        SELECT COUNT(*) AS "studies" FROM "included_studies" WHERE "msc_source" IS NULL
+    ) AS unassigned
     WHERE unassigned."studies" > 0
 ) AS counts
 ORDER BY "msc_source" IS NULL, "curated_study_count" DESC, "msc_source"

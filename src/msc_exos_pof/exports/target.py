@@ -22,7 +22,7 @@ from ..errors import (
     ExportTargetError,
 )
 from ..io.locate import descriptor_path
-from .formats import FOLDER_FORMATS
+from .formats import FILE_SUFFIXES, FOLDER_FORMATS
 
 #: The file a folder export writes last, naming its format and every file it wrote.
 MANIFEST_NAME = ".msc-exos-pof-export.json"
@@ -73,6 +73,11 @@ def _looks_like_export(folder: Path, to: str) -> bool:
 
 
 def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overwrite: bool) -> None:
+    if out.suffix.lower() in FILE_SUFFIXES.get(to, ()):
+        raise ExportTargetError(
+            f"{out} names a file, but the {to} export writes a folder (one file per "
+            f"resource); name the folder to create, e.g. {out.with_suffix('')}"
+        )
     package_folder = descriptor_path(path).parent.resolve()
     resolved = out.resolve()
     if _within(resolved, package_folder):

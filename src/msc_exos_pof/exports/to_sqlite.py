@@ -62,7 +62,7 @@ def _write_sqlite(path: str | os.PathLike[str] | None, target: Path) -> None:
         connection.execute(f"CREATE TABLE {INFO_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         connection.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", package_info(path))
         for view in views:
-            connection.execute(view.create_sql())
+            connection.execute(view.create_sql({t.name: t for t in found}))
         connection.execute("COMMIT")
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()
         if broken:  # pragma: no cover - foreign_keys=ON refuses these rows while loading

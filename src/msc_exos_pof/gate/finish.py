@@ -45,16 +45,25 @@ def package_version(descriptor_file: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
-def finish(report: Report, chosen: Iterable[str]) -> Report:
-    """Merge findings about one cell, locate every finding, and record what was skipped."""
+def finish(report: Report, chosen: Iterable[str], context: PackageContext | None = None) -> Report:
+    """Merge findings about one cell, fold the consequences of a root cause into it (with
+    ``context``, the package's), locate every finding, and record what was skipped."""
     from .dedupe import merge_duplicates
     from .locations import locate
     from .registry import all_checks
+    from .rootcause import fold
 
     chosen = set(chosen)
-    report.skipped = [check.id for check in all_checks() if check.id not in chosen]
+    # Every registered check either ran or is skipped: left out by select/ignore, or (read
+    # without an upstream package) one of the checks that compare with it.
+    without_upstream = context is not None and context.upstream is None
+    report.skipped = [
+        check.id
+        for check in all_checks()
+        if check.id not in chosen or (without_upstream and check.id.startswith("upstream."))
+    ]
     descriptor_file = Path(report.package)
-    report.findings = merge_duplicates(report.findings)
+    report.findings = fold(merge_duplicates(report.findings), context, report.package)
     try:
         report.findings = locate(report.findings, descriptor_file)
     except Exception:  # pragma: no cover - a location is a courtesy, never a reason to fail

@@ -110,6 +110,7 @@ def _load_families() -> None:
         consistency,
         descriptor,
         errata,
+        inclusion,
         release,
         rounds,
         schema,

@@ -63,7 +63,10 @@ class Report:
     """Result of ``msc_exos_pof.validate``.
 
     ``unreadable`` is true when the package could not be read at all (exit code 2).
-    ``skipped`` lists the checks that ``select``/``ignore`` left out; ``timings`` the seconds each
+    ``checks_run`` lists the checks that ran (those that judge what reading the package finds,
+    ``declare``d ones, included); ``skipped`` those that did not: left out by
+    ``select``/``ignore``, or comparing with an upstream package when none was named. A readable
+    package's report lists every registered check in one of them. ``timings``: the seconds each
     check that ran took. ``fail_on`` is the lowest severity that makes the report invalid
     (``"error"``, the default, or ``"warning"``).
     """

@@ -20,6 +20,11 @@ from .selection import selected_ids
 STOPS_THE_GATE = frozenset({check_model_version.id})
 
 
+def needs_upstream(check_id: str) -> bool:
+    """Whether a check compares the package with an upstream one (runs only when named)."""
+    return check_id.startswith("upstream.")
+
+
 def internal_finding(what: str, error: BaseException) -> Finding:
     """The finding an unexpected exception becomes (``gate.internal``): the gate fails closed,
     in the report, instead of crashing without one."""
@@ -45,11 +50,14 @@ def _run_checks(
 ) -> None:
     """Run the chosen checks in registry order into ``report``, each inside the boundary."""
     for check in all_checks():
-        if check.function is None or check.id not in chosen:
+        if check.id not in chosen:
             continue
-        if not with_upstream and check.id.startswith("upstream."):
+        if not with_upstream and needs_upstream(check.id):
             continue  # runs only against a named upstream package
         report.checks_run.append(check.id)
+        if check.function is None:  # judged while reading the package (``declare``d)
+            report.timings[check.id] = 0.0
+            continue
         try:
             found = timed(report, check, context)
         except Exception as error:
@@ -104,7 +112,7 @@ def validate(
         report.findings = [
             f for f in report.findings if f.check in chosen_set or f.check == internal.id
         ]
-    finish(report, chosen)
+    finish(report, chosen, context)
     if summary:
         from .summary import dataset_summary
 

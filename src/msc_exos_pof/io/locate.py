@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -24,21 +25,86 @@ def shipped_package_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "datapackage"
 
 
-#: Where a repository keeps its package, looked for in this order when no PATH is given.
+#: Where a repository keeps its package, looked for in this order when no path is given.
 DISCOVERED = (Path("datapackage") / DESCRIPTOR_NAME, Path(DESCRIPTOR_NAME))
+#: Names the package read when no path is given: a folder, a ``datapackage.json``, or
+#: ``shipped`` for the package shipped with the library (the CLI's ``--shipped``).
+PACKAGE_ENV = "MSC_EXOS_POF_PACKAGE"
+SHIPPED = "shipped"
 
 
 def discover_package(folder: str | os.PathLike[str] | None = None) -> Path | None:
     """The package of the repository at ``folder`` (default: the current folder):
-    ``./datapackage/datapackage.json`` or ``./datapackage.json``, whichever exists first, as a
-    path relative to ``folder``; ``None`` when neither exists (commands then read the shipped
-    package). The gate validates the user's data, not its own copy, when run in a repository.
+    ``./datapackage/datapackage.json`` or ``./datapackage.json``, the first that exists and is
+    a copy of this dataset (``is_copy``), as a path relative to ``folder``; ``None`` when there
+    is none. Another project's data package is not ours to read.
     """
     base = Path(folder) if folder is not None else Path.cwd()
     for candidate in DISCOVERED:
-        if (base / candidate).is_file():
+        if (base / candidate).is_file() and is_copy(base / candidate):
             return candidate if folder is None else base / candidate
     return None
+
+
+def is_copy(descriptor: Path) -> bool:
+    """Whether ``descriptor`` is a copy of this dataset: its ``name`` is the shipped package's,
+    or it has a ``studies`` resource. A descriptor that cannot be read counts as one: the
+    maintainer's broken copy must be reported as broken, never skipped for the shipped one."""
+    import json
+
+    try:
+        found = json.loads(descriptor.read_bytes()[: 1 << 24])
+    except (OSError, ValueError, RecursionError):
+        return True
+    if not isinstance(found, dict):
+        return True
+    try:
+        shipped_name = json.loads((shipped_package_dir() / DESCRIPTOR_NAME).read_bytes())["name"]
+    except (OSError, ValueError, KeyError, TypeError):  # pragma: no cover - broken install
+        shipped_name = None
+    resources = found.get("resources")
+    names = (
+        [r.get("name") for r in resources if isinstance(r, dict)]
+        if isinstance(resources, list)
+        else []
+    )
+    return found.get("name") == shipped_name or "studies" in names
+
+
+@dataclass(frozen=True)
+class DefaultPackage:
+    """The package read when no path is given, and why: ``"env"`` (``PACKAGE_ENV`` names it),
+    ``"found"`` (a copy in the current folder), or ``"shipped"`` (``path`` is ``None``)."""
+
+    path: Path | None
+    why: str
+
+    @property
+    def shipped(self) -> bool:
+        return self.path is None
+
+
+def default_package() -> DefaultPackage:
+    """The one rule, for the library and the CLI alike, when no path is given:
+
+    1. ``$MSC_EXOS_POF_PACKAGE`` when set: a folder or ``datapackage.json``, or ``shipped``;
+    2. else the copy of this dataset in the current folder (``discover_package``), so that
+       ``msc-exos-pof validate`` in a repository validates the repository's data;
+    3. else the package shipped with the library.
+
+    A found copy that is the shipped package itself (an editable checkout) counts as shipped.
+    """
+    chosen = os.environ.get(PACKAGE_ENV, "").strip()
+    if chosen:
+        if chosen == SHIPPED:
+            return DefaultPackage(None, "env")
+        return DefaultPackage(Path(chosen), "env")
+    found = discover_package()
+    if found is None:
+        return DefaultPackage(None, "shipped")
+    if found.resolve().parent == shipped_package_dir().resolve():
+        return DefaultPackage(None, "shipped")
+    return DefaultPackage(found, "found")
 
 
 def descriptor_path(path: str | os.PathLike[str] | None) -> Path:

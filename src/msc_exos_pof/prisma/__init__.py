@@ -1,8 +1,8 @@
 """The PRISMA 2020 flow diagram of the review, drawn from the package's ``prisma_flow`` counts.
 
 Three outputs, made only from the rows of ``prisma_flow`` (node -> count), ``search_strategies``
-(the per-database lines), ``search_rounds`` and ``study_removals``; no count is typed into this
-package:
+(the per-database lines), ``search_rounds`` and ``studies.removed_round``; no count is typed into
+this package:
 
 ``prisma_svg``
     A standalone SVG laid out like the PRISMA 2020 flow diagram for new systematic reviews which

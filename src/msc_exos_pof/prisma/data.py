@@ -143,17 +143,17 @@ def describe_round(number: int, rounds: dict[int, SearchRound]) -> str:
 
 
 def removals_per_round(path: str | os.PathLike[str] | None = None) -> dict[int, int]:
-    """Rows of ``study_removals`` per round ({} when the resource is absent)."""
+    """Studies per ``removed_round``: the studies each round removed ({} when none did)."""
     from ..errors import TableError
     from ..io.convert import load_frame
 
     try:
-        frame = load_frame("study_removals", path)
+        frame = load_frame("studies", path)
     except (KeyError, TableError):
         return {}
-    if "round" not in frame:
+    if "removed_round" not in frame:
         return {}
-    counts = frame["round"].dropna().astype(int).value_counts()
+    counts = frame["removed_round"].dropna().astype(int).value_counts()
     return {int(r): int(n) for r, n in counts.items()}
 
 

@@ -1,6 +1,6 @@
 """The review's history across versions (PRISMA-LSR): each search round's date, records, new
-studies, removed studies and total, from ``search_rounds``, ``prisma_flow`` and
-``study_removals``; as rows, a text table, CSV and an SVG figure.
+studies, removed studies and total, from ``search_rounds``, ``prisma_flow`` and the
+``removed_round`` of ``studies``; as rows, a text table, CSV and an SVG figure.
 
 PRISMA-LSR (BMJ 2024;387:e079183) asks a living review to report each search's date and the
 search and selection results across versions. Nothing here is typed in: a count the data does
@@ -76,7 +76,8 @@ def review_history(path: str | os.PathLike[str] | None = None) -> list[RoundHist
 
     Records are the sum of the round's counted sources (databases, registers, websites,
     organisations, citation searching); the total is the round's ``total_studies``, or for the
-    published review its included studies; removed studies are the round's ``study_removals``.
+    published review its included studies; removed studies are the studies whose
+    ``removed_round`` is the round.
 
     >>> [row.cells() for row in review_history()]
     [('1', 'published review', '2025-07', '292', '17', '0', '17')]
@@ -158,7 +159,7 @@ def history_svg(path: str | os.PathLike[str] | None = None) -> str:
     row_height = LINE + PAD
     title = "Review history: the search and selection results of each version (PRISMA-LSR)"
     package = f"{descriptor.get('name', 'the package')} {descriptor.get('version', '')}".rstrip()
-    source = f"From search_rounds, prisma_flow and study_removals of {package}."
+    source = f"From search_rounds, prisma_flow and studies (removed_round) of {package}."
     width = max(sum(widths), text_width(title, FONT_SIZE, bold=True)) + 2 * MARGIN
     table_top = MARGIN + LINE + 10
     height = table_top + row_height * (len(rows) + 1) + 10 + LINE + MARGIN

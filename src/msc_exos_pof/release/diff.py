@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..io.included import REMOVAL_FIELDS, STUDIES
 from ..io.tableschema import (
     constraints,
     field_list,
@@ -100,6 +101,10 @@ class CellChange:
     new: str
 
 
+#: Fields whose change records a study's removal by a search round (not a correction).
+RECORD_FIELDS = {STUDIES: REMOVAL_FIELDS}
+
+
 @dataclass
 class ResourceDiff:
     """Row-level differences of one resource present in both releases."""
@@ -117,8 +122,8 @@ class ResourceDiff:
     def bump(self) -> Bump:
         if self.removed:
             return "major"
-        if self.added:
-            return "minor"
+        if self.added or any(c.field in RECORD_FIELDS.get(self.name, ()) for c in self.changed):
+            return "minor"  # a study added or removed changes what the review includes
         return "patch" if self.changed else "none"
 
     @property
@@ -209,9 +214,11 @@ def _plural(count: int, word: str) -> str:
 
 
 #: Resources whose new rows ``changes_paragraph`` names itself (rounds, studies, removals).
-_LIVING_TABLES = frozenset({"search_rounds", "studies", "study_removals"})
+_LIVING_TABLES = frozenset({"search_rounds", "studies"})
 #: Resources a new round always touches: their rows are part of the round, not other changes.
-_ROUND_TABLES = frozenset({"search_strategies", "prisma_flow", "references", "study_mechanisms"})
+_ROUND_TABLES = frozenset(
+    {"search_strategies", "prisma_flow", "references", "study_mechanisms", "study_msc_sources"}
+)
 
 
 def changes_paragraph(result: DataDiff) -> str:
@@ -264,13 +271,18 @@ def _study_lines(living: LivingChanges) -> list[str]:
     return lines
 
 
+def _corrections(r: ResourceDiff) -> list[CellChange]:
+    """The changed cells of ``r`` that are not a study's removal."""
+    return [c for c in r.changed if c.field not in RECORD_FIELDS.get(r.name, ())]
+
+
 def _other_changes(result: DataDiff) -> list[str]:
     """Changes that are not new rounds, new studies or the rows a round adds."""
     other = [
         f"{r.name}: {_row_summary(r)}"
         for r in result.resources
         if not r.empty
-        and not (r.name in _LIVING_TABLES and not r.changed and not r.removed)
+        and not (r.name in _LIVING_TABLES and not _corrections(r) and not r.removed)
         and r.name not in _ROUND_TABLES
     ]
     other += [c.describe() for c in result.schema if c.kind != "metadata_changed"]
@@ -287,7 +299,6 @@ def _living(
     for name, target, columns in (
         ("search_rounds", living.rounds, ("round", "searched", "changes")),
         ("studies", living.studies, ("study_id", "label_published")),
-        ("study_removals", living.removals, ("study_id", "round", "reason", "note")),
     ):
         if name not in new_files:
             continue
@@ -300,21 +311,44 @@ def _living(
             rows = frame  # the resource is new: every row is
         for record in rows.to_dict("records"):
             target.append({c: "" if record.get(c) is None else str(record.get(c)) for c in columns})
+    before = _removed(old_files)
+    living.removals = [
+        {"study_id": study, **removal}
+        for study, removal in _removed(new_files).items()
+        if study not in before
+    ]
     living.included_before = _included(old_files)
     living.included_after = _included(new_files)
     return living
 
 
+def _removed(files: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Study id -> its removal (round, reason, note) for every study a round removed."""
+    from ..io.table import read_raw_table
+
+    if "studies" not in files:
+        return {}
+    frame = read_raw_table(files["studies"])
+    if "removed_round" not in frame.columns:
+        return {}
+    out = {}
+    for record in frame.to_dict("records"):
+        if record.get("removed_round"):
+            out[str(record.get("study_id"))] = {
+                "round": str(record.get("removed_round")),
+                "reason": str(record.get("removal_reason") or ""),
+                "note": str(record.get("removal_note") or ""),
+            }
+    return out
+
+
 def _included(files: dict[str, Any]) -> int | None:
-    """Studies rows minus recorded removals: the studies a release includes."""
+    """Studies rows minus those a round removed: the studies a release includes now."""
     from ..io.table import read_raw_table
 
     if "studies" not in files:
         return None
-    count = len(read_raw_table(files["studies"]))
-    if "study_removals" in files:
-        count -= len(read_raw_table(files["study_removals"]))
-    return count
+    return len(read_raw_table(files["studies"])) - len(_removed(files))
 
 
 def suggest_version(version: str | None, bump: Bump) -> str | None:

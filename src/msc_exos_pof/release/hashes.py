@@ -45,6 +45,20 @@ class HashState:
         )
 
 
+def rehash_command(path: str | os.PathLike[str] | None = None) -> str:
+    """The exact command that refreshes the hashes of the package at ``path`` (a folder or its
+    ``datapackage.json``), quoted for a POSIX shell, for messages that tell a user to run it.
+
+    >>> rehash_command("my copy/datapackage.json")
+    "msc-exos-pof rehash 'my copy'"
+    """
+    import shlex
+    from pathlib import Path
+
+    folder = descriptor_path(path).parent if path is None or str(path).endswith(".json") else path
+    return f"msc-exos-pof rehash {shlex.quote(str(Path(folder)))}"
+
+
 def hash_states(path: str | os.PathLike[str] | None = None) -> list[HashState]:
     """Every resource's declared ``bytes``/``hash`` beside its file's (``PackageError`` if the
     package cannot be read)."""

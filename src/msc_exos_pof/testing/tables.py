@@ -25,7 +25,7 @@ CORE_RESOURCES = (
     "errata",
 )
 #: Every resource the generator builds row by row, in the order it writes them.
-RESOURCE_ORDER = (*CORE_RESOURCES, "search_rounds", "study_removals")
+RESOURCE_ORDER = (*CORE_RESOURCES, "search_rounds")
 
 
 def _resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:

@@ -353,6 +353,13 @@ def _loosened_keys(resource: str, core: dict[str, Any], mine: dict[str, Any]) ->
 # --- integrity: declared bytes/hash against the files -------------------------------------------
 
 
+def _rehash(ctx: PackageContext) -> str:
+    """The exact command that refreshes this package's hashes, for the messages below."""
+    from ...release.hashes import rehash_command
+
+    return rehash_command(ctx.path if ctx.path is not None else ctx.descriptor_file)
+
+
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
     if algorithm == "sha256":
@@ -405,8 +412,7 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
         if not isinstance(declared, int) or isinstance(declared, bool) or declared < 0:
             yield check_bytes.finding(
                 f"resource '{name}': 'bytes' is {_shown(declared)}, not a whole number of "
-                "bytes; write the size as a JSON integer (`msc-exos-pof rehash <package>` "
-                "writes it)",
+                f"bytes; write the size as a JSON integer (`{_rehash(ctx)}` writes it)",
                 resource=name,
                 field="bytes",
             )
@@ -416,8 +422,7 @@ def check_bytes(ctx: PackageContext) -> Iterator[Finding]:
             yield check_bytes.finding(
                 f"resource '{name}': {item.descriptor.get('path')} has {actual[0]} bytes but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
-                "if the change is intended, refresh bytes and hash with "
-                "`msc-exos-pof rehash <package>`",
+                f"if the change is intended, refresh bytes and hash with `{_rehash(ctx)}`",
                 resource=name,
                 field="bytes",
             )
@@ -437,7 +442,7 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
         if not isinstance(declared, str):
             yield check_hash.finding(
                 f"resource '{name}': 'hash' is {_shown(declared)}, not a string; write it as "
-                '"sha256:<hex>" (`msc-exos-pof rehash <package>` writes it)',
+                f'"sha256:<hex>" (`{_rehash(ctx)}` writes it)',
                 resource=name,
                 field="hash",
             )
@@ -456,8 +461,7 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             yield check_hash.finding(
                 f"resource '{name}': {item.descriptor.get('path')} hashes to {actual[1]} but the "
                 f"descriptor declares {declared}; the file changed after it was hashed: "
-                "if the change is intended, refresh bytes and hash with "
-                "`msc-exos-pof rehash <package>`",
+                f"if the change is intended, refresh bytes and hash with `{_rehash(ctx)}`",
                 resource=name,
                 field="hash",
             )
@@ -475,7 +479,7 @@ def check_unhashed(ctx: PackageContext) -> Iterator[Finding]:
         if missing:
             yield check_unhashed.finding(
                 f"resource '{name}' declares no {' or '.join(missing)}, so changes to its file "
-                "cannot be detected; record them with `msc-exos-pof rehash <package>`",
+                f"cannot be detected; record them with `{_rehash(ctx)}`",
                 resource=name,
                 field=missing[0],
             )

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...io.included import REMOVAL_FIELDS
 from ..registry import Check, register
 from .consistency_differences import usable
 from .consistency_prisma import UPDATE_NODES, flow_equations, flow_nodes
@@ -125,6 +126,17 @@ def _per_round(frame: pd.DataFrame | None, column: str | None = None) -> dict[in
     return {int(r): int(n) for r, n in sums.items()}
 
 
+def _removed_per_round(studies: pd.DataFrame | None) -> dict[int, int] | None:
+    """Studies rows per ``removed_round`` (the round that removed them); ``{}`` for a package
+    whose studies have no ``removed_round`` (nothing can have been removed)."""
+    if studies is None:
+        return None
+    if "removed_round" not in studies.columns:
+        return {}
+    counts = studies["removed_round"].dropna().astype("int64").value_counts()
+    return {int(r): int(n) for r, n in counts.items()}
+
+
 def equations(rounds: list[int], values: dict[Key, int]) -> list[Equation]:
     """Every equation of every round, in report order (arithmetic first)."""
     node = lambda r, name: ("node", r, name)  # noqa: E731
@@ -199,7 +211,7 @@ def _judge(ctx: PackageContext) -> RoundsJudgement:
     # and schema layers report it, and its counts would only repeat that as arithmetic.
     studies = _per_round(ctx.frame("studies"))
     databases = _per_round(ctx.frame("search_strategies"), "records")
-    removed = _per_round(ctx.frame("study_removals")) if "study_removals" in ctx.files else {}
+    removed = _removed_per_round(ctx.frame("studies"))
     for r in rounds:
         if studies is not None:
             values[("rows", r)] = studies.get(r, 0)
@@ -457,29 +469,42 @@ def _date(text: str) -> tuple[int, ...]:
 @register(
     "rounds.removals",
     "error",
-    "a study is removed by a round later than the one that included it",
+    "a removed study names the later round that removed it, the reason and a note "
+    "(removed_round, removal_reason and removal_note together)",
     LAYER,
 )
 def rounds_removals(ctx: PackageContext) -> Iterator[Finding]:
-    frames = ctx.frames("study_removals", "studies") if "study_removals" in ctx.files else None
-    if frames is None:
+    import pandas as pd
+
+    studies = ctx.frame("studies")
+    if not usable(studies, "study_id", "round", *REMOVAL_FIELDS):
         return
-    removals, studies = frames
-    if not (usable(removals, "study_id", "round") and usable(studies, "study_id", "round")):
-        return
-    if not len(removals):
-        return  # the usual case: nothing removed, no lookup over every study
-    # Only the removed studies' rows: a lookup of a few rows, not of the whole table.
-    included = studies[studies["study_id"].isin(removals["study_id"].dropna()).to_numpy()]
-    included = included.dropna(subset=["study_id"]).drop_duplicates("study_id")
-    included = included.set_index("study_id")["round"].fillna(1)
-    at = removals["study_id"].map(included)
-    early = (removals["round"] <= at).fillna(False).astype(bool)
-    for index, row in removals[early.to_numpy()].iterrows():
-        yield rounds_removals.finding(
-            f"study_removals: study '{row['study_id']}' is removed in round {row['round']} but "
-            f"was included in round {int(at[index])}; expected a later round: correct the round",
-            resource="study_removals",
-            row=int(index) + 1,
-            field="round",
-        )
+    filled = studies[list(REMOVAL_FIELDS)].notna()
+    touched = filled.any(axis=1).to_numpy()
+    if not touched.any():
+        return  # the usual case: nothing removed
+    for index, row in studies[touched].iterrows():
+        study = row["study_id"]
+        missing = [name for name in REMOVAL_FIELDS if not filled.loc[index, name]]
+        given = ", ".join(name for name in REMOVAL_FIELDS if name not in missing)
+        if missing:
+            yield rounds_removals.finding(
+                f"studies: study '{study}' has {given} "
+                f"but no {' or '.join(missing)}; expected a removal to give the round that "
+                "removed the study, the reason and a note together: fill them (`msc-exos-pof "
+                "round remove` does), or empty all three if the study is still included",
+                resource="studies",
+                row=int(index) + 1,
+                field=missing[0],
+            )
+            continue
+        included = 1 if pd.isna(row["round"]) else int(row["round"])
+        if int(row["removed_round"]) <= included:
+            yield rounds_removals.finding(
+                f"studies: study '{study}' is removed in round {int(row['removed_round'])} but "
+                f"was included in round {included}; expected a later round: correct "
+                "removed_round",
+                resource="studies",
+                row=int(index) + 1,
+                field="removed_round",
+            )

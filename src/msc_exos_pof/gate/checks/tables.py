@@ -13,9 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding
 
 
-#: Resources whose empty table is legitimate data: a review without contradictions has no errata,
-#: a review that no update removed a study from has no study_removals.
-MAY_BE_EMPTY = frozenset({"errata", "study_removals"})
+#: Resources whose empty table is legitimate data: a review without contradictions has no errata.
+MAY_BE_EMPTY = frozenset({"errata"})
 
 
 def structure(ctx: PackageContext, name: str) -> CsvStructure | None:

@@ -1,9 +1,11 @@
 """Checks: fork safety: a copy says how it changed the rows of the package it was copied from.
 
 Runs only when ``validate(path, upstream=OLD)`` names the upstream package. A copy may add rows,
-fields, resources and rounds; an upstream row it edits needs an errata row for that cell, and an
-upstream row it drops needs a recorded removal (``study_removals`` for a study). Rows are matched
-by primary key and compared as written, on the fields both packages have.
+fields, resources and rounds; an upstream row it edits needs an errata row for that cell, and it
+drops no upstream row. A study that a later round removed keeps its row, with its removal in
+``removed_round``, ``removal_reason`` and ``removal_note`` (the record of a change, like errata:
+filling them needs no erratum); a studies row that is gone is ``studies.missing_row``'s finding.
+Rows are matched by primary key and compared as written, on the fields both packages have.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...io.included import REMOVAL_FIELDS, STUDIES
 from ..registry import register
+from .inclusion import missing_studies
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -21,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Resources whose rows are the record of changes themselves: editing them needs no erratum
 #: (an erratum about an erratum explains nothing), but dropping one loses a documented fact.
-_RECORDS = frozenset({"errata", "study_removals"})
+_RECORDS = frozenset({"errata"})
+#: Fields that record a change of their row (a study's removal): filled without an erratum.
+_RECORD_FIELDS = {STUDIES: frozenset(REMOVAL_FIELDS)}
 
 
 def _keys(ctx: PackageContext, name: str) -> list[str]:
@@ -41,7 +47,7 @@ def _record(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     "upstream.unrecorded_change",
     "error",
     "with --upstream: every upstream row the copy edits has an errata row for the cell, and "
-    "every upstream row it drops has a recorded removal",
+    "the copy keeps every upstream row (a removed study keeps its row, with its removal)",
     "errata",
 )
 def upstream_unrecorded_change(ctx: PackageContext) -> Iterator[Finding]:
@@ -49,7 +55,7 @@ def upstream_unrecorded_change(ctx: PackageContext) -> Iterator[Finding]:
     if upstream is None:
         return
     explained = _errata_cells(ctx)
-    removed = _removed(ctx)
+    removed = {missing.study_id for missing in missing_studies(ctx)}
     for name in upstream.files:
         if name not in ctx.files:
             continue  # a dropped resource is descriptor.resources' finding
@@ -67,13 +73,6 @@ def _errata_cells(ctx: PackageContext) -> set[tuple[str, str, str]]:
     return set(zip(errata["resource"], errata["record"], errata["field"], strict=True))
 
 
-def _removed(ctx: PackageContext) -> set[str]:
-    removals = ctx.raw("study_removals") if "study_removals" in ctx.files else None
-    if removals is None or "study_id" not in removals.columns:
-        return set()
-    return set(removals["study_id"])
-
-
 def _compare(
     name: str,
     keys: list[str],
@@ -89,21 +88,17 @@ def _compare(
     dropped = merged[merged["_merge"] == "left_only"]
     for record in dropped["_record"]:
         if name == "studies" and record in removed:
-            continue
-        how = (
-            "record the removal in study_removals (round, reason, note)"
-            if name == "studies"
-            else "restore it"
-        )
+            continue  # studies.missing_row: one finding for the row and what it leaves behind
         yield check.finding(
             f"{name} '{record}' of the upstream package is missing from the copy; expected a "
-            f"copy to keep upstream rows or say why not: {how}",
+            "copy to keep upstream rows: restore it",
             resource=name,
         )
     if name in _RECORDS:
         return
     kept = merged[merged["_merge"] == "both"]
-    shared = [c for c in old.columns if c in new.columns and c not in keys]
+    records = _RECORD_FIELDS.get(name, frozenset())
+    shared = [c for c in old.columns if c in new.columns and c not in keys and c not in records]
     for column in shared:
         published = kept[column].astype("string").fillna("")
         curated = kept[f"{column}_copy"].astype("string").fillna("")

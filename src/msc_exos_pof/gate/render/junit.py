@@ -2,8 +2,9 @@
 
 A check fails with the findings that make the run fail (errors, and warnings under
 ``fail_on="warning"``); other findings go to its ``system-out``; a check that ``select`` or
-``ignore`` left out, or that could not run because the package is unreadable, is skipped. Each
-testcase has the ``time`` its check took.
+``ignore`` left out, that compares with an upstream package none was named for, or that could
+not run because the package is unreadable, is skipped. Each testcase has the ``time`` its check
+took and, when it has findings, the ``file`` and ``line`` of its first one.
 """
 
 from __future__ import annotations
@@ -50,12 +51,18 @@ def _testcase(suite: object, check: Check, report: Report, failing: frozenset[st
         failure = ET.SubElement(case, "failure", {"type": check.id, "message": escape(message)})
         failure.text = "\n".join(_line(f) for f in failed)
     elif check.id in report.skipped or (report.unreadable and not mine):
-        reason = (
-            "deselected by select/ignore"
-            if check.id in report.skipped
-            else "not run: the package cannot be read"
-        )
+        if check.id not in report.skipped:
+            reason = "not run: the package cannot be read"
+        elif check.id.startswith("upstream."):
+            reason = "not run: it compares with the upstream package (validate --upstream OLD)"
+        else:
+            reason = "deselected by select/ignore"
         ET.SubElement(case, "skipped", {"message": reason})
+    located = next((f for f in failed or mine if f.path), None)
+    if located is not None:  # where the first finding is, for readers that link to the file
+        case.set("file", escape(located.path))
+        if located.line is not None:
+            case.set("line", str(located.line))
     other = [f for f in mine if f.severity not in failing]
     if other:
         ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in other)

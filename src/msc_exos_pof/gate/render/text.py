@@ -50,11 +50,62 @@ def _summary_lines(summary: dict[str, Any], colour: bool) -> list[str]:
     if resources:
         rows = [f"{escape(n)} {'unreadable' if k is None else k}" for n, k in resources.items()]
         lines.append("  rows: " + ", ".join(rows))
-    for key, label in GROUP_LINES:
-        if summary.get(key):
-            lines.append(_group_line(label, summary[key], summary.get(f"stated_{key}") or {}))
+    if summary.get("rounds"):
+        lines += _round_lines(summary)
+    else:
+        for key, label in GROUP_LINES:
+            if summary.get(key):
+                lines.append(_group_line(label, summary[key], summary.get(f"stated_{key}") or {}))
     if "eligibility_concerns" in summary:
         lines.append(f"  studies with an eligibility concern: {summary['eligibility_concerns']}")
+    return lines
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _stated_note(count: int, stated: Any, node: str) -> str:
+    """' (its flow states node N)' when the round's PRISMA flow states another count."""
+    if stated is None or stated == count:
+        return ""
+    return f" (its flow states {node} {escape(stated)})"
+
+
+def _round_lines(summary: dict[str, Any]) -> list[str]:
+    """A living copy: each round's studies against that round's statements (round 1's
+    against the review's), then the studies included now, as totals."""
+    lines = []
+    for item in summary["rounds"]:
+        number = item.get("round")
+        searched = f"searched {escape(item['searched'])}" if item.get("searched") else "undated"
+        name = "round 1, the published review" if number == 1 else f"round {escape(number)}"
+        new = int(item.get("new_studies") or 0)
+        text = (
+            _plural(new, "study", "studies")
+            if number == 1
+            else _plural(new, "new study", "new studies")
+        )
+        text += _stated_note(new, item.get("stated_new_studies"), "new_studies")
+        removed = item.get("removed_studies") or []
+        if removed:
+            text += f", {len(removed)} removed ({escape(', '.join(removed))})"
+        if number != 1:
+            total = int(item.get("total_studies") or 0)
+            text += f"; {total} included"
+            text += _stated_note(total, item.get("stated_total_studies"), "total_studies")
+        lines.append(f"  {name} ({searched}): {text}")
+        if number == 1:
+            for key, label in GROUP_LINES[:2]:
+                if item.get(key):
+                    stated = summary.get(f"stated_{key}") or {}
+                    lines.append("  " + _group_line(label, item[key], stated))
+    included = summary.get("included_now")
+    lines.append(f"  included now: {escape(included)} studies (every round's, minus removals)")
+    for key, label in GROUP_LINES:
+        if summary.get(key):  # totals as totals: no statement describes them
+            line = _group_line(label, summary[key], {})
+            lines.append(line if key == "errata" else "  " + line)
     return lines
 
 
@@ -67,7 +118,8 @@ def _finding_line(finding: Any, colour: bool) -> str:
 def _verdict(report: Report, colour: bool) -> str:
     counts = report.counts
     verdict = "unreadable" if report.unreadable else "valid" if report.valid else "invalid"
-    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    named = f" ({', '.join(report.skipped)})" if 0 < len(report.skipped) <= 3 else ""
+    skipped = f", {len(report.skipped)} skipped{named}" if report.skipped else ""
     return (
         _paint(verdict.upper(), "ok" if report.valid else "error", colour)
         + f": {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "

@@ -11,9 +11,9 @@ raises ``Inapplicable``.
 
 One module per family of checks, as in ``gate/checks/``: ``counts``, ``rounds`` (on top of
 ``updates``, which opens a consistent update round), ``rows``, ``schema``, ``consistency``,
-``errata``, ``tables``, ``descriptor``, ``vocabulary``, ``claims``; ``catalogue`` holds
-``Mutation`` and the ``@mutation`` decorator, ``edit`` what every mutation uses to edit a
-folder. A new mutation goes into the module of the check it names.
+``errata``, ``tables``, ``descriptor``, ``vocabulary``, ``claims``, ``inclusion``;
+``catalogue`` holds ``Mutation`` and the ``@mutation`` decorator, ``edit`` what every mutation
+uses to edit a folder. A new mutation goes into the module of the check it names.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ FAMILIES = (
     "descriptor",
     "vocabulary",
     "claims",
+    "inclusion",
 )
 for _family in FAMILIES:
     importlib.import_module(f".{_family}", __name__)

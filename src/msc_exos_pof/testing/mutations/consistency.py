@@ -72,7 +72,7 @@ def species_unexplained(folder: Path, rnd: random.Random) -> None:
 @mutation(
     "msc_source_unexplained",
     catches=("studies.msc_source", "errata.unexplained"),
-    also=("counts.per_source", "counts.source_table", "errata.stale"),
+    also=("counts.per_source", "counts.source_table", "errata.stale", "links.msc_source_coverage"),
 )
 def msc_source_unexplained(folder: Path, rnd: random.Random) -> None:
     """Curate an MSC source other than the printed one, without an errata row."""

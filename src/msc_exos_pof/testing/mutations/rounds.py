@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pandas as pd
-
+from ...io.included import REMOVAL_FIELDS
 from .catalogue import mutation
 from .counts import ROUND_CHECKS, set_node
 from .edit import (
@@ -75,10 +74,13 @@ def round_removal_early(folder: Path, rnd: random.Random) -> None:
     """Record the removal of a study in the very round that included it."""
     number = open_round(folder, studies=1)
     studies = read(folder, "studies")
-    study = studies.loc[studies["round"] == str(number), "study_id"].iloc[0]
-    removals = read(folder, "study_removals")
-    row = {"study_id": study, "round": str(number), "reason": "retracted", "note": "Retracted."}
-    write(folder, "study_removals", pd.concat([removals, pd.DataFrame([row])]), update_hash=False)
+    row = studies["round"] == str(number)
+    studies.loc[row, list(REMOVAL_FIELDS)] = [
+        str(number),
+        "retracted",
+        "Retracted.",
+    ]
+    write(folder, "studies", studies, update_hash=False)
     flow = read(folder, "prisma_flow")  # keep previous + new - removed = total
     total = (flow["round"] == str(number)) & (flow["node"] == "total_studies")
     flow.loc[total, "count"] = str(int(flow.loc[total, "count"].iloc[0]) - 1)

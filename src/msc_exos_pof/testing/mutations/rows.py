@@ -21,7 +21,7 @@ from .edit import (
 
 @mutation(
     "study_dropped",
-    also=("counts", "years.window", "errata.unexplained", "errata.stale"),
+    also=("counts", "years.window", "errata.unexplained", "errata.stale", "studies.missing_row"),
     picks=("prisma.included_rows", "rounds.included_rows", "counts.included"),
 )
 def study_dropped(folder: Path, rnd: random.Random) -> tuple[str, ...]:
@@ -30,9 +30,8 @@ def study_dropped(folder: Path, rnd: random.Random) -> tuple[str, ...]:
     studies = read(folder, "studies")
     if len(studies) < 2:
         raise Inapplicable("dropping the only study leaves a header-only table")
-    removals = read(folder, "study_removals")
     mask = unexplained_studies(folder, studies) & published(studies)
-    row = pick(rnd, studies, mask & ~studies["study_id"].isin(removals["study_id"]))
+    row = pick(rnd, studies, mask & (studies.get("removed_round", "") == ""))
     study = studies.loc[row, "study_id"]
     for name in ("study_mechanisms", "study_msc_sources", "claims"):
         if (folder / "data" / f"{name}.csv").is_file():  # rows that name it go with it

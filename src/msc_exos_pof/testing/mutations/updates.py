@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ...io.included import REMOVAL_FIELDS
 from ..builders import letter_code, update_flow_rows
 from .catalogue import Inapplicable
 from .edit import pick, read, unexplained_studies, write
@@ -33,6 +34,7 @@ def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
     if entries.empty:  # an earlier mutation removed it
         raise Inapplicable("the model study has no reference entry")
     entry = entries.iloc[0].copy()
+    model_id = model["study_id"]
     study_id = _free_study_id(set(studies["study_id"]), len(studies) + 1, model["year"])
     title = f"Update study {study_id} of round {round}"
     entry["reference_number"], entry["title"], entry["duplicate_of"] = number, title, ""
@@ -40,10 +42,17 @@ def add_study(folder: Path, round: int, update_hash: bool = True) -> str:
     model["table_row"] = str(studies["table_row"].astype(int).max() + 1)
     model["round"] = str(round)
     model["eligibility_concern"] = model["eligibility_evidence"] = ""
+    for column in REMOVAL_FIELDS:
+        if column in model.index:
+            model[column] = ""  # a new study is included
     link = links.iloc[0].copy()
     link["study_id"] = study_id
     write(folder, "references", pd.concat([references, entry.to_frame().T]), update_hash=False)
     write(folder, "study_mechanisms", pd.concat([links, link.to_frame().T]), update_hash=False)
+    if (folder / "data" / "study_msc_sources.csv").is_file():  # the model's sources, as its own
+        sources = read(folder, "study_msc_sources")
+        own = sources[sources["study_id"] == model_id].assign(study_id=study_id)
+        write(folder, "study_msc_sources", pd.concat([sources, own]), update_hash=False)
     write(folder, "studies", pd.concat([studies, model.to_frame().T]), update_hash=update_hash)
     return study_id
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...io.included import REMOVAL_FIELDS
 from ..tables import RESOURCE_ORDER, columns_of, read_table, write_csv
 from .errata import Errata, apply_errata, count_errata
 from .invented import BACKGROUND_REFERENCES
@@ -43,18 +44,18 @@ def synthetic_descriptor(n: int) -> dict[str, Any]:
     return descriptor
 
 
-def _removal_rows(removed: Sequence[tuple[str, int]]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            "study_id": [sid for sid, _ in removed],
-            "round": [str(r) for _, r in removed],
-            "reason": "retracted",
-            "note": "Retraction notice of the synthetic journal.",
-        },
-        columns=["study_id", "round", "reason", "note"],
-    )
+def _record_removals(studies: pd.DataFrame, removed: Sequence[tuple[str, int]]) -> pd.DataFrame:
+    """``studies`` with the removal of each (study id, round) recorded in its row."""
+    studies = studies.copy()
+    for column in REMOVAL_FIELDS:
+        if column not in studies:
+            studies[column] = ""
+    for study, number in removed:
+        row = studies["study_id"] == study
+        studies.loc[row, "removed_round"] = str(number)
+        studies.loc[row, "removal_reason"] = "retracted"
+        studies.loc[row, "removal_note"] = "Retraction notice of the synthetic journal."
+    return studies
 
 
 def _with_removals(
@@ -101,11 +102,10 @@ def assemble(
     extra = pd.DataFrame(errata.extra_references, columns=tables.references.columns)
     frames.update(
         {
-            "study_removals": _removal_rows(removed),
             "references": pd.concat(
                 [background_references(), tables.references, extra], ignore_index=True
             ),
-            "studies": tables.studies,
+            "studies": _record_removals(tables.studies, removed),
             "study_mechanisms": tables.study_mechanisms,
             "errata": pd.DataFrame(errata.rows, columns=columns_of(descriptor, "errata")),
         }

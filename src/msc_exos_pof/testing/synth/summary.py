@@ -200,7 +200,6 @@ def published_round_rows() -> dict[str, pd.DataFrame]:
                 "changes": [""],
             }
         ),
-        "study_removals": pd.DataFrame(columns=["study_id", "round", "reason", "note"]),
     }
 
 
@@ -212,7 +211,7 @@ def summary_tables(
     records: Sequence[int] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """search_strategies, prisma_flow, msc_sources, animal_models and stated_counts (and
-    search_rounds, study_removals of a package with one round).
+    search_rounds of a package with one round).
 
     ``flow`` is (citations, duplicates, records excluded, reports excluded); the PRISMA counts
     are built backwards from the number of studies so that every subtraction holds. ``records``
