@@ -20,7 +20,7 @@ def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
     Table Schemas."""
     from ..docgen.dictionary import data_dictionary
 
-    write_or_echo(data_dictionary(path), output, force)
+    write_or_echo(data_dictionary(path), output, force, package=path)
 
 
 @click.command()

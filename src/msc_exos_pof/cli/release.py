@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import package_argument, user_errors
+from .options import package_argument, terminal_text, user_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..release.publish import ReleasePlan
@@ -16,9 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def _terminal_safe(text: str) -> str:
     """``text`` line by line with the control characters of its data cells shown escaped (a
     cell cannot move the cursor or colour the terminal)."""
-    from ..gate.render.text import escape
-
-    return "".join(escape(line) + "\n" for line in text.splitlines())
+    return "".join(terminal_text(line) + "\n" for line in text.splitlines())
 
 
 def _installed_copy(folder: Path) -> bool:
@@ -53,7 +51,7 @@ def rehash(path: Path | None, check: bool) -> None:
             click.echo(f"{file}: every resource's bytes and hash are up to date")
             return
         for name, why in stale:
-            click.echo(f"stale: {name}: {why}")
+            click.echo(terminal_text(f"stale: {name}: {why}"))
         command = f"msc-exos-pof rehash {path}" if path is not None else "msc-exos-pof rehash"
         click.echo(
             f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
@@ -70,14 +68,14 @@ def rehash(path: Path | None, check: bool) -> None:
     if unreadable:
         for name, why in stale:
             if name in unreadable:
-                click.echo(f"error: {name}: {why}", err=True)
+                click.echo(terminal_text(f"error: {name}: {why}"), err=True)
         click.echo(
             "nothing written: restore the missing files or remove their resources first", err=True
         )
         raise SystemExit(1)
     changed = write_hashes(path)
     if changed:
-        click.echo(f"{file}: updated bytes/hash of {', '.join(changed)}")
+        click.echo(terminal_text(f"{file}: updated bytes/hash of {', '.join(changed)}"))
     else:
         click.echo(f"{file}: every resource's bytes and hash were already up to date")
 
