@@ -30,9 +30,7 @@ def _constraints(field: dict[str, Any]) -> str:
     for part in constraint_parts(field, code=lambda text: pattern):
         if part.endswith(pattern):
             parts.append(
-                cell(part.removesuffix(pattern))
-                + " "
-                + code_span(rules.get("pattern"), cell=True)
+                cell(part.removesuffix(pattern)) + " " + code_span(rules.get("pattern"), cell=True)
             )
         else:
             parts.append(cell(part))
