@@ -334,3 +334,41 @@ def test_upstream_never_unpacks_an_archive(package_copy: Path, tmp_path: Path) -
     archive = zip_bomb(tmp_path / "bomb.zip", 16 << 20)
     result = CliRunner().invoke(main, ["validate", str(package_copy), "--upstream", str(archive)])
     assert result.exit_code == 2 and "zip archive" in result.output
+
+
+# --- writers into a package: upgrade and release ------------------------------------------------
+
+
+def test_upgrade_writes_nothing_when_a_file_it_would_replace_is_a_link(tmp_path: Path) -> None:
+    import shutil
+
+    from msc_exos_pof.release.record import released_package
+
+    root = Path(__file__).resolve().parents[1]
+    with released_package("0.1.0", root / "releases") as package:
+        copy = Path(shutil.copytree(package, tmp_path / "mycopy"))
+    real = tmp_path / "real.json"
+    (copy / "datapackage.json").rename(real)
+    (copy / "datapackage.json").symlink_to(real)
+    before = _files(copy)
+    result = CliRunner().invoke(main, ["upgrade", str(copy)])
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert _files(copy) == before and (copy / "datapackage.json").is_symlink()
+
+
+def test_release_refuses_a_dist_folder_inside_the_package_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("pyproject.toml", "CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(root / name, checkout / name)
+    shutil.copytree(root / "datapackage", checkout / "datapackage")
+    monkeypatch.chdir(checkout)
+    before = _files(checkout)
+    result = CliRunner().invoke(main, ["release", "--dist", "datapackage/dist"])
+    assert result.exit_code == 2 and "inside the data package folder" in result.output
+    assert _files(checkout) == before

@@ -12,7 +12,7 @@ import socket
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -199,6 +199,39 @@ def test_a_write_error_names_the_target_not_the_temporary_file(
     assert result.exit_code == 2
     assert f"cannot write {tmp_path / 'report.md'}:" in result.output
     assert ".tmp-" not in result.output
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nothing can be written into, even as root (``chattr +i``)."""
+    import shutil
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)]).returncode != 0:
+        pytest.skip("needs chattr +i (root, on a file system that supports it)")
+    try:
+        yield folder
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def test_writes_into_a_read_only_folder_name_the_output(
+    read_only_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(read_only_folder.parent)
+    for arguments, out in (
+        (["validate", "-o", "read-only/report.txt"], "read-only/report.txt"),
+        (["export", "--to", "sqlite", "read-only/review.sqlite"], "read-only/review.sqlite"),
+        (["export", "--to", "parquet", "read-only/parquet"], "read-only/parquet"),
+    ):
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 2, result.output
+        assert f"cannot write {out}:" in result.output or f"{read_only_folder.parent / out}:" in (
+            result.output
+        ), result.output
+        assert ".tmp-" not in result.output and "export-" not in result.output
 
 
 def _dead_process_id() -> int:
@@ -537,3 +570,16 @@ def test_json_output_of_query_escapes_what_a_terminal_would_act_on() -> None:
     text = rows_as_text(frame, "json")
     assert json.loads(text) == [{"a": f"x{BIDI}\x9b2J\u2028"}]
     assert BIDI not in text and "\x9b" not in text
+
+
+def test_figures_replace_only_regular_files(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from msc_exos_pof.figures import FIGURES
+
+    out = tmp_path / "figures"
+    out.mkdir()
+    fifo = _fifo(out / f"{next(iter(FIGURES))}.svg")
+    result = CliRunner().invoke(main, ["figures", str(out), "--force"])
+    assert result.exit_code == 2, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in out.iterdir()] == [fifo.name]  # nothing written before the refusal

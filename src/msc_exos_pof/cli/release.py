@@ -229,9 +229,11 @@ def release_command(version: str | None, day: str | None, dist: Path, dry_run: b
     it prints the two commands that do. Exit 0 when released (or planned, with --dry-run), 1
     when refused, 2 when the checkout cannot be read.
     """
+    from ..io.atomic import refuse_inside_package
     from ..release.publish import checkout_root, plan_release
 
     root = checkout_root(Path.cwd())
+    refuse_inside_package(root / dist, root / "datapackage", shipped=False)  # before any write
     stale = _rehash_step(root, dry_run)
     _gate_step(root)
     plan = plan_release(root, version, day)

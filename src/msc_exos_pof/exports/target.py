@@ -153,7 +153,10 @@ def locked(out: Path) -> Iterator[None]:
             refuse_unless_replaceable(lock)
         except OutputRefusedError as error:
             raise ExportTargetError(error.message) from None
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as error:  # a read-only folder: the error is about OUT, not the lock
+            raise type(error)(error.errno, error.strerror, str(out)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -210,7 +213,10 @@ def _staging(out: Path) -> Iterator[Path]:
     """A private folder beside ``out`` (same file system, so the final move is a rename),
     removed with whatever it holds when the export ends, however it ends (an error, Ctrl-C,
     SIGTERM under ``terminate_cleanly``)."""
-    folder = Path(tempfile.mkdtemp(prefix=temporary_prefix(out, "export"), dir=out.parent))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=temporary_prefix(out, "export"), dir=out.parent))
+    except OSError as error:  # named after OUT, not the staging folder the user never asked for
+        raise type(error)(error.errno, error.strerror, str(out)) from None
     try:
         yield folder
     finally:

@@ -133,7 +133,8 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
 
 def _naming_the_target(error: OSError, file: Path) -> OSError:
     """``error`` about ``file``, not about the temporary beside it that the system named."""
-    if error.filename is not None and Path(error.filename).parent == file.parent:
+    folder = os.path.abspath(file.parent)
+    if error.filename is not None and os.path.dirname(os.path.abspath(error.filename)) == folder:
         return type(error)(error.errno, error.strerror, str(file))
     return error
 
