@@ -173,10 +173,14 @@ def test_out_dash_prints_a_reference_list_and_is_refused_for_files(
     printed = CliRunner().invoke(main, ["export", "--to", "bibtex", "-"])
     assert printed.exit_code == 0, printed.output
     assert printed.stdout.count("@article") + printed.stdout.count("@misc") == 75
-    for to in ("sqlite", "parquet", "xlsx", "csv"):
-        refused = CliRunner().invoke(main, ["export", "--to", to, "-"])
+    for arguments in (
+        *(["export", "--to", to, "-"] for to in ("sqlite", "parquet", "xlsx", "csv")),
+        ["synth", "-n", "5", "-"],
+        ["figures", "-"],
+    ):
+        refused = CliRunner().invoke(main, arguments)
         assert refused.exit_code == 2, refused.output
-        assert "standard output" in refused.output
+        assert "standard output" in refused.output or "'-'" in refused.output
     assert not (tmp_path / "-").exists()
 
 

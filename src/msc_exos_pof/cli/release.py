@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import package_argument, terminal_text, user_errors
+from .options import package_argument, refuse_stdout, terminal_text, user_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..release.publish import ReleasePlan
@@ -232,6 +232,7 @@ def release_command(version: str | None, day: str | None, dist: Path, dry_run: b
     from ..io.atomic import refuse_inside_package
     from ..release.publish import checkout_root, plan_release
 
+    refuse_stdout(dist, "--dist (the folder of the wheel and the sdist)")
     root = checkout_root(Path.cwd())
     refuse_inside_package(root / dist, root / "datapackage", shipped=False)  # before any write
     stale = _rehash_step(root, dry_run)

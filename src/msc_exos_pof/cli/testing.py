@@ -6,7 +6,7 @@ import time
 
 import click
 
-from .options import user_errors
+from .options import refuse_stdout, user_errors
 
 
 @click.command()
@@ -43,6 +43,7 @@ def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> No
     from ..testing.synth import synth as write
     from .progress import bar
 
+    refuse_stdout(out_dir, "a synthetic package (a folder)")
     started = time.perf_counter()
     try:
         with bar(f"synth {studies:,} studies", studies) as advance:
