@@ -26,14 +26,12 @@ def _size(out: Path) -> int:
 
 def _print_bibliography(to: str, path: Path | None, included: bool) -> None:
     """A reference list on standard output (OUT ``-``): text, and what reads it is the user's."""
-    import importlib
-
-    from ..errors import require
     from ..exports.bibliography import included_only
+    from ..exports.to_bibtex import bibtex
+    from ..exports.to_csljson import csljson
+    from ..exports.to_ris import ris
 
-    if to != "csljson":
-        require({"bibtex": "bibtexparser", "ris": "rispy"}[to], f"the {to} export", "bib")
-    text = getattr(importlib.import_module(f"msc_exos_pof.exports.to_{to}"), to)
+    text = {"bibtex": bibtex, "ris": ris, "csljson": csljson}[to]
     with included_only(included):
         click.echo(text(path), nl=False)
 

@@ -175,11 +175,7 @@ def _codes(codes: Any, kind: str) -> tuple[list[Any] | None, str | None]:
             return None, f"enum holds {_shown(code)}, not a code"
         else:
             usable.append(code)
-    try:
-        repeated = len(set(usable)) != len(usable)
-    except TypeError:  # pragma: no cover - every code is a scalar by now
-        repeated = True
-    if repeated:
+    if len(set(usable)) != len(usable):  # every code is a scalar by now: hashable
         return None, "enum lists a code twice; list each code once"
     return usable, None
 

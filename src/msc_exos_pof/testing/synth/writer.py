@@ -185,8 +185,9 @@ def synth(
 
     Refuses a non-empty ``out_dir`` unless ``force`` (``FileExistsError``); with ``force`` its
     content is replaced only if it is an earlier synthetic package, nothing but what that
-    wrote (its manifest lists it), and never a folder of the user's, a link, a file or the
-    package shipped with the library (``OutputRefusedError``).
+    wrote (its manifest lists it), never a folder of the user's (``OutputRefusedError``); a
+    link or a file is refused (``FileExistsError``), and so is the shipped package's folder
+    (``OutputInsidePackageError``).
     ``progress(studies)`` is called after each chunk with the number of studies it wrote.
     """
     from ...exports.target import MANIFEST_NAME, replaceable_folder, write_manifest
@@ -195,7 +196,9 @@ def synth(
     out = Path(out_dir).expanduser()
     refuse_inside_package(out, None, shipped=True)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise FileExistsError(f"{out} exists and is not a folder: choose another OUT_DIR")
+        raise FileExistsError(
+            f"{out} exists and is not a folder (or is a link to one): choose another OUT_DIR"
+        )
     if out.is_dir() and any(out.iterdir()):
         if not force:
             raise FileExistsError(
