@@ -74,3 +74,25 @@ def errors_by_check(report: msc_exos_pof.Report) -> dict[str, list[str]]:
         if finding.severity == "error":
             out.setdefault(finding.check, []).append(finding.message)
     return out
+
+
+def zip_bomb(archive: Path, member_bytes: int) -> Path:
+    """A zip of the shipped package whose references.csv unpacks to ``member_bytes`` from a few
+    kilobytes (repeated rows)."""
+    import zipfile
+
+    from msc_exos_pof.io.locate import shipped_package_dir
+
+    root = shipped_package_dir()
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("datapackage/datapackage.json", json.dumps(descriptor))
+        for resource in descriptor["resources"]:
+            if resource["name"] != "references":
+                zipped.write(root / resource["path"], f"datapackage/{resource['path']}")
+        with zipped.open("datapackage/data/references.csv", "w", force_zip64=True) as out:
+            out.write((root / "data" / "references.csv").read_bytes())
+            block = b'999,"A B",' + b"t" * 1000 + b",J,2020,1,1,1,\n"
+            for _ in range(member_bytes // (len(block) * 1024)):
+                out.write(block * 1024)
+    return archive

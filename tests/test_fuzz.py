@@ -89,7 +89,10 @@ def _validate_json(folder: Path) -> tuple[int, dict]:
         main, ["validate", str(folder), "--format", "json", "--debug"], catch_exceptions=False
     )
     assert "Traceback" not in result.output
-    return result.exit_code, valid_report(result.stdout)  # the report's schema holds for any input
+    report = valid_report(result.stdout)  # the report's schema holds for any input
+    # No check stops on what it reads (issue 23): a crash would switch its findings off.
+    assert "gate.internal" not in {f["check"] for f in report["findings"]}, report["findings"]
+    return result.exit_code, report
 
 
 @st.composite
@@ -181,6 +184,55 @@ def test_a_corrupted_descriptor_exits_1_or_2_with_a_finding_or_is_still_a_valid_
         assert _semantics(parsed) == _semantics(json.loads(data))
     else:
         assert code in (1, 2) and report["findings"]
+
+
+#: Values a field's rule may hold in a hostile copy (issue 23): every JSON type, odd numbers,
+#: codes that cannot be hashed or compared.
+RULE_VALUES = [
+    None, True, 0, -1, 1.5, 10**30, 1e30, "", "x", "2020", [], [1], [[1]], [None],
+    [1, "a", None], ["a", "a"], {}, {"a": 1}, "(", "\\", "integer", "year", "date",
+]  # fmt: skip
+RULE_KEYS = [
+    ("type",), ("format",), ("constraints",), ("constraints", "required"),
+    ("constraints", "unique"), ("constraints", "enum"), ("constraints", "minimum"),
+    ("constraints", "maximum"), ("constraints", "minLength"), ("constraints", "maxLength"),
+    ("constraints", "pattern"),
+]  # fmt: skip
+
+
+@st.composite
+def rule_edits(draw) -> list[tuple[int, int, tuple[str, ...], object]]:
+    """One to three (resource, field, rule, value) edits of the shipped descriptor."""
+    resources = json.loads(_snapshot()["datapackage.json"])["resources"]
+    edits = []
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(resources) - 1))
+        field = draw(st.integers(0, len(resources[index]["schema"]["fields"]) - 1))
+        edits.append(
+            (index, field, draw(st.sampled_from(RULE_KEYS)), draw(st.sampled_from(RULE_VALUES)))
+        )
+    return edits
+
+
+@settings(max_examples=FUZZ)
+@given(rule_edits(), st.sampled_from(RESOURCES))
+def test_any_rule_of_any_field_of_the_review_switches_no_check_off(edits, repeated) -> None:
+    """Every family of checks (consistency, claims, errata...) copes with a field whose type or
+    constraint is strange, and with a repeated row: findings, never a check that stops."""
+    descriptor = json.loads(_snapshot()["datapackage.json"])
+    for index, position, where, value in edits:
+        field = descriptor["resources"][index]["schema"]["fields"][position]
+        if len(where) == 2 and not isinstance(field.get("constraints"), dict):
+            field["constraints"] = {}
+        (field if len(where) == 1 else field["constraints"])[where[-1]] = value
+    with tempfile.TemporaryDirectory() as holder:
+        folder = _copy(Path(holder))
+        (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        table = folder / "data" / f"{repeated}.csv"
+        lines = table.read_bytes().splitlines(keepends=True)
+        table.write_bytes(b"".join([*lines, lines[1]]) if len(lines) > 1 else lines[0])
+        code, report = _validate_json(folder)  # asserts that no gate.internal finding is there
+    assert code in (1, 2) and report["findings"]
 
 
 def _ragged(line: str) -> str:

@@ -161,6 +161,34 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str, int]] = {
         "descriptor.resources",
         1,
     ),
+    "constraint that cannot be used": (
+        _change_descriptor(
+            lambda d: (
+                _resource(d, "references")["schema"]["fields"][2]
+                .setdefault("constraints", {})
+                .__setitem__("maxLength", 10**30)
+            )
+        ),
+        "descriptor.field_rules",
+        1,
+    ),
+    "key written twice": (
+        lambda f: (f / "datapackage.json").write_text(
+            (f / "datapackage.json")
+            .read_text(encoding="utf-8")
+            .replace('"name": "studies",', '"name": "studies", "name": "studies",', 1),
+            encoding="utf-8",
+        ),
+        "descriptor.duplicate_key",
+        1,
+    ),
+    "dialect not read": (
+        _change_descriptor(
+            lambda d: _resource(d, "animal_models").__setitem__("dialect", {"delimiter": ";"})
+        ),
+        "table.dialect",
+        1,
+    ),
     "copy of an earlier data model": (
         _change_descriptor(lambda d: d.update(modelVersion="0.1.0")),
         "descriptor.model_version",

@@ -277,17 +277,22 @@ def test_synth_is_deterministic_for_a_seed_and_streams_in_chunks(tmp_path: Path)
     assert [f for f in report.findings if f.severity == "error"] == []
 
 
-def test_synth_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
+def test_synth_refuses_a_non_empty_folder_and_forced_replaces_only_its_own(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     refused = _synth("--studies", "5", str(out))
     assert refused.exit_code == 2
     assert "not empty" in refused.output and "--force" in refused.output
-    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
     forced = _synth("--studies", "5", "--force", str(out))
-    assert forced.exit_code == 0, forced.output
-    assert not (out / "keep.txt").exists()
+    assert forced.exit_code == 2  # a folder of the user's is never replaced (issue 23)
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    (out / "keep.txt").unlink()
+    assert _synth("--studies", "5", str(out)).exit_code == 0  # an empty folder is filled
+    again = _synth("--studies", "6", "--force", str(out))
+    assert again.exit_code == 0, again.output  # its own earlier package: replaced
     assert (out / "datapackage.json").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left behind
 

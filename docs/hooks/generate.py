@@ -206,9 +206,9 @@ def _errata() -> str:
 
 
 def _cell(value: Any) -> str:
-    from msc_exos_pof.docgen.errata import escape_markdown
+    from msc_exos_pof.docgen.markdown import cell
 
-    return escape_markdown(value).replace("|", "\\|")
+    return cell(value)
 
 
 def _frame_table(frame: Any) -> str:
@@ -247,12 +247,14 @@ def _prisma() -> str:
         if isinstance(row.evidence, str):
             sources.append(f"“{_cell(row.evidence)}”")
         if isinstance(row.derivation, str):
-            sources.append(f"`{row.derivation}`")
+            from msc_exos_pof.docgen.markdown import code_span
+
+            sources.append(code_span(row.derivation, cell=True))
         if isinstance(row.note, str):
             sources.append(f"Note: {_cell(row.note)}")
         count = "not reported" if row.basis == "not_reported" else row.count
         lines.append(
-            f"| {_cell(row.node)} | {count} | {_cell(row.label)} | {row.basis} | "
+            f"| {_cell(row.node)} | {_cell(count)} | {_cell(row.label)} | {_cell(row.basis)} | "
             f"{'<br>'.join(sources)} |"
         )
     return "\n".join(lines) + "\n"

@@ -188,14 +188,18 @@ def export(
         return _export(to, out, _package(path), overwrite=overwrite)
 
 
-def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike[str] | None = None, *, external_access: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Return an in-memory DuckDB connection with every table and view of the package.
 
-    Needs the ``export`` extra: ``pip install 'msc-exos-pof[export]'``.
+    SQL on it reaches the package's tables only: files, URLs and extensions are refused
+    unless ``external_access=True`` (for SQL you trust). Needs the ``export`` extra:
+    ``pip install 'msc-exos-pof[export]'``.
     """
     from .exports import connect as _connect
 
-    return _connect(_package(path))
+    return _connect(_package(path), external_access=external_access)
 
 
 def __getattr__(name: str) -> Any:

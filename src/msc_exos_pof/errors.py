@@ -76,7 +76,17 @@ class MissingDependencyError(ImportError):
         self.message = message
 
 
-class OutputInsidePackageError(ValueError):
+class OutputRefusedError(ValueError):
+    """An output is refused and nothing was written: it exists and is not a regular file (a
+    device, a FIFO, a socket, a link, a folder the writer did not write), or it lies inside the
+    package being read. ``--force`` never overrides it; the message says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OutputInsidePackageError(OutputRefusedError):
     """An output would be written into a data package folder, changing the data it reads."""
 
 

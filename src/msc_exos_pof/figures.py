@@ -23,7 +23,6 @@ style, and the SVG output is byte-identical across runs (fixed hash salt, no dat
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -455,6 +454,7 @@ def write_figures(
     cannot be read leaves ``out_dir`` as it was. Refuses an ``out_dir`` inside the package
     folder (``OutputInsidePackageError``); raises ``FiguresUnavailableError`` without matplotlib.
     """
+    from .io.atomic import refuse_unless_replaceable
     from .prisma import refuse_package_folder
 
     formats = list(dict.fromkeys(formats))
@@ -472,20 +472,14 @@ def write_figures(
     ]
     # After reading the package, so a wrong PATH is reported as such.
     refuse_package_folder(out, path)
+    refuse_unless_replaceable(out, folder=True)
+    for file, _ in rendered:  # every output checked before the first is written
+        refuse_unless_replaceable(file)
     return [_write_bytes_atomic(file, data) for file, data in rendered]
 
 
 def _write_bytes_atomic(file: Path, data: bytes) -> Path:
-    """Like ``io.atomic.write_text_atomic``, for bytes: readers never see half a file."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        # mkstemp makes the file private (0600); figures are meant to be read, e.g. by a web server.
-        os.chmod(temporary, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return file
+    """``io.atomic.write_bytes_atomic``; figures are meant to be read, e.g. by a web server."""
+    from .io.atomic import write_bytes_atomic
+
+    return write_bytes_atomic(file, data, mode=0o644)

@@ -46,9 +46,31 @@ def run() -> None:
     the shipped package. ``gc.freeze()`` at exit (an ``atexit`` handler, after every output is
     written and closed) exempts them from that sweep; the operating system reclaims the memory.
     Tests call ``main`` in-process and keep the collector as it is.
+
+    SIGINT and SIGTERM unwind the command like Ctrl-C (every ``finally`` runs: staging folders
+    and locks are removed) and end it with 130 or 143. The process then leaves at once
+    (``os._exit``): Arrow's and DuckDB's worker threads may still be running a cancelled task,
+    and the interpreter's normal shutdown would destroy them while they run (SIGABRT,
+    SIGSEGV).
     """
     import atexit
     import gc
+    import os
+    import sys
+
+    from .options import install_signal_handlers, interrupted_exit_code
 
     atexit.register(gc.freeze)
-    main()
+    install_signal_handlers()
+    try:
+        main()
+    except (SystemExit, KeyboardInterrupt):
+        code = interrupted_exit_code()
+        if code is None:
+            raise
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)

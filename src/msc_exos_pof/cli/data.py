@@ -19,13 +19,26 @@ format_option = click.option(
 )
 
 
+def _terminal() -> bool:
+    """Whether standard output is a terminal (CSV cells are then shown escaped)."""
+    import sys
+
+    return sys.stdout.isatty()
+
+
 @click.command()
 @click.argument("sql")
 @package_argument
 @format_option
+@click.option(
+    "--external-access",
+    is_flag=True,
+    help="Let the SQL read and write files, open URLs and install extensions (DuckDB's "
+    "defaults). Off by default: only the package's tables are reachable.",
+)
 @common_options
 @user_errors()
-def query(sql: str, path: Path, fmt: str) -> None:
+def query(sql: str, path: Path, fmt: str, external_access: bool) -> None:
     """Run SQL on the package at PATH and print the result.
 
     Every resource is a table of an in-memory DuckDB database (the one `connect()` returns),
@@ -33,8 +46,10 @@ def query(sql: str, path: Path, fmt: str) -> None:
 
         msc-exos-pof query "select design, count(*) as studies from studies group by design"
 
-    Needs `pip install 'msc-exos-pof[export]'`. Exit code 0: printed; 1: the data breaks its
-    Table Schema; 2: the SQL failed, the package cannot be read, or duckdb is missing.
+    The SQL reaches the package's tables and nothing else (no files, URLs or extensions)
+    unless --external-access. Needs `pip install 'msc-exos-pof[export]'`. Exit code 0:
+    printed; 1: the data breaks its Table Schema; 2: the SQL failed or was refused, the
+    package cannot be read, or duckdb is missing.
     """
     from ..errors import require
     from ..exports.query import QueryError, rows_as_text
@@ -42,10 +57,10 @@ def query(sql: str, path: Path, fmt: str) -> None:
 
     require("duckdb", "msc-exos-pof query")
     try:
-        result = run_query(sql, path)
+        result = run_query(sql, path, external_access=external_access)
     except QueryError as error:
         raise CommandError(str(error), EXIT_UNREADABLE) from None
-    click.echo(rows_as_text(result, fmt), nl=False)
+    click.echo(rows_as_text(result, fmt, terminal=_terminal()), nl=False)
 
 
 @click.command()
@@ -78,7 +93,7 @@ def show(resource: str, path: Path, fmt: str, include_removed: bool) -> None:
             param_hint="RESOURCE",
         )
     frame = load(resource, path, include_removed=include_removed)
-    click.echo(rows_as_text(frame, fmt), nl=False)
+    click.echo(rows_as_text(frame, fmt, terminal=_terminal()), nl=False)
 
 
 COMMANDS = [query, show]

@@ -27,7 +27,7 @@ def dictionary(path: Path | None, output: Path | None, force: bool) -> None:
     """Print the data dictionary of PATH, generated from its Table Schemas."""
     from ..docgen.dictionary import data_dictionary
 
-    write_or_echo(data_dictionary(path), output, force)
+    write_or_echo(data_dictionary(path), output, force, package=path)
 
 
 @click.command()

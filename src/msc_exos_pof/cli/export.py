@@ -7,13 +7,33 @@ from pathlib import Path
 import click
 
 from ..exports.formats import BIBLIOGRAPHY_FORMATS, FORMATS
-from .options import common_options, force_option, package_argument, status, user_errors
+from .options import (
+    common_options,
+    force_option,
+    is_stdout,
+    package_argument,
+    refuse_stdout,
+    status,
+    user_errors,
+)
 
 
 def _size(out: Path) -> int:
     if out.is_file():
         return out.stat().st_size
     return sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+
+
+def _print_bibliography(to: str, path: Path | None, included: bool) -> None:
+    """A reference list on standard output (OUT ``-``): text, and what reads it is the user's."""
+    from ..exports.bibliography import included_only
+    from ..exports.to_bibtex import bibtex
+    from ..exports.to_csljson import csljson
+    from ..exports.to_ris import ris
+
+    text = {"bibtex": bibtex, "ris": ris, "csljson": csljson}[to]
+    with included_only(included):
+        click.echo(text(path), nl=False)
 
 
 @click.command()
@@ -41,7 +61,8 @@ def export(to: str, out: Path, path: Path | None, included: bool, force: bool, d
     """Export the data package at PATH to OUT.
 
     OUT is written under a temporary name beside it and moved into place when complete. DuckDB
-    and Excel need `pip install 'msc-exos-pof[export]'`.
+    and Excel need `pip install 'msc-exos-pof[export]'`. OUT `-` prints a reference list
+    (bibtex, ris, csljson) to standard output; the other formats refuse it.
 
     Exit code 0: OUT written; 1: the data breaks its Table Schema (a type, a key, a foreign
     key); 2: the package cannot be read, OUT is refused (it exists, or it is inside the
@@ -52,6 +73,11 @@ def export(to: str, out: Path, path: Path | None, included: bool, force: bool, d
 
     if included and to not in (*BIBLIOGRAPHY_FORMATS, "datasette"):
         raise click.UsageError("--included applies to --to bibtex, ris or csljson only")
+    if is_stdout(out):
+        if to not in BIBLIOGRAPHY_FORMATS:
+            refuse_stdout(out, f"the {to} export")
+        _print_bibliography(to, path, included)
+        return
     from .progress import spinner
 
     with spinner(f"exporting to {to}", path):

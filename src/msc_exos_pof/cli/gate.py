@@ -120,7 +120,7 @@ def validate(
     if output is None:
         click.echo(text, nl=False, color=colour)  # click would strip the colour off a pipe
     else:
-        write_or_echo(text, output, force=True)  # refused above, before the gate ran
+        write_or_echo(text, output, force=True, package=path)  # refused above, before the gate
     if output is not None:
         click.echo(
             f"{'valid' if report.valid else 'invalid'}: report written to {output}", err=True
@@ -151,14 +151,15 @@ def checks(fmt: str, output: Path | None, force: bool) -> None:
         output = None
     if output is not None:
         from ..docgen.checks import checks_markdown
-        from ..io.atomic import write_text_atomic
+        from ..io.locate import discover_package
 
         if fmt != "markdown":
             raise click.BadParameter(
                 "--output writes the Markdown page: add --format markdown", param_hint="--output"
             )
-        refuse_existing([output], force)
-        write_text_atomic(output, checks_markdown())
+        # No package is read, but the one of the current folder and the shipped one are never
+        # written to (a --force over datapackage.json would leave it unreadable).
+        write_or_echo(checks_markdown(), output, force, package=discover_package())
         return
     items = all_checks()
     if fmt == "markdown":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,43 @@ import click
 EXIT_DATA = 1
 EXIT_UNREADABLE = 2
 #: Ctrl-C: the shell's convention (128 + SIGINT), never a data or usage error.
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+#: ``kill`` (SIGTERM): 128 + SIGTERM, after the same clean-up as Ctrl-C.
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+#: The signals that stopped the command (SIGINT, SIGTERM), in the order they came.
+_RECEIVED: list[int] = []
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGINT or SIGTERM: unwind through every ``finally`` (staging folders and locks are
+    removed) as Ctrl-C does; a second signal while that runs is noted, not raised, so that
+    the clean-up finishes."""
+    first = not _RECEIVED
+    _RECEIVED.append(signum)
+    if first:
+        raise KeyboardInterrupt
+
+
+def install_signal_handlers() -> None:
+    """Stop the command cleanly on SIGINT and SIGTERM (the console script only: tests that
+    call the CLI in-process keep the interpreter's handlers)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
+
+
+def interrupted_exit_code() -> int | None:
+    """128 + the first signal that stopped the command, or ``None`` when none did."""
+    return 128 + _RECEIVED[0] if _RECEIVED else None
+
+
+def terminal_text(text: object) -> str:
+    """``text`` for a terminal, line by line: control characters, terminal escapes and
+    bidirectional overrides from the data are shown escaped (``\\x1b``), never interpreted."""
+    from ..gate.render.text import escape
+
+    return "\n".join(escape(line) for line in str(text).split("\n"))
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,7 +169,9 @@ class CommandError(click.ClickException):
     """One sentence for the user and the exit code of the error policy."""
 
     def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
+        from ..gate.render.text import escape
+
+        super().__init__(escape(message))  # names and cells from the data reach the terminal
         self.exit_code = exit_code
 
 
@@ -148,7 +187,7 @@ def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
         ExportDataError,
         ExportError,
         MissingDependencyError,
-        OutputInsidePackageError,
+        OutputRefusedError,
         PackageError,
         ReleaseError,
         TableError,
@@ -161,7 +200,7 @@ def as_command_error(error: Exception, prefix: str = "") -> CommandError | None:
         return CommandError(prefix + error.message, EXIT_DATA)
     if isinstance(error, (ReleaseError, UpgradeError)):  # refused: nothing was written
         return CommandError(prefix + error.message, EXIT_DATA)
-    if isinstance(error, (ExportError, MissingDependencyError, OutputInsidePackageError)):
+    if isinstance(error, (ExportError, MissingDependencyError, OutputRefusedError)):
         return CommandError(prefix + str(getattr(error, "message", error)), EXIT_UNREADABLE)
     if isinstance(error, KeyError):  # a package without the resource the command needs
         return CommandError(prefix + str(error.args[0] if error.args else error), EXIT_DATA)
@@ -203,9 +242,11 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
                 return command(*args, **kwargs)
             except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
                 raise
-            except KeyboardInterrupt:  # Ctrl-C is neither invalid data (1) nor misuse (2)
-                click.echo("interrupted: no output is left half-written", err=True)
-                sys.exit(EXIT_INTERRUPTED)
+            except KeyboardInterrupt:  # Ctrl-C or kill: neither invalid data (1) nor misuse (2)
+                code = interrupted_exit_code() or EXIT_INTERRUPTED
+                how = "terminated" if code == EXIT_TERMINATED else "interrupted"
+                click.echo(f"{how}: no output is left half-written", err=True)
+                sys.exit(code)
             except Exception as error:
                 translated = as_command_error(error, prefix)
                 if translated is not None:
@@ -213,8 +254,8 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
                 if debug:
                     raise
                 click.echo(
-                    f"Error: unexpected {type(error).__name__}: {_first_line(error)} "
-                    "(rerun with --debug for the traceback)",
+                    f"Error: unexpected {type(error).__name__}: "
+                    f"{terminal_text(_first_line(error))} (rerun with --debug for the traceback)",
                     err=True,
                 )
                 sys.exit(EXIT_UNREADABLE)
@@ -225,13 +266,14 @@ def user_errors(prefix: str = "") -> Callable[[F], F]:
 
 
 def refuse_output_inside(output: Path | None, path: Path | None, option: str) -> None:
-    """Refuse ``--output`` inside the package being read (it is never written to)."""
+    """Refuse ``--output`` inside the package being read, or the shipped one (neither is ever
+    written to)."""
     from ..io.locate import inside_package
 
-    if output is not None and inside_package(output, path) is not None:
+    if output is not None and inside_package(output, path, shipped=True) is not None:
         raise click.BadParameter(
-            f"{output} is inside the package being validated, which is never written "
-            "to; write the report elsewhere",
+            f"{output} is inside the package being read, which is never written "
+            "to; write the output elsewhere",
             param_hint=option,
         )
 
@@ -246,28 +288,45 @@ def is_stdout(output: Path | str | None) -> bool:
 
 
 def refuse_existing(outputs: list[Path], force: bool, what: str = "file") -> None:
-    """Refuse to replace an existing output unless ``--force`` (exit code 2)."""
-    if force:
-        return
+    """Refuse to replace an existing output unless ``--force``, and anything but a regular
+    file whatever ``--force`` says (exit code 2), before any work is done."""
+    from ..io.atomic import refuse_unless_replaceable
+
     for output in outputs:
-        if output.exists() or output.is_symlink():
+        refuse_unless_replaceable(output)
+        if not force and (output.exists() or output.is_symlink()):
             raise CommandError(EXISTS.format(path=output, what=what), EXIT_UNREADABLE)
+
+
+def refuse_stdout(output: Path | str | None, what: str) -> None:
+    """``-`` where standard output makes no sense (a folder, a database): a usage error, never
+    a file named ``-``."""
+    if is_stdout(output):
+        raise CommandError(
+            f"{what} cannot be written to standard output: name a file or folder, not '-'",
+            EXIT_UNREADABLE,
+        )
 
 
 def status(message: str) -> None:
     """What a command did ("wrote ..."): on standard error, so that standard output carries
     only data; nothing with ``--quiet``."""
     if not quiet():
-        click.echo(message, err=True)
+        click.echo(terminal_text(message), err=True)
 
 
-def write_or_echo(text: str, output: Path | None, force: bool = False) -> None:
-    """Write ``text`` to ``output`` atomically (refused if it exists, unless ``force``), or to
-    standard output when ``output`` is ``None`` or ``-``."""
+def write_or_echo(
+    text: str, output: Path | None, force: bool = False, *, package: Path | None = None
+) -> None:
+    """Write ``text`` to ``output`` atomically (refused if it exists, unless ``force``; refused
+    inside the package at ``package`` or the shipped one, and over anything but a regular
+    file, whatever ``force`` says), or to standard output when ``output`` is ``None`` or
+    ``-``."""
     if output is None or is_stdout(output):
         click.echo(text, nl=False)
         return
     from ..io.atomic import write_text_atomic
 
+    refuse_output_inside(output, package, "--output")
     refuse_existing([output], force)
     write_text_atomic(output, text)

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import common_options, package_argument, status, user_errors
+from .options import (
+    common_options,
+    package_argument,
+    refuse_stdout,
+    status,
+    terminal_text,
+    user_errors,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..release.publish import ReleasePlan
@@ -16,9 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def _terminal_safe(text: str) -> str:
     """``text`` line by line with the control characters of its data cells shown escaped (a
     cell cannot move the cursor or colour the terminal)."""
-    from ..gate.render.text import escape
-
-    return "".join(escape(line) + "\n" for line in text.splitlines())
+    return "".join(terminal_text(line) + "\n" for line in text.splitlines())
 
 
 def _installed_copy(folder: Path) -> bool:
@@ -54,7 +59,7 @@ def rehash(path: Path | None, check: bool) -> None:
             click.echo(f"{file}: every resource's bytes and hash are up to date")
             return
         for name, why in stale:
-            click.echo(f"stale: {name}: {why}")
+            click.echo(terminal_text(f"stale: {name}: {why}"))
         command = rehash_command(path)
         click.echo(
             f"{file}: {len(stale)} resource(s) have stale bytes/hash; run `{command}` "
@@ -71,14 +76,14 @@ def rehash(path: Path | None, check: bool) -> None:
     if unreadable:
         for name, why in stale:
             if name in unreadable:
-                click.echo(f"error: {name}: {why}", err=True)
+                click.echo(terminal_text(f"error: {name}: {why}"), err=True)
         click.echo(
             "nothing written: restore the missing files or remove their resources first", err=True
         )
         raise SystemExit(1)
     changed = write_hashes(path)
     if changed:
-        click.echo(f"{file}: updated bytes/hash of {', '.join(changed)}")
+        click.echo(terminal_text(f"{file}: updated bytes/hash of {', '.join(changed)}"))
     else:
         click.echo(f"{file}: every resource's bytes and hash were already up to date")
 
@@ -239,9 +244,12 @@ def release_command(version: str | None, day: str | None, dist: Path, dry_run: b
     it prints the two commands that do. Exit 0 when released (or planned, with --dry-run), 1
     when refused, 2 when the checkout cannot be read.
     """
+    from ..io.atomic import refuse_inside_package
     from ..release.publish import checkout_root, plan_release
 
+    refuse_stdout(dist, "--dist (the folder of the wheel and the sdist)")
     root = checkout_root(Path.cwd())
+    refuse_inside_package(root / dist, root / "datapackage", shipped=False)  # before any write
     stale = _rehash_step(root, dry_run)
     _gate_step(root)
     plan = plan_release(root, version, day)

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from .options import common_options, status, user_errors
+from .options import common_options, refuse_stdout, status, user_errors
 
 
 @click.command()
@@ -44,6 +44,7 @@ def synth(studies: int, seed: int, rounds: int, force: bool, out_dir: str) -> No
     from ..testing.synth import synth as write
     from .progress import bar
 
+    refuse_stdout(out_dir, "a synthetic package (a folder)")
     started = time.perf_counter()
     try:
         with bar(f"synth {studies:,} studies", studies) as advance:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .markdown import cell, code_span
+
 _LAYER_TEXT = {
     "descriptor": "Can the descriptor be read, and is it valid Data Package metadata?",
     "integrity": "Do the files match the sizes and hashes the descriptor declares?",
@@ -11,10 +13,6 @@ _LAYER_TEXT = {
     "errata": "Is every published/curated difference documented by exactly one errata row?",
     "release": "Is the release documented (only for the repository's own package)?",
 }
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def checks_markdown() -> str:
@@ -61,7 +59,8 @@ def checks_markdown() -> str:
         for check in in_layer:
             loader = " (*loader*)" if check.function is None else ""
             lines.append(
-                f"| `{check.id}` | {check.severity}{loader} | {_cell(check.description)} |"
+                f"| {code_span(check.id, cell=True)} | {cell(check.severity)}{loader} | "
+                f"{cell(check.description)} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -8,9 +8,11 @@ from typing import Any
 from ..io.descriptor import read_descriptor
 from ..io.dictionary import constraint_parts
 from ..io.tableschema import constraints, enum, field_list, foreign_keys, primary_key, schema_of
+from .markdown import anchor, cell, code_span, escape_markdown
 
 
 def _constraints(field: dict[str, Any]) -> str:
+    """The constraints cell: every value from the descriptor escaped for a table cell."""
     rules = constraints(field)
     parts = []
     if rules.get("required"):
@@ -21,23 +23,29 @@ def _constraints(field: dict[str, Any]) -> str:
     if codes is not None:
         parts.append(
             "one of "
-            + ", ".join(f"`{value}`" for value in codes)
-            + f" ([codes](#codes-{field['name']}))"
+            + ", ".join(code_span(value, cell=True) for value in codes)
+            + f" ([codes](#codes-{anchor(field['name'])}))"
         )
-    return "; ".join(parts + constraint_parts(field, code=lambda text: f"`{text}`"))
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    pattern = "\x00pattern\x00"  # a placeholder: the pattern is a code span, the rest text
+    for part in constraint_parts(field, code=lambda text: pattern):
+        if part.endswith(pattern):
+            parts.append(
+                cell(part.removesuffix(pattern)) + " " + code_span(rules.get("pattern"), cell=True)
+            )
+        else:
+            parts.append(cell(part))
+    return "; ".join(parts)
 
 
 def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
     """Markdown describing every resource and field of the package at ``path``."""
     descriptor = read_descriptor(path)
+    title = escape_markdown(descriptor.get("title", descriptor.get("name", "")), inline=True)
     lines = [
-        f"# Data dictionary: {descriptor.get('title', descriptor.get('name', ''))}",
+        f"# Data dictionary: {title}",
         "",
-        f"Package `{descriptor.get('name')}` version {descriptor.get('version')}. "
+        f"Package {code_span(descriptor.get('name'))} version "
+        f"{escape_markdown(descriptor.get('version'), inline=True)}. "
         "Generated from `datapackage/datapackage.json` by `msc-exos-pof dictionary`; "
         "do not edit by hand.",
         "",
@@ -48,25 +56,27 @@ def data_dictionary(path: str | os.PathLike[str] | None = None) -> str:
     for resource in descriptor["resources"]:
         schema = schema_of(resource)
         lines += [
-            f"## `{resource['name']}`: {resource.get('title', '')}",
+            f"## {code_span(resource['name'])}: "
+            f"{escape_markdown(resource.get('title', ''), inline=True)}",
             "",
-            resource.get("description", ""),
+            escape_markdown(resource.get("description", "")),
             "",
         ]
         key = primary_key(schema)
         if key:
-            key_text = ", ".join(f"`{k}`" for k in key)
+            key_text = ", ".join(code_span(k) for k in key)
             lines.append(f"Primary key: {key_text}.")
         for foreign in foreign_keys(schema, resource["name"]):
-            fields_text = ", ".join(f"`{f}`" for f in foreign.fields)
-            target_text = ", ".join(f"`{f}`" for f in foreign.reference_fields)
-            target_name = foreign.resource
-            lines.append(f"Foreign key: {fields_text} → `{target_name}` ({target_text}).")
+            fields_text = ", ".join(code_span(f) for f in foreign.fields)
+            target_text = ", ".join(code_span(f) for f in foreign.reference_fields)
+            target_name = code_span(foreign.resource)
+            lines.append(f"Foreign key: {fields_text} → {target_name} ({target_text}).")
         lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
         for field in field_list(schema):
             lines.append(
-                f"| `{field['name']}` | {field.get('type', 'string')} | "
-                f"{_cell(_constraints(field))} | {_cell(field.get('description', ''))} |"
+                f"| {code_span(field['name'], cell=True)} | "
+                f"{cell(field.get('type', 'string'))} | "
+                f"{_constraints(field)} | {cell(field.get('description', ''))} |"
             )
         lines.append("")
     lines += _codes(descriptor, path)
@@ -90,10 +100,14 @@ def _codes(descriptor: dict[str, Any], path: str | os.PathLike[str] | None) -> l
     ]
     for vocabulary, codes in coded.items():
         used = sorted(
-            {f"`{resource}.{field}`" for places in codes.values() for resource, field in places}
+            {
+                code_span(f"{resource}.{field}")
+                for places in codes.values()
+                for resource, field in places
+            }
         )
         lines += [
-            f"### `{vocabulary}` {{#codes-{vocabulary}}}",
+            f"### {code_span(vocabulary)} {{#codes-{anchor(vocabulary)}}}",
             "",
             f"Used by {', '.join(used)}.",
             "",
@@ -102,6 +116,6 @@ def _codes(descriptor: dict[str, Any], path: str | os.PathLike[str] | None) -> l
         ]
         for code in codes:
             label, definition = defined.get((vocabulary, code), ("(undefined)", ""))
-            lines.append(f"| `{code}` | {_cell(label)} | {_cell(definition)} |")
+            lines.append(f"| {code_span(code, cell=True)} | {cell(label)} | {cell(definition)} |")
         lines.append("")
     return lines

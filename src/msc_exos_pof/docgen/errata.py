@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+
+from .markdown import anchor, code_span, escape_markdown
+
+__all__ = ["KIND_TEXT", "code_span", "concerns_markdown", "errata_markdown", "escape_markdown"]
 
 # What each kind of erratum means, for readers who land on the page without the data dictionary.
 KIND_TEXT = {
@@ -13,34 +16,6 @@ KIND_TEXT = {
     "duplicate_reference": "A reference-list entry repeats an earlier one.",
     "stated_count_unsupported": "A count the narrative states is not supported by Table 2.",
 }
-
-
-def _blank(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value)) or str(value) == ""
-
-
-def escape_markdown(value: Any) -> str:
-    """Escape free text so that Markdown shows it as written (quotes are verbatim)."""
-    if _blank(value):
-        return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
-    for char in "\\`*_[]":
-        text = text.replace(char, "\\" + char)
-    return " ".join(text.split())
-
-
-def code_span(value: Any) -> str:
-    """An inline code span that survives backticks in the value; blank values say so."""
-    if _blank(value):
-        return "*(blank)*"
-    text = str(value)
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
@@ -55,9 +30,9 @@ def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
     lines = [
         "# Errata",
         "",
-        f"Generated from the `errata` resource of `{descriptor.get('name')}` version "
-        f"{descriptor.get('version')} when the site is built; edit `datapackage/data/errata.csv`, "
-        "not this page.",
+        f"Generated from the `errata` resource of {code_span(descriptor.get('name'))} version "
+        f"{escape_markdown(descriptor.get('version'), inline=True)} when the site is built; "
+        "edit `datapackage/data/errata.csv`, not this page.",
         "",
         "Where the review contradicts itself, the package keeps what was **published** and adds "
         "the **curated** value. Each row of `errata` documents one such difference: which record "
@@ -73,24 +48,27 @@ def errata_markdown(path: str | os.PathLike[str] | None = None) -> str:
     for kind in kinds:
         count = int((errata["kind"] == kind).sum())
         if count:
-            lines.append(f"| [`{kind}`](#{kind}) | {count} | {KIND_TEXT.get(kind, '')} |")
+            lines.append(
+                f"| [{code_span(kind, cell=True)}](#{anchor(kind)}) | {count} | "
+                f"{KIND_TEXT.get(kind, '')} |"
+            )
     lines.append("")
     for kind in kinds:
         in_kind = errata[errata["kind"] == kind]
         if in_kind.empty:
             continue
-        lines += [f"## {kind}", ""]
+        lines += [f"## {escape_markdown(kind, inline=True)} {{#{anchor(kind)}}}", ""]
         if kind in KIND_TEXT:
             lines += [KIND_TEXT[kind], ""]
         for row in in_kind.itertuples(index=False):
             lines += [
-                f"### {row.erratum_id}",
+                f"### {escape_markdown(row.erratum_id, inline=True)}",
                 "",
-                f"- **Where**: resource `{row.resource}`, record {code_span(row.record)}, "
-                f"field `{row.field}`",
+                f"- **Where**: resource {code_span(row.resource)}, record {code_span(row.record)}, "
+                f"field {code_span(row.field)}",
                 f"- **Published → curated**: {code_span(row.published_value)} → "
                 f"{code_span(row.curated_value)}",
-                f"- **Kind**: `{row.kind}`",
+                f"- **Kind**: {code_span(row.kind)}",
                 "",
                 escape_markdown(row.note),
                 "",
@@ -129,9 +107,14 @@ def concerns_markdown(path: str | os.PathLike[str] | None = None) -> list[str]:
         return value if isinstance(value, str) else ""
 
     for kind, in_kind in concerns.groupby("kind", observed=True, sort=False):
-        lines += [f"### {kind}", ""]
+        lines += [f"### {escape_markdown(kind, inline=True)}", ""]
         for row in in_kind.itertuples(index=False):
-            lines += [f"#### {row.concern_id}", "", escape_markdown(text(row.disagreement)), ""]
+            lines += [
+                f"#### {escape_markdown(row.concern_id, inline=True)}",
+                "",
+                escape_markdown(text(row.disagreement)),
+                "",
+            ]
             lines += [
                 f"> {escape_markdown(text(row.quote))}",
                 "",

@@ -2,7 +2,10 @@
 
 A folder export ends with a manifest (``MANIFEST_NAME``) listing every file it wrote; ``--force``
 replaces a folder only when it holds nothing but what its manifest lists, so a user's file in
-it is never deleted.
+it is never deleted. A file export replaces a regular file only: a device, a FIFO, a socket or
+a link at OUT is refused whatever ``--force`` says. The lock file holds the process id of the
+export that holds it; an export killed with SIGKILL leaves its lock file and staging folder
+behind, and the next export to the same OUT removes them (no live process holds them).
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import (
-    ExportTargetError,
-)
+from ..errors import ExportTargetError, OutputRefusedError
+from ..io.atomic import refuse_unless_replaceable, remove_stale_temporaries, temporary_prefix
 from ..io.locate import descriptor_path
 from .formats import FILE_SUFFIXES, FOLDER_FORMATS
 
@@ -57,9 +59,10 @@ def write_manifest(folder: Path, to: str) -> None:
     (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 
-def _looks_like_export(folder: Path, to: str) -> bool:
-    """Whether replacing ``folder`` (with ``overwrite``) loses nothing but an earlier export:
-    its manifest names this format and every file in it (a file of the user's is not listed)."""
+def replaceable_folder(folder: Path, to: str) -> bool:
+    """Whether replacing ``folder`` (with ``overwrite``) loses nothing but an earlier output:
+    its manifest names this format (``synth`` for synthetic packages) and every file in it (a
+    file of the user's is not listed)."""
     names, other = _files(folder)
     if not names and not other:
         return True
@@ -92,6 +95,11 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
         )
     if not (out.exists() or out.is_symlink()):
         return
+    if out.is_symlink() or not (out.is_dir() or out.is_file()):
+        try:  # a link, a device, a FIFO, a socket: never replaced, whatever overwrite says
+            refuse_unless_replaceable(out)
+        except OutputRefusedError as error:
+            raise ExportTargetError(error.message) from None
     if to in FOLDER_FORMATS:
         if out.is_dir() and not any(out.iterdir()):
             return  # an empty folder is filled, as if it were new
@@ -104,7 +112,7 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
             raise ExportTargetError(
                 f"{out} exists and is not empty; pass --force to replace it, or choose another OUT"
             )
-        if not _looks_like_export(out, to):
+        if not replaceable_folder(out, to):
             raise ExportTargetError(
                 f"{out} holds files that an earlier {to} export would not have written (only "
                 f"those its {MANIFEST_NAME} lists may be replaced), so it is not replaced even "
@@ -119,24 +127,47 @@ def _check_target(to: str, out: Path, path: str | os.PathLike[str] | None, overw
         raise ExportTargetError(f"{out} exists; pass --force to replace it, or choose another OUT")
 
 
+def lock_file(out: Path) -> Path:
+    """The lock file of exports to ``out``, beside it."""
+    return out.parent / f".{out.name}.export-lock"
+
+
+def _holder(lock: Path) -> str:
+    """Who holds ``lock``, for the message: "process 1234", or "another export"."""
+    try:
+        text = lock.read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        text = ""
+    return f"another export (process {text})" if text.isdigit() else "another export"
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out`` (a lock file beside it) for the whole export, so that
-    two exports to one OUT cannot both check it and both write it; the second is refused."""
+    """Hold an exclusive lock on ``out`` (a lock file beside it, holding this process's id) for
+    the whole export, so that two exports to one OUT cannot both check it and both write it;
+    the second is refused. Once the lock is held, the staging folders of earlier exports to
+    ``out`` that were killed before they could clean up are removed."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no advisory locks, no concurrent guard
         yield
         return
-    lock = out.parent / f".{out.name}.export-lock"
+    lock = lock_file(out)
     while True:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            refuse_unless_replaceable(lock)
+        except OutputRefusedError as error:
+            raise ExportTargetError(error.message) from None
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as error:  # a read-only folder: the error is about OUT, not the lock
+            raise type(error)(error.errno, error.strerror, str(out)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             raise ExportTargetError(
-                f"another export is writing {out} right now; wait for it to finish or choose "
+                f"{_holder(lock)} is writing {out} right now; wait for it to finish or choose "
                 "another OUT"
             ) from None
         try:
@@ -147,6 +178,11 @@ def locked(out: Path) -> Iterator[None]:
             break
         os.close(fd)
     try:
+        # A lock file left by a killed export is taken over: flock is released by the kernel
+        # when its holder dies, so holding it proves no live export uses OUT.
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        remove_stale_temporaries(out)
         yield
     finally:
         try:
@@ -182,7 +218,10 @@ def _staging(out: Path) -> Iterator[Path]:
     """A private folder beside ``out`` (same file system, so the final move is a rename),
     removed with whatever it holds when the export ends, however it ends (an error, Ctrl-C,
     SIGTERM under ``terminate_cleanly``)."""
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.export-", dir=out.parent))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=temporary_prefix(out, "export"), dir=out.parent))
+    except OSError as error:  # named after OUT, not the staging folder the user never asked for
+        raise type(error)(error.errno, error.strerror, str(out)) from None
     try:
         yield folder
     finally:
@@ -190,6 +229,10 @@ def _staging(out: Path) -> Iterator[Path]:
 
 
 def _move_into_place(built: Path, out: Path, staging: Path) -> None:
+    try:  # again, just before the rename: nothing but what was checked may be replaced
+        refuse_unless_replaceable(out, folder=built.is_dir() and out.is_dir())
+    except OutputRefusedError as error:
+        raise ExportTargetError(error.message) from None
     if not (out.exists() or out.is_symlink()) or (built.is_file() and not out.is_dir()):
         os.replace(built, out)  # atomic: OUT is the old file or the new one, never a mix
         return

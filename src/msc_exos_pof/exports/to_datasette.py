@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..io.descriptor import read_descriptor
+from ..io.locate import safe_link
 from ..io.tableschema import field_list
 from .to_sqlite import _write_sqlite
 
@@ -48,9 +49,11 @@ def datasette_metadata(path: str | os.PathLike[str] | None = None) -> dict[str, 
         }
     common = {
         "license": licence.get("title") or licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        # Datasette links these on every page: only http(s) and relative links, never
+        # javascript: or data: from a copy's descriptor.
+        "license_url": safe_link(licence.get("path")) or "",
         "source": source.get("title", ""),
-        "source_url": source.get("path", ""),
+        "source_url": safe_link(source.get("path")) or "",
     }
     return {
         "title": descriptor.get("title", ""),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,8 +104,37 @@ def _attach_options() -> list[str]:
     return [f"({version}, BLOCK_SIZE {DUCKDB_BLOCK_SIZE})", f"({version})", ""]
 
 
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C or SIGTERM during a DuckDB statement is ``KeyboardInterrupt``, as anywhere else:
+    DuckDB cancels the statement and reports it as its own error ("Query interrupted"), which
+    would otherwise read as a failed query or an unexpected ``RuntimeError``."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as error:
+        if "interrupted" in str(error).lower():
+            raise KeyboardInterrupt from None
+        raise
+
+
+#: DuckDB settings of ``connect()`` and ``query``: no file or network access beyond the
+#: package's own tables (registered Arrow tables still work), and no extension installed or
+#: loaded behind the user's back. DuckDB refuses to turn external access back on in a
+#: running database, so SQL cannot undo it.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
 def _write_duckdb(path: str | os.PathLike[str] | None, target: Path) -> None:
     duckdb = require("duckdb", "the DuckDB export")
+    # The one connection that writes a file: its own target, with SQL of this module only.
     connection = duckdb.connect(":memory:")
     try:
         file = _literal(str(target))
@@ -115,27 +146,36 @@ def _write_duckdb(path: str | os.PathLike[str] | None, target: Path) -> None:
                 if not options:
                     raise
         connection.execute("USE export_target")
-        _load_duckdb(connection, path)
-        # Everything into the file itself: no write-ahead log is left beside it.
-        connection.execute("CHECKPOINT export_target")
+        with interruptible():
+            _load_duckdb(connection, path)
+            # Everything into the file itself: no write-ahead log is left beside it.
+            connection.execute("CHECKPOINT export_target")
     finally:
         connection.close()
 
 
-def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike[str] | None = None, *, external_access: bool = False
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database with every table and view of the package (default: shipped).
 
     Tables have the package's primary and foreign keys; views are listed in ``VIEWS``. Needs
     the ``export`` extra (``pip install 'msc-exos-pof[export]'``).
+
+    SQL reaches the package's tables and nothing else: reading or writing files
+    (``read_csv('/etc/passwd')``, ``COPY ... TO``, ``ATTACH``), URLs and installing or loading
+    extensions are refused by DuckDB (``duckdb.PermissionException``), and SQL cannot turn that
+    back on. ``external_access=True`` gives DuckDB's defaults instead, for SQL you trust.
 
     >>> import msc_exos_pof
     >>> msc_exos_pof.connect().sql("select count(*) from studies").fetchall()  # doctest: +SKIP
     [(17,)]
     """
     duckdb = require("duckdb", "msc_exos_pof.connect()")
-    connection = duckdb.connect(":memory:")
+    connection = duckdb.connect(":memory:", config={} if external_access else dict(SANDBOX))
     try:
-        _load_duckdb(connection, path)
+        with interruptible():
+            _load_duckdb(connection, path)
     except BaseException:
         connection.close()
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,11 +80,26 @@ def _excel_rows(table: Table, data: pa.Table) -> list[tuple[Any, ...]]:
 
 #: Excel's limit on the text of a list validation ("a,b,c").
 _EXCEL_MAX_LIST = 255
+#: What a code of an inline dropdown list may not hold: the list's quote and separator, and
+#: characters an XML attribute of the workbook cannot carry.
+_UNLISTABLE = re.compile('["\\x00-\\x1f,\\x7f]')
+
+
+def _plain(text: str) -> str:
+    """Text for a workbook's own strings (titles, messages, comments): without the control
+    characters that Excel's XML cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def _dropdowns(sheet: Any, table: Table) -> None:
     """A dropdown of its codes on every coded column (an ``enum``), down to Excel's last row,
-    so that rows typed in later are offered the same codes."""
+    so that rows typed in later are offered the same codes.
+
+    The codes are one quoted list literal (``"a,b"``), never a formula or a range; a list that
+    Excel cannot hold as one (a code with a quote, a comma or a control character, or more than
+    255 characters in all) gets no dropdown: the about sheet lists the codes."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -92,7 +108,7 @@ def _dropdowns(sheet: Any, table: Table) -> None:
         if not listed:
             continue
         codes = ",".join(str(code) for code in listed)
-        if len(codes) > _EXCEL_MAX_LIST or any('"' in str(code) for code in listed):
+        if len(codes) > _EXCEL_MAX_LIST or any(_UNLISTABLE.search(str(code)) for code in listed):
             continue  # Excel cannot hold the list inline; the about sheet lists the codes
         letter = get_column_letter(index)
         validation = DataValidation(
@@ -100,8 +116,10 @@ def _dropdowns(sheet: Any, table: Table) -> None:
             formula1=f'"{codes}"',
             allow_blank=not table.required(field),
             showErrorMessage=True,
-            errorTitle=f"{field['name']}: not a code",
-            error=f"Choose one of the codes of {field['name']} (see the vocabularies sheet).",
+            errorTitle=_plain(f"{field['name']}: not a code")[:32],
+            error=_plain(
+                f"Choose one of the codes of {field['name']} (see the vocabularies sheet)."
+            ),
         )
         validation.add(f"{letter}2:{letter}{_EXCEL_MAX_ROWS}")
         sheet.data_validations.append(validation)  # write-only sheets lack add_data_validation
@@ -109,30 +127,33 @@ def _dropdowns(sheet: Any, table: Table) -> None:
 
 def _header(sheet: Any, table: Table, font: Any) -> list[Any]:
     """The header row: each field's name in bold, its description as the cell's comment."""
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
 
     cells = []
     for field in table.fields:
-        item = WriteOnlyCell(sheet, value=field["name"])
-        item.font = font
-        item.data_type = "s"
+        item = _cell(sheet, field["name"], font, text=True)
         description = _comment(field.get("description"))
         if description:
-            item.comment = Comment(description, "msc-exos-pof", width=320, height=120)
+            item.comment = Comment(_plain(description), "msc-exos-pof", width=320, height=120)
         cells.append(item)
     return cells
 
 
 def _cell(sheet: Any, value: Any, font: Any = None, text: bool = False) -> Any:
-    """A cell of a write-only sheet; a text value is never read as a formula."""
+    """A cell of a write-only sheet: text is text, never a formula, whatever it starts with
+    (``=``, ``+``, ``-``, ``@``); ``text`` makes any value text. Every cell of the workbook is
+    made here, so a field name, a title or a code of a copy cannot become a live formula."""
     from openpyxl.cell import WriteOnlyCell
 
+    if text and value is not None and not isinstance(value, str):
+        value = str(value)
+    if isinstance(value, str):
+        value = _plain(value)
     item = WriteOnlyCell(sheet, value=value)
     if font is not None:
         item.font = font
-    if text or (isinstance(value, str) and value.startswith("=")):
-        item.data_type = "s"  # a value is never a formula, even if it starts with "="
+    if isinstance(value, str):
+        item.data_type = "s"  # openpyxl would store text starting with "=" as a formula
     return item
 
 
@@ -148,7 +169,7 @@ def _about(
     bold = Font(bold=True)
     for letter, width in zip("ABCDE", (22, 28, 14, 14, 90), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append([_cell(sheet, str(descriptor.get("title", "")), Font(bold=True, size=14))])
+    sheet.append([_cell(sheet, descriptor.get("title", ""), Font(bold=True, size=14), text=True)])
     sheet.append([])
     wrap = Alignment(wrap_text=True, vertical="top")
     for key, value in info:
@@ -160,8 +181,15 @@ def _about(
     sheet.append([])
     sheet.append([_cell(sheet, h, bold) for h in ("sheet", "resource", "rows", "title")])
     for sheet_name, table, count in sheets:
-        title = str(table.item.descriptor.get("title", ""))
-        sheet.append([sheet_name, table.name, count, _cell(sheet, title, text=True)])
+        title = table.item.descriptor.get("title", "")
+        sheet.append(
+            [
+                _cell(sheet, sheet_name, text=True),
+                _cell(sheet, table.name, text=True),
+                count,
+                _cell(sheet, title, text=True),
+            ]
+        )
     sheet.append([])
     sheet.append(
         [_cell(sheet, h, bold) for h in ("resource", "field", "type", "required", "description")]
@@ -170,9 +198,9 @@ def _about(
         for field in table.fields:
             sheet.append(
                 [
-                    table.name,
-                    field["name"],
-                    field.get("type", "string"),
+                    _cell(sheet, table.name, text=True),
+                    _cell(sheet, field["name"], text=True),
+                    _cell(sheet, field.get("type", "string"), text=True),
                     table.required(field),
                     _cell(sheet, _comment(field.get("description")), text=True),
                 ]
@@ -209,7 +237,7 @@ def _write_xlsx(path: str | os.PathLike[str] | None, target: Path) -> None:
     sheets = [(name, t, len(rows[t.name])) for name, t in zip(names[1:], found, strict=True)]
     # Write-only mode streams each sheet to disk: memory stays flat for large packages.
     workbook = openpyxl.Workbook(write_only=True)
-    workbook.properties.title = str(descriptor.get("title", ""))
+    workbook.properties.title = _plain(str(descriptor.get("title", "")))
     workbook.properties.creator = "msc-exos-pof"
     _about(workbook.create_sheet(names[0]), descriptor, package_info(path), sheets)
     for name, table, _ in sheets:

@@ -31,7 +31,7 @@ from .report import Finding
 #: Checks whose findings are about the descriptor rather than a table's cells.
 DESCRIPTOR_LAYERS = ("descriptor", "integrity")
 #: Resource properties that findings name in ``field`` (anything else is a Table Schema field).
-RESOURCE_PROPERTIES = ("path", "bytes", "hash", "name", "schema", "format", "encoding")
+RESOURCE_PROPERTIES = ("path", "bytes", "hash", "name", "schema", "format", "encoding", "dialect")
 
 _BOM = b"\xef\xbb\xbf"
 _JSON_POSITION = re.compile(r"at line (\d+) column (\d+)")
@@ -255,7 +255,11 @@ def locate(findings: list[Finding], descriptor_file: Path) -> list[Finding]:
     on_rows: dict[str, list[int]] = {}
     for position, finding in enumerate(findings):
         file = package.files.get(finding.resource or "")
-        if file is None or _layer(finding.check) in DESCRIPTOR_LAYERS:
+        if (
+            file is None
+            or finding.pointer is not None
+            or _layer(finding.check) in DESCRIPTOR_LAYERS
+        ):
             out[position] = _on_descriptor(finding, package)
         elif finding.row is None and finding.field is None:
             out[position] = replace(finding, path=shown_path(file, package.root))

@@ -28,6 +28,8 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISREG, "a regular file"),
 )
 
 
@@ -36,7 +38,8 @@ class NotRegularFileError(OSError):
     than may be read; ``strerror`` says which, for the messages that quote it."""
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file of ``mode`` is, for messages: "a FIFO (named pipe)", "a folder"..."""
     for test, name in _KINDS:
         if test(mode):
             return name
@@ -45,7 +48,9 @@ def _kind(mode: int) -> str:
 
 def _refuse(file: Path, mode: int) -> NotRegularFileError:
     return NotRegularFileError(
-        errno.EINVAL, f"it is {_kind(mode)}, not a regular file; only regular files are read", file
+        errno.EINVAL,
+        f"it is {kind_of(mode)}, not a regular file; only regular files are read",
+        file,
     )
 
 

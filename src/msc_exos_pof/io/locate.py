@@ -17,6 +17,26 @@ _URL = re.compile(
 )
 
 
+#: What a browser reads as a URL's scheme, once it has dropped the tabs, line breaks and other
+#: controls it ignores inside a URL ("java\tscript:" is "javascript:").
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def safe_link(value: object) -> str | None:
+    """``value`` when a page may link to it: an ``http``/``https`` URL or a relative link;
+    ``None`` for anything else (``javascript:``, ``data:``, ``file:``, ``//host``...), which a
+    licence or source ``path`` of a copy could otherwise turn into a live link."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", value)
+    scheme = _SCHEME.match(squeezed)
+    if scheme is not None:
+        return value.strip() if scheme.group(1).lower() in ("http", "https") else None
+    if squeezed.startswith(("//", "\\")) or "\\" in squeezed[:2]:
+        return None  # another host, whatever the page's scheme
+    return value.strip()
+
+
 def shipped_package_dir() -> Path:
     """Folder of the data package shipped with the library (wheel) or the checkout (editable)."""
     installed = resources.files("msc_exos_pof") / "datapackage"

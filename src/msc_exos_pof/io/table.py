@@ -29,6 +29,39 @@ MISSING_FILE = "table.missing_file"
 NOT_UTF8 = "table.encoding"
 #: The file does not parse as CSV (an unclosed quote, blank or ragged rows).
 UNPARSABLE = "table.parse"
+#: The resource declares a CSV dialect other than the default one, which is all that is read.
+DIALECT = "table.dialect"
+
+#: The CSV dialect this reader reads (Table Schema's default): a dialect may say so, and no more.
+_DEFAULT_DIALECT = {
+    "delimiter": {","},
+    "quoteChar": {'"'},
+    "doubleQuote": {True},
+    "lineTerminator": {"\r\n", "\n", "\r"},
+    "skipInitialSpace": {False},
+    "header": {True},
+}
+#: Dialect properties that do not change how the bytes are read.
+_DIALECT_NOTES = {"caseSensitiveHeader", "csvddfVersion", "$schema", "profile", "title"}
+
+
+def dialect_problem(resource: dict[str, Any]) -> str | None:
+    """What of the resource's ``dialect`` this reader would not honour (``None``: the default
+    dialect, written or not). Frictionless reads a ``;``-delimited file by its dialect; reading
+    it as commas would judge other cells than the ones written, so it is refused instead."""
+    dialect = resource.get("dialect")
+    if dialect is None:
+        return None
+    if not isinstance(dialect, dict):
+        return f"its dialect is {dialect!r}, not an inline dialect object"
+    for key, value in dialect.items():
+        if key in _DIALECT_NOTES:
+            continue
+        allowed = _DEFAULT_DIALECT.get(key)
+        if allowed is None or not any(value == a and type(value) is type(a) for a in allowed):
+            return f"its dialect sets {key} to {value!r}"
+    return None
+
 
 #: At most this many rows are listed per resource and problem; the rest are counted.
 MAX_ROWS = 20
@@ -248,6 +281,16 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     numpy scan, which names the rows.
     """
     path = item.descriptor.get("path")
+    dialect = dialect_problem(item.descriptor)
+    if dialect is not None:
+        raise TableError(
+            DIALECT,
+            f"resource '{item.name}': {dialect}; only the default CSV dialect is read (comma, "
+            "double quotes, a header row), so the file is not judged: convert it to that "
+            "dialect and remove 'dialect' from the resource",
+            item.name,
+            field="dialect",
+        )
     try:
         data = read_regular(item.file, MAX_TABLE_BYTES, "file")
     except FileNotFoundError:

@@ -46,11 +46,15 @@ def written_fields(schema: Any) -> Any:
 
 
 def field_list(schema: Any) -> list[dict[str, Any]]:
-    """The schema's field objects that have a text ``name`` (anything else is skipped)."""
+    """The schema's field objects that have a text ``name`` (anything else is skipped), each
+    as ``usable_field`` makes it: a malformed type, format or constraint is left out of that
+    field only (``field_problems`` says which, for the gate's one finding about it)."""
     fields = written_fields(schema)
     if not isinstance(fields, list):
         return []
-    return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    return [
+        usable_field(f) for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+    ]
 
 
 def field_named(schema: Any, name: str) -> dict[str, Any] | None:
@@ -99,6 +103,151 @@ def with_constraints(field: dict[str, Any], found: dict[str, Any]) -> dict[str, 
     """A copy of ``field`` whose ``constraints`` are ``found`` (dropped when empty)."""
     copied = {key: value for key, value in field.items() if key != "constraints"}
     return {**copied, "constraints": found} if found else copied
+
+
+# --- rules that cannot be used --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A property of a field that cannot be used as written: ``path`` is where it is, from
+    the field (``("constraints", "maxLength")``), ``why`` what is wrong with it."""
+
+    path: tuple[str, ...]
+    why: str
+
+
+#: The largest length or bound a constraint may give (a cell is never longer).
+_LARGEST = 2**63 - 1
+#: Types whose cells are numbers, whose ``minimum``/``maximum``/``enum`` are numbers.
+_NUMERIC = {"integer": int, "number": float, "year": int}
+
+
+def _whole(value: Any) -> int | None:
+    """``value`` as a non-negative whole number a length can be compared with, or ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value) if 0 <= value <= _LARGEST else None
+
+
+def _number(value: Any, kind: str) -> int | float | None:
+    """``value`` as a bound or code of a numeric field (a number, or text that reads as one, as
+    frictionless reads it), or ``None``."""
+    import math
+
+    if isinstance(value, str):
+        try:
+            value = int(value) if _NUMERIC[kind] is int else float(value)
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if _NUMERIC[kind] is int and isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _codes(codes: Any, kind: str) -> tuple[list[Any] | None, str | None]:
+    """(the usable codes of an ``enum``, or why they cannot be used)."""
+    if not isinstance(codes, list) or not codes:
+        return None, f"enum is {_shown(codes)}, not a non-empty list of codes"
+    usable = []
+    for code in codes:
+        if kind in _NUMERIC:
+            value = _number(code, kind)
+            if value is None:
+                return None, f"enum holds {_shown(code)}, not a {kind}"
+            usable.append(value)
+        elif kind == "boolean" and not isinstance(code, bool):
+            return None, f"enum holds {_shown(code)}, not true or false"
+        elif kind == "string" and not isinstance(code, str):
+            return None, f"enum holds {_shown(code)}, not text: write each code as a string"
+        elif not isinstance(code, str | int | float | bool) or code is None:
+            return None, f"enum holds {_shown(code)}, not a code"
+        else:
+            usable.append(code)
+    if len(set(usable)) != len(usable):  # every code is a scalar by now: hashable
+        return None, "enum lists a code twice; list each code once"
+    return usable, None
+
+
+def _constraint(key: str, value: Any, kind: str) -> tuple[Any, str | None]:
+    """(the usable value of constraint ``key``, or why it cannot be used); unknown keys, and
+    bounds of types the gate does not compare, are kept as written."""
+    if key in ("required", "unique"):
+        return value, None if isinstance(
+            value, bool
+        ) else f"{key} is {_shown(value)}, not true or false"
+    if key in ("minLength", "maxLength"):
+        length = _whole(value)
+        if length is None:
+            return None, (
+                f"{key} is {_shown(value)}, not a whole number of characters from 0 to 2^63-1"
+            )
+        return length, None
+    if key == "pattern":
+        return value, None if isinstance(value, str) else f"pattern is {_shown(value)}, not text"
+    if key in ("minimum", "maximum") and kind in _NUMERIC:
+        bound = _number(value, kind)
+        return bound, None if bound is not None else f"{key} is {_shown(value)}, not a {kind}"
+    if key == "enum":
+        return _codes(value, kind)
+    return value, None
+
+
+def _examined(field: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """The field with only what can be used, and what could not be."""
+    problems = []
+    usable = field
+    kind = field.get("type", "string")
+    if not isinstance(kind, str):
+        problems.append(FieldProblem(("type",), f"type is {_shown(kind)}, not a type name"))
+        usable = {key: value for key, value in usable.items() if key != "type"}
+        kind = "string"
+    if "format" in field and not isinstance(field["format"], str):
+        problems.append(
+            FieldProblem(("format",), f"format is {_shown(field['format'])}, not a format name")
+        )
+        usable = {key: value for key, value in usable.items() if key != "format"}
+    written = field.get("constraints")
+    if written is None:
+        return usable, problems
+    if not isinstance(written, dict):
+        problems.append(
+            FieldProblem(("constraints",), f"constraints is {_shown(written)}, not an object")
+        )
+        return {key: value for key, value in usable.items() if key != "constraints"}, problems
+    kept = {}
+    for key, value in written.items():
+        value, why = _constraint(key, value, kind)
+        if why is None:
+            kept[key] = value
+        else:
+            problems.append(FieldProblem(("constraints", key), why))
+    if kept != written:
+        usable = {**usable, "constraints": kept}
+    return usable, problems
+
+
+def usable_field(field: dict[str, Any]) -> dict[str, Any]:
+    """``field`` without what cannot be used (a type or format that is not text, a constraint
+    whose value does not fit its rule), numeric bounds and codes written as text read as
+    numbers; the same object when nothing needed to change."""
+    return _examined(field)[0]
+
+
+def field_problems(field: Any) -> list[FieldProblem]:
+    """What of ``field`` (as written) cannot be used, each skipped for that field only."""
+    return _examined(field)[1] if isinstance(field, dict) else []
 
 
 # --- keys --------------------------------------------------------------------------------------

@@ -47,7 +47,6 @@ import os
 from pathlib import Path
 
 from ..errors import OutputInsidePackageError
-from ..io.locate import inside_package
 
 # The module's names from before it became a folder stay importable from here.
 from .data import (  # noqa: F401
@@ -90,12 +89,9 @@ __all__ = [
 def refuse_package_folder(out: str | os.PathLike[str], path: str | os.PathLike[str] | None) -> None:
     """Raise ``OutputInsidePackageError`` if ``out`` lies in the package folder of ``path`` or
     in the shipped package's folder: a stray file there would change what the gate checks."""
-    folder = inside_package(out, path, shipped=True)
-    if folder is not None:
-        raise OutputInsidePackageError(
-            f"refusing to write {out} inside the data package folder {folder}; "
-            "write outputs somewhere else"
-        )
+    from ..io.atomic import refuse_inside_package
+
+    refuse_inside_package(out, path, shipped=True)
 
 
 def write_prisma(
@@ -111,7 +107,7 @@ def write_prisma(
     no file behind. Refuses (``OutputInsidePackageError``) an output inside the package folder.
     Returns the paths written.
     """
-    from ..io.atomic import write_text_atomic
+    from ..io.atomic import refuse_unless_replaceable, write_text_atomic
 
     makers = (history_svg, history_csv) if history else (prisma_svg, prisma_template_csv)
     pairs = zip((svg, csv_file), makers, strict=True)
@@ -120,4 +116,5 @@ def write_prisma(
     texts = [(file, make(path)) for file, make in outputs]
     for file, _ in texts:
         refuse_package_folder(file, path)
+        refuse_unless_replaceable(file)  # every output checked before the first is written
     return [write_text_atomic(file, text) for file, text in texts]

@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import tempfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -490,8 +489,10 @@ def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -
     result = ResourceDiff(name, key, rows_before=len(old), rows_after=len(new))
     common = [c for c in new.columns if c in old.columns and c not in key]
     notes = []
+    repeats = []
     for label, frame in (("old", old), ("new", new)):
         duplicated = frame.duplicated(key)
+        repeats.append(_keys(frame[duplicated.to_numpy()], key))
         if duplicated.any():
             notes.append(
                 f"{int(duplicated.sum())} repeated key(s) in the {label} release "
@@ -504,6 +505,13 @@ def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -
     )
     result.removed = _keys(merged[merged["_merge"] == "left_only"], key)
     result.added = _keys(merged[merged["_merge"] == "right_only"], key)
+    # A row that repeats a key is a row all the same: one the new release adds (or drops) beyond
+    # the old's repeats of that key is added (removed), so the diff never says "no differences".
+    from collections import Counter
+
+    before, after = Counter(repeats[0]), Counter(repeats[1])
+    result.added += list((after - before).elements())
+    result.removed += list((before - after).elements())
     both = merged[merged["_merge"] == "both"]
     if common and len(both):
         import numpy as np
@@ -594,60 +602,12 @@ def _version_package(version: str, stack: contextlib.ExitStack) -> Path:
 
 
 def _unpack(archive: Path, stack: contextlib.ExitStack) -> Path:
-    """The data package of a zip or wheel, unpacked into a temporary folder: the descriptor and
-    the files its resources name, nothing else, each bounded by its size before it is read."""
-    import shutil
+    """The data package of a zip or wheel, unpacked into a temporary folder with the limits
+    of ``io.archive`` (bounded while decompressing, whatever the archive states)."""
+    from ..io.archive import unpack_package
 
-    from ..errors import PackageError
-    from ..io.descriptor import MISSING
-    from ..io.files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES
-    from ..io.locate import unsafe_path_reason
-
-    try:
-        with zipfile.ZipFile(archive) as zipped:
-            members = {i.filename: i for i in zipped.infolist() if not i.is_dir()}
-            descriptors = sorted(
-                (
-                    n
-                    for n in members
-                    if n.endswith("datapackage/datapackage.json") or n == "datapackage.json"
-                ),
-                key=len,
-            )
-            if not descriptors:
-                raise PackageError(
-                    MISSING,
-                    f"{archive} holds no datapackage.json: pass a release wheel of "
-                    "msc-exos-pof, a zip of a data package, or a package folder",
-                )
-            prefix = descriptors[0][: -len("datapackage.json")]
-            target = Path(
-                stack.enter_context(tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-"))
-            )
-            wanted = {"datapackage.json": MAX_DESCRIPTOR_BYTES}
-            try:
-                resources = json.loads(zipped.read(descriptors[0])[:MAX_DESCRIPTOR_BYTES])
-                for resource in resources.get("resources", []):
-                    if isinstance(resource, dict) and isinstance(resource.get("path"), str):
-                        wanted[resource["path"]] = MAX_TABLE_BYTES
-            except (ValueError, AttributeError, RecursionError):
-                pass  # the descriptor alone is unpacked; reading it reports what is wrong
-            for inner, limit in wanted.items():
-                info = members.get(prefix + inner)
-                if info is None or unsafe_path_reason(inner) is not None:
-                    continue  # missing: reported when read; unsafe: never written
-                if info.file_size > limit:
-                    raise PackageError(
-                        MISSING,
-                        f"{archive}: {info.filename} unpacks to {info.file_size} bytes, more "
-                        f"than the {limit} that are read",
-                    )
-                (target / inner).parent.mkdir(parents=True, exist_ok=True)
-                with zipped.open(info) as source, open(target / inner, "wb") as out:
-                    shutil.copyfileobj(source, out, 1 << 20)  # streamed, never whole in memory
-            return target
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        raise PackageError(MISSING, f"{archive} cannot be read as a zip archive: {error}") from None
+    target = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="msc-exos-pof-diff-")))
+    return unpack_package(archive, target)
 
 
 def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from ..io.atomic import write_json_atomic
 from ..io.descriptor import read_descriptor, resource_files
@@ -83,22 +85,46 @@ def stale_hashes(path: str | os.PathLike[str] | None = None) -> list[tuple[str, 
     return [(state.name, state.why) for state in hash_states(path) if state.stale]
 
 
+def refuse_linked_descriptor(file: Path, command: str) -> None:
+    """``OutputRefusedError`` when the descriptor a command rewrites is a symbolic link: the
+    link would be replaced by a file (or, followed, a file outside the package rewritten)."""
+    from ..errors import OutputRefusedError
+
+    if file.is_symlink():
+        raise OutputRefusedError(
+            f"{file} is a symbolic link (to {os.readlink(file)}); {command} rewrites the "
+            "descriptor in place and never replaces a link: run it on the folder that holds "
+            "the real datapackage.json"
+        )
+
+
 def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
-    """Write each resource's ``bytes`` and ``hash`` into the descriptor; return what changed."""
+    """Write each resource's ``bytes`` and ``hash`` into the descriptor; return what changed.
+
+    Resources are matched by position, so two resources that (wrongly) share a name each get
+    their own file's hash. ``OutputRefusedError`` for a descriptor that is a symbolic link.
+    """
     file = descriptor_path(path)
+    refuse_linked_descriptor(file, "rehash")
+    descriptor, changed = rehashed(path)
+    if changed:
+        write_json_atomic(file, descriptor)
+    return changed
+
+
+def rehashed(path: str | os.PathLike[str] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The descriptor with every resource's ``bytes`` and ``hash`` made true, and the names of
+    those that changed; nothing is written (``OSError`` when a file cannot be hashed)."""
     # The one reading (regular file, bounded, no NaN): a copy, since the cached one is shared.
     descriptor = json.loads(json.dumps(read_descriptor(path)))
-    states = {state.name: state for state in hash_states(path)}
-    unreadable = [state for state in states.values() if state.error is not None]
+    states = hash_states(path)  # one per resource, in descriptor order
+    unreadable = [state for state in states if state.error is not None]
     if unreadable:
         raise OSError(f"cannot hash {unreadable[0].path}: {unreadable[0].error}")
     changed = []
-    for resource in descriptor["resources"]:
-        state = states[resource["name"]]
+    for resource, state in zip(descriptor["resources"], states, strict=True):
         if state.stale:
             changed.append(resource["name"])
         resource["bytes"] = state.bytes
         resource["hash"] = state.hash
-    if changed:
-        write_json_atomic(file, descriptor)
-    return changed
+    return descriptor, changed

@@ -188,8 +188,13 @@ def build(plan: ReleasePlan, outdir: Path) -> list[Path]:
     """Build the wheel and the sdist of the checkout into ``outdir`` with SOURCE_DATE_EPOCH at
     the release date (offline: the build backend of the ``test`` extra, no isolation), then run
     ``twine check --strict`` on them. ``ReleaseError`` with the tool's output when one fails."""
+    from ..io.atomic import refuse_inside_package, refuse_unless_replaceable
+
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(plan.epoch)}
     names = plan.distributions
+    refuse_inside_package(outdir, plan.root / "datapackage", shipped=False)
+    for target in names:  # an earlier build's files are replaced; nothing else is
+        refuse_unless_replaceable(outdir / target)
     for target in names:
         (outdir / target).unlink(missing_ok=True)
     _run(

@@ -9,11 +9,13 @@ exactly what the round still needs (its databases, its PRISMA flow, its studies)
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputInsidePackageError, PackageError
 from .versions import is_version, next_version, parse
@@ -51,25 +53,33 @@ def add_round(
     """Open search round N+1 in the package at ``path`` (a copy, never the shipped package).
 
     ``searched`` is the date of the update search (``YYYY-MM`` or ``YYYY-MM-DD``), later than
-    the last round's; ``version`` defaults to the next minor version of the package. Raises
-    ``ValueError`` for a bad date or version, ``PackageError`` if the package cannot be read or
-    has no ``search_rounds`` resource, ``OutputInsidePackageError`` for the shipped package.
+    the last round's; ``version`` defaults to the next minor version of the package. All or
+    nothing: the table and the descriptor (version, bytes and hashes) are made and checked
+    before either is written. Raises ``ValueError`` for a bad date or version,
+    ``PackageError`` if the package cannot be read or has no ``search_rounds`` resource,
+    ``TableError`` for a ``search_rounds`` that is not a readable table of whole rounds,
+    ``OSError`` when a resource file cannot be hashed, ``OutputRefusedError`` for the shipped
+    package (``OutputInsidePackageError``) or a descriptor that is a link.
 
     >>> import tempfile, msc_exos_pof
     >>> copy = msc_exos_pof.export("csv", tempfile.mkdtemp() + "/copy")
     >>> add_round(copy, "2026-05").round
     2
     """
-    from ..io.atomic import write_json_atomic
-    from ..io.descriptor import read_descriptor
-    from .hashes import rehash
+    from ..io.atomic import write_bytes_atomic, write_json_atomic
+    from .hashes import refuse_linked_descriptor, rehashed
 
     _check_options(searched, version)
     file = _editable_descriptor(path)
-    table = _rounds_table(path, file)
-    text = table.read_text(encoding="utf-8")
-    number = _next_round(text, searched)
-    descriptor = dict(read_descriptor(path))
+    refuse_linked_descriptor(file, "round add")
+    position, item = _rounds_resource(path, file)
+    rows, text = _rounds_rows(item)
+    number = _next_round(rows, searched)
+    # Everything is made and checked before the first byte is written: the new table, then the
+    # descriptor with its version and every resource's bytes and hash (a resource file that
+    # cannot be hashed stops here, with nothing written).
+    _refuse_unreadable(path)
+    descriptor, _ = rehashed(path)
     version = version or next_minor(descriptor.get("version"))
     values = {
         "round": str(number),
@@ -78,10 +88,17 @@ def add_round(
         "version": version,
         "changes": changes,
     }
-    _append_row(table, text, values)
+    table = _appended(text, values).encode("utf-8")
     descriptor["version"] = version
-    write_json_atomic(file, descriptor)
-    rehash(path)
+    resource = descriptor["resources"][position]
+    resource["bytes"], resource["hash"] = len(table), f"sha256:{hashlib.sha256(table).hexdigest()}"
+    before = text.encode("utf-8")
+    write_bytes_atomic(item.file, table)
+    try:
+        write_json_atomic(file, descriptor)  # last: a reader sees the old package or the new
+    except BaseException:
+        write_bytes_atomic(item.file, before)  # the table as it was: all or nothing
+        raise
     return OpenedRound(number, searched, version, file)
 
 
@@ -105,26 +122,75 @@ def _editable_descriptor(path: str | os.PathLike[str]) -> Path:
     return file
 
 
-def _rounds_table(path: str | os.PathLike[str], file: Path) -> Path:
-    """The file of the ``search_rounds`` resource (``PackageError`` when there is none)."""
+def _rounds_resource(path: str | os.PathLike[str], file: Path) -> tuple[int, Any]:
+    """(position, ``ResourceFile``) of the ``search_rounds`` resource (``PackageError`` when
+    there is none)."""
     from ..io.descriptor import RESOURCES, resource_files
 
-    items = {item.name: item for item in resource_files(path)}
-    if "search_rounds" not in items:
-        raise PackageError(
-            RESOURCES,
-            f"{file}: the package has no search_rounds resource; start from a copy of a "
-            "package that has one (msc-exos-pof export --to csv mycopy)",
+    for position, item in enumerate(resource_files(path)):
+        if item.name == "search_rounds":
+            return position, item
+    raise PackageError(
+        RESOURCES,
+        f"{file}: the package has no search_rounds resource; start from a copy of a package "
+        "that has one (msc-exos-pof export --to csv mycopy)",
+    )
+
+
+def _rounds_rows(item: Any) -> tuple[list[dict[str, str]], str]:
+    """The rows of ``search_rounds`` and its text, read as the gate reads it (``TableError``
+    for a file that is not a readable CSV) and refused when a round is not a whole number or a
+    column the new row needs is missing: a broken table is never appended to."""
+    from ..errors import TableError
+    from ..io.files import MAX_TABLE_BYTES, read_regular
+    from ..io.table import UNPARSABLE, read_raw_table
+
+    frame = read_raw_table(item)  # refuses what is not UTF-8 CSV with a header, rows and no gap
+    missing = [name for name in ("round", "searched") if name not in frame.columns]
+    if missing:
+        raise TableError(
+            UNPARSABLE,
+            f"resource 'search_rounds' has no column {', '.join(missing)}; a round cannot be "
+            "added to it: restore the header (msc-exos-pof validate names what is wrong)",
+            "search_rounds",
         )
-    return items["search_rounds"].file
+    rows = frame.to_dict("records")
+    for row, record in enumerate(rows, start=1):
+        if not str(record["round"]).isdigit():
+            raise TableError(
+                UNPARSABLE,
+                f"resource 'search_rounds' row {row}: round {record['round']!r} is not a whole "
+                "number; correct it before adding a round",
+                "search_rounds",
+                row=row,
+                field="round",
+            )
+    text = read_regular(item.file, MAX_TABLE_BYTES, "file").decode("utf-8")
+    return rows, text
 
 
-def _next_round(text: str, searched: str) -> int:
+def _refuse_unreadable(path: str | os.PathLike[str]) -> None:
+    """``TableError`` naming the first resource whose file cannot be read (its hash could not
+    be made true): nothing is written until it is restored."""
+    from ..errors import TableError
+    from ..io.table import MISSING_FILE
+    from .hashes import hash_states
+
+    for state in hash_states(path):
+        if state.error is not None:
+            raise TableError(
+                MISSING_FILE,
+                f"resource '{state.name}': its file {state.path} cannot be read "
+                f"({state.error}); restore it before adding a round (nothing was written)",
+                state.name,
+            )
+
+
+def _next_round(rows: list[dict[str, str]], searched: str) -> int:
     """The number of the new round; ``ValueError`` when ``searched`` is not after the last."""
-    rows = list(csv.DictReader(io.StringIO(text)))
-    numbers = [int(r["round"]) for r in rows if (r.get("round") or "").isdigit()]
+    numbers = [int(r["round"]) for r in rows]
     last = max(numbers, default=0)
-    dates = [r.get("searched") or "" for r in rows if (r.get("round") or "") == str(last)]
+    dates = [r.get("searched") or "" for r in rows if int(r["round"]) == last]
     if dates and _DATE.match(dates[0]) and _date_key(searched) <= _date_key(dates[0]):
         raise ValueError(
             f"--searched {searched} is not after round {last}'s search ({dates[0]}); give the "
@@ -133,12 +199,10 @@ def _next_round(text: str, searched: str) -> int:
     return last + 1
 
 
-def _append_row(table: Path, text: str, values: dict[str, str]) -> None:
-    """Append one row in the table's own column order, atomically."""
-    from ..io.atomic import write_text_atomic
-
-    header = next(csv.reader(io.StringIO(text)))
+def _appended(text: str, values: dict[str, str]) -> str:
+    """The table's text with one row appended in its own column order."""
+    header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([values.get(name, "") for name in header])
     separator = "" if text.endswith("\n") or not text else "\n"
-    write_text_atomic(table, text + separator + buffer.getvalue())
+    return text + separator + buffer.getvalue()

@@ -250,10 +250,12 @@ def plan_upgrade(path: str | os.PathLike[str]) -> UpgradePlan:
 def upgrade(path: str | os.PathLike[str], *, dry_run: bool = False) -> UpgradePlan:
     """Migrate the copy at ``path`` to the current data model (see ``plan_upgrade``); with
     ``dry_run`` nothing is written. Returns the plan, whose ``writes`` are the files written."""
-    from ..io.atomic import write_text_atomic
+    from ..io.atomic import refuse_unless_replaceable, write_text_atomic
 
     plan = plan_upgrade(path)
     if not dry_run:
+        for target in plan.writes:  # all checked before the first is written (no link, FIFO...)
+            refuse_unless_replaceable(target)
         for target, text in plan.writes.items():  # the descriptor is the last of them
             write_text_atomic(target, text)
     return plan

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +15,11 @@ from ...io.tableschema import (
     constraints,
     field_list,
     field_named,
+    field_problems,
     foreign_key_entries,
     reference_of,
     schema_of,
+    written_fields,
     written_primary_key,
 )
 from ..locations import pointer_token
@@ -72,9 +72,13 @@ _STANDARD_PROFILES = {
 def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """A copy without anything frictionless would fetch (custom profile URLs, external schemas).
 
-    Validation must never touch the network, so such references are dropped and reported.
+    Validation must never touch the network, so such references are dropped and reported. Only
+    the objects that change are copied (the package, its resources and their schema or dialect
+    objects): a deep copy of a large descriptor would cost more than reading it.
     """
-    data = copy.deepcopy(descriptor)
+    data = dict(descriptor)
+    if isinstance(data.get("resources"), list):
+        data["resources"] = [dict(r) if isinstance(r, dict) else r for r in data["resources"]]
     dropped = []
     for owner, label in [(data, "package")] + [
         (r, f"resource '{r.get('name')}'") for r in data.get("resources", []) if isinstance(r, dict)
@@ -102,23 +106,36 @@ def _strip_remote(descriptor: dict[str, Any]) -> tuple[dict[str, Any], list[str]
                 and isinstance(value.get("profile"), str)
                 and _REMOTE.match(value["profile"])
             ):
-                value.pop("profile")
+                owner[key] = {k: v for k, v in value.items() if k != "profile"}
     return data, dropped
 
 
-@lru_cache(maxsize=16)
 def _metadata_notes(text: str) -> tuple[str, ...]:
-    """Frictionless' metadata errors for a descriptor (cached: validating it twice is wasted time).
+    """Frictionless' metadata errors for a descriptor, remembered by the digest of the text
+    (validating it twice is wasted time; holding the texts themselves would cost memory).
 
     Transform and validate only, as ``Package.validate_descriptor`` does before it builds the
     package objects, which the gate does not need.
     """
+    digest = _digest_of(text)
+    if digest not in _JUDGED:
+        if len(_JUDGED) >= 16:
+            _JUDGED.pop(next(iter(_JUDGED)))
+        _JUDGED[digest] = _frictionless_notes(text)
+    return _JUDGED[digest]
+
+
+#: Frictionless' notes by the sha256 of the text judged (a few, oldest dropped first).
+_JUDGED: dict[str, tuple[str, ...]] = {}
+
+
+def _frictionless_notes(text: str) -> tuple[str, ...]:
     import json
 
     from frictionless import FrictionlessException, Package
     from frictionless.metadata import ValidationContext
 
-    descriptor = json.loads(text)
+    descriptor = json.loads(text)  # frictionless transforms what it is given: its own copy
     try:
         Package.metadata_transform(descriptor)
         errors = list(Package.metadata_validate(descriptor, context=ValidationContext()))
@@ -203,11 +220,76 @@ def check_metadata(ctx: PackageContext) -> Iterator[Finding]:
     data, dropped = _strip_remote(ctx.descriptor)
     for note in dropped:
         yield check_metadata.finding(note, severity="warning")
+    # A field property that cannot be used is descriptor.field_rules' finding, at its pointer:
+    # frictionless' note about the same property (which names no field) would repeat it.
+    located = {"/".join(problem.path) for _, _, problem in _field_problems(ctx)}
     for message in metadata_notes(data):
+        about = re.search(r"at property '([^']*)'$", message)
+        if about is not None and about.group(1) in located:
+            continue
         yield check_metadata.finding(
             f"the descriptor is not valid Data Package metadata: {message}; "
             "fix datapackage.json (see https://datapackage.org/standard/data-package/)"
         )
+
+
+def _field_problems(ctx: PackageContext) -> list[tuple[int, int, Any]]:
+    """(resource index, field index, ``FieldProblem``) of every field property that cannot be
+    used, in descriptor order."""
+    found = []
+    for index, resource in enumerate(ctx.descriptor["resources"]):
+        for position, field in enumerate(_written_fields(resource)):
+            if isinstance(field, dict) and isinstance(field.get("name"), str):
+                found += [(index, position, problem) for problem in field_problems(field)]
+    return found
+
+
+def _written_fields(resource: Any) -> list[Any]:
+    fields = written_fields(schema_of(resource))
+    return fields if isinstance(fields, list) else []
+
+
+@register(
+    "descriptor.duplicate_key",
+    "error",
+    "no object of the descriptor writes a key twice (JSON readers disagree about which value "
+    "counts: this one, like Python's, reads the last)",
+    "descriptor",
+)
+def check_duplicate_key(ctx: PackageContext) -> Iterator[Finding]:
+    for pointer, key in descriptor_io.duplicate_keys(ctx.descriptor_file):
+        where = pointer or "the top level"
+        found = check_duplicate_key.finding(
+            f"datapackage.json writes the key {key!r} twice in the object at {where}; the last "
+            "value is the one read here, but other JSON readers may take the first: keep one "
+            "of them",
+            field=key,
+        )
+        yield replace(found, pointer=f"{pointer}/{pointer_token(key)}")
+
+
+@register(
+    "descriptor.field_rules",
+    "error",
+    "each field's type, format and constraints can be used as written (a malformed one is "
+    "reported at its JSON pointer and skipped for that field only: every other rule and "
+    "field is still checked)",
+    "descriptor",
+)
+def check_field_rules(ctx: PackageContext) -> Iterator[Finding]:
+    for index, position, problem in _field_problems(ctx):
+        resource = ctx.descriptor["resources"][index]
+        field = _written_fields(resource)[position]["name"]
+        found = check_field_rules.finding(
+            f"resource '{resource['name']}' field '{field}': {problem.why}, so it is not "
+            "checked for this field (every other rule is); correct it in datapackage.json",
+            resource=resource["name"],
+            field=field,
+        )
+        pointer = f"/resources/{index}/schema/fields/{position}/" + "/".join(
+            pointer_token(part) for part in problem.path
+        )
+        yield replace(found, pointer=pointer)
 
 
 @register(
@@ -275,14 +357,24 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
         schema = schema_of(resource)
         mine = ctx.schema(name)
         for field in field_list(schema):
-            yield from _changed_field(name, field, field_named(mine, field["name"]))
+            written = next(
+                (f for f in _written_fields(ctx.files[name].descriptor) if _named(f, field)), None
+            )
+            # A property that cannot be used is descriptor.field_rules' one finding.
+            broken = {problem.path[-1] for problem in field_problems(written)}
+            yield from _changed_field(name, field, field_named(mine, field["name"]), broken)
         yield from _loosened_keys(name, schema, mine)
 
 
+def _named(written: Any, field: dict[str, Any]) -> bool:
+    return isinstance(written, dict) and written.get("name") == field["name"]
+
+
 def _changed_field(
-    resource: str, core: dict[str, Any], mine: dict[str, Any] | None
+    resource: str, core: dict[str, Any], mine: dict[str, Any] | None, broken: set[str]
 ) -> Iterator[Finding]:
-    """A copy keeps each core field, with its type and its rules."""
+    """A copy keeps each core field, with its type and its rules (``broken``: properties that
+    cannot be used as written, reported by descriptor.field_rules instead)."""
     if mine is None:
         yield check_core_resources.finding(
             f"core field '{core['name']}' of resource '{resource}' is missing from its "
@@ -290,6 +382,8 @@ def _changed_field(
             resource=resource,
             field=core["name"],
         )
+    elif "type" in broken or "constraints" in broken:
+        return
     elif mine.get("type", "string") != core.get("type", "string"):
         yield check_core_resources.finding(
             f"core field '{core['name']}' of resource '{resource}' has type "
@@ -299,15 +393,17 @@ def _changed_field(
             field=core["name"],
         )
     else:
-        yield from _loosened_constraints(resource, core, mine)
+        yield from _loosened_constraints(resource, core, mine, broken)
 
 
 def _loosened_constraints(
-    resource: str, core: dict[str, Any], mine: dict[str, Any]
+    resource: str, core: dict[str, Any], mine: dict[str, Any], broken: set[str]
 ) -> Iterator[Finding]:
     """A copy may extend a core field's vocabulary (``enum``) but not drop or change its rules."""
     theirs = constraints(mine)
     for key, value in constraints(core).items():
+        if key in broken:
+            continue
         if key == "enum":
             # Compared as written: a copy's codes must include every core code.
             extra = [v for v in value if v not in (theirs.get(key) or value)]
@@ -448,6 +544,16 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             )
             continue
         algorithm, expected = _declared_hash(declared)
+        if ":" not in declared:
+            # Data Package v1 reads a bare hash as md5; say so rather than guess silently.
+            yield check_hash.finding(
+                f"resource '{name}': hash {declared!r} names no algorithm, so it is read as md5 "
+                '(as Data Package v1 says); write it as "sha256:<hex>" (`msc-exos-pof '
+                "rehash <package>` writes it) so that no reader has to guess",
+                resource=name,
+                field="hash",
+                severity="warning",
+            )
         if algorithm not in ALGORITHMS:
             yield check_hash.finding(
                 f"resource '{name}': hash {declared!r} uses the unknown algorithm "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...io.table import MISSING_FILE, NOT_UTF8, UNPARSABLE, CsvStructure
+from ...io.table import DIALECT, MISSING_FILE, NOT_UTF8, UNPARSABLE, CsvStructure
 from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +39,22 @@ def _loader_errors(ctx: PackageContext, check: Check) -> Iterator[Finding]:
 @register(MISSING_FILE, "error", "each resource's file exists and is a regular file", "table")
 def check_missing_file(ctx: PackageContext) -> Iterator[Finding]:
     return _loader_errors(ctx, check_missing_file)
+
+
+@register(
+    DIALECT,
+    "error",
+    "each resource is in the default CSV dialect (comma, double quotes, a header row): a "
+    "resource that declares another one is refused, never read as commas",
+    "table",
+)
+def check_dialect(ctx: PackageContext) -> Iterator[Finding]:
+    from dataclasses import replace
+
+    positions = {r.get("name"): i for i, r in enumerate(ctx.descriptor["resources"])}
+    for found in _loader_errors(ctx, check_dialect):
+        # The problem is the descriptor's dialect, not a line of the file.
+        yield replace(found, pointer=f"/resources/{positions[found.resource]}/dialect")
 
 
 @register(NOT_UTF8, "error", "each resource's file is UTF-8", "table")

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .common import info_summary, shown
+from .common import BIDI, SEPARATORS, capped, info_summary, more_line, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Finding, Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 # Controls other than the line breaks (which the runner's own %-encoding carries) would reach
-# the log raw: a terminal escape, or a NUL that truncates the command.
-_UNSAFE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# the log raw: a terminal escape, a NUL that truncates the command, a bidirectional override
+# that shows the annotation in another order than it is written.
+_UNSAFE = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}{SEPARATORS}]")
 
 
 def escape(value: object, property: bool = False) -> str:
@@ -51,7 +52,9 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
     from pathlib import Path
 
     fallback = Path(report.package).name
-    lines = [_annotation(finding, fallback) for finding in shown(report, verbose)]
+    listed, more = capped(shown(report, verbose))
+    lines = [_annotation(finding, fallback) for finding in listed]
+    lines += [escape(more_line(check, count)) for check, count in more.items()]
     counts = report.counts
     summary = (
         f"msc-exos-pof validate: {'valid' if report.valid else 'invalid'}, "

@@ -7,12 +7,15 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from .common import BIDI, SEPARATORS
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
-# JSON escapes C0 controls itself; DEL, C1 controls and the line and paragraph separators are
-# valid raw but reach a terminal (or a JavaScript reader) as such, so they are escaped too.
-_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# JSON escapes C0 controls itself; DEL, C1 controls, the line and paragraph separators and the
+# bidirectional controls are valid raw but reach a terminal (or a JavaScript reader) as such, so
+# they are escaped too.
+_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI}{SEPARATORS}]")
 
 
 def escape(value: Any) -> str:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..report import FAILING
-from .common import where
+from .common import BIDI, SEPARATORS, capped, more_line, where
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..registry import Check
@@ -21,8 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # What XML 1.0 cannot hold (most C0 controls: the document would be ill-formed), C1 controls,
 # which it discourages and terminals interpret, and line breaks: a report printed in a CI log
-# must not start a line with text from the data (a ``::workflow-command::``).
-_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# must not start a line with text from the data (a ``::workflow-command::``), and bidirectional
+# controls, which make a test report show text in another order than it is written.
+_UNSAFE = re.compile(
+    f"[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[{BIDI}{SEPARATORS}]"
+)
 
 
 def escape(value: object) -> str:
@@ -32,6 +35,14 @@ def escape(value: object) -> str:
 
 def _line(finding: Finding) -> str:
     return escape(f"{where(finding)}: {finding.severity}: {finding.message}")
+
+
+def _lines(findings: list[Finding]) -> str:
+    """The findings one per line, at most ``SHOWN_PER_CHECK``, then how many more."""
+    listed, more = capped(findings)
+    return "\n".join(
+        [_line(f) for f in listed] + [escape(more_line(c, n)) for c, n in more.items()]
+    )
 
 
 def _testcase(suite: object, check: Check, report: Report, failing: frozenset[str]) -> str:
@@ -49,7 +60,7 @@ def _testcase(suite: object, check: Check, report: Report, failing: frozenset[st
     if failed:
         message = f"{len(failed)} finding(s): {failed[0].message}"
         failure = ET.SubElement(case, "failure", {"type": check.id, "message": escape(message)})
-        failure.text = "\n".join(_line(f) for f in failed)
+        failure.text = _lines(failed)
     elif check.id in report.skipped or (report.unreadable and not mine):
         if check.id not in report.skipped:
             reason = "not run: the package cannot be read"
@@ -65,7 +76,7 @@ def _testcase(suite: object, check: Check, report: Report, failing: frozenset[st
             case.set("line", str(located.line))
     other = [f for f in mine if f.severity not in failing]
     if other:
-        ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in other)
+        ET.SubElement(case, "system-out").text = _lines(other)
     if failed:
         return "failed"
     return "skipped" if case.find("skipped") is not None else "passed"

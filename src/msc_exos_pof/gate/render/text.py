@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .common import info_summary, shown, where
+from .common import BIDI, SEPARATORS, capped, info_summary, more_line, shown, where
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1"}
 # C0 and C1 controls (escape sequences, line breaks, bells) and the bidirectional overrides that
 # can make a terminal show text in another order than it is written.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}{SEPARATORS}]")
 
 #: (summary key, label) of the per-group counts, each beside the count the review states.
 GROUP_LINES = (
@@ -131,7 +131,9 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
     """The findings, the dataset summary and the verdict; info findings in one line unless
     ``verbose``."""
     lines = [f"msc-exos-pof validate: {escape(report.package)}"]
-    lines += [_finding_line(finding, colour) for finding in shown(report, verbose)]
+    listed, more = capped(shown(report, verbose))
+    lines += [_finding_line(finding, colour) for finding in listed]
+    lines += [escape(more_line(check, count)) for check, count in more.items()]
     if report.summary:
         lines += _summary_lines(report.summary, colour)
     info = info_summary(report)

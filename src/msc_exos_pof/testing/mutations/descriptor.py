@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ...io.tableschema import field_list, schema_of, with_fields
+from ...io.tableschema import (
+    constraints,
+    field_list,
+    schema_of,
+    with_constraints,
+    with_fields,
+    written_fields,
+)
 from .catalogue import mutation
 from .edit import (
     descriptor,
@@ -109,3 +116,49 @@ def descriptor_resources(folder: Path, rnd: random.Random) -> None:
             resource["schema"] = with_fields(schema, kept)
     save_descriptor(folder, data)
     write(folder, name, read(folder, name).drop(columns=column))
+
+
+#: Constraints whose value cannot be used, each (key, value): a length that is text or out of
+#: range, a flag that is not a boolean, an enum written as one string, a pattern that is a number.
+_MALFORMED = (
+    ("maxLength", "long"),
+    ("maxLength", 10**30),
+    ("minLength", -1),
+    ("unique", "yes"),
+    ("enum", "in_vivo"),
+    ("pattern", 5),
+)
+
+
+@mutation("field_rules", catches=("descriptor.field_rules",), also=("descriptor.metadata",))
+def field_rules(folder: Path, rnd: random.Random) -> None:
+    """Give one field a constraint whose value cannot be used (``maxLength: 1e30``, an enum
+    written as a string...), on a field that has no such constraint yet."""
+    data = descriptor(folder)
+    key, value = rnd.choice(_MALFORMED)
+    free = [
+        (resource, position)
+        for resource in data["resources"]
+        for position, field in enumerate(written_fields(schema_of(resource)))
+        if key not in constraints(field)
+    ]
+    resource, position = rnd.choice(free)
+    schema = schema_of(resource)
+    fields = list(written_fields(schema))
+    fields[position] = with_constraints(
+        fields[position], {**constraints(fields[position]), key: value}
+    )
+    resource["schema"] = with_fields(schema, fields)
+    save_descriptor(folder, data)
+
+
+@mutation("duplicate_key", catches=("descriptor.duplicate_key",))
+def duplicate_key(folder: Path, rnd: random.Random) -> None:
+    """Write a key of the descriptor twice in one object (the second with the same value)."""
+    file = folder / "datapackage.json"
+    text = file.read_text(encoding="utf-8")
+    key = rnd.choice(['"title": ', '"name": ', '"description": '])
+    at = text.index(key)
+    end = text.index("\n", at)
+    line = text[at:end].rstrip(",")
+    file.write_text(text[:at] + line + ", " + text[at:], encoding="utf-8")

@@ -129,3 +129,15 @@ def integrity_unhashed(folder: Path, rnd: random.Random) -> None:
     resource.pop("hash", None)
     resource.pop("bytes", None)
     save_descriptor(folder, data)
+
+
+@mutation("dialect_declared", catches=("table.dialect",))
+def dialect_declared(folder: Path, rnd: random.Random) -> None:
+    """Declare a CSV dialect other than the default one (a ';' delimiter, single quotes, no
+    header row) on one resource, whose file is left as it is."""
+    data = descriptor(folder)
+    resource = rnd.choice(data["resources"])
+    resource["dialect"] = rnd.choice(
+        [{"delimiter": ";"}, {"quoteChar": "'"}, {"header": False}, {"commentChar": "#"}]
+    )
+    save_descriptor(folder, data)

@@ -162,7 +162,9 @@ def _private_folder_made_public(folder: Path) -> None:
 def _move_into_place(temporary: Path, out: Path) -> None:
     """Move ``temporary`` to ``out``, replacing the content of an existing ``out``."""
     if out.is_dir():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        from ...io.atomic import temporary_prefix
+
+        old = Path(tempfile.mkdtemp(prefix=temporary_prefix(out, "synth"), dir=out.parent))
         os.replace(out, old / "content")
         os.replace(temporary, out)
         shutil.rmtree(old, ignore_errors=True)
@@ -181,23 +183,45 @@ def synth(
 ) -> dict[str, int]:
     """Write a synthetic package into ``out_dir`` atomically: a temporary folder moved into place.
 
-    Refuses a non-empty ``out_dir`` unless ``force`` (then its content is replaced).
+    Refuses a non-empty ``out_dir`` unless ``force`` (``FileExistsError``); with ``force`` its
+    content is replaced only if it is an earlier synthetic package, nothing but what that
+    wrote (its manifest lists it), never a folder of the user's (``OutputRefusedError``); a
+    link or a file is refused (``FileExistsError``), and so is the shipped package's folder
+    (``OutputInsidePackageError``).
     ``progress(studies)`` is called after each chunk with the number of studies it wrote.
     """
+    from ...exports.target import MANIFEST_NAME, replaceable_folder, write_manifest
+    from ...io.atomic import refuse_inside_package, remove_stale_temporaries, temporary_prefix
+
     out = Path(out_dir).expanduser()
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder: choose another OUT_DIR")
-    if out.is_dir() and any(out.iterdir()) and not force:
+    refuse_inside_package(out, None, shipped=True)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise FileExistsError(
-            f"{out} exists and is not empty; pass --force to replace it, or choose another OUT_DIR"
+            f"{out} exists and is not a folder (or is a link to one): choose another OUT_DIR"
         )
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise FileExistsError(
+                f"{out} exists and is not empty; pass --force to replace it, or choose another "
+                "OUT_DIR"
+            )
+        if not replaceable_folder(out, "synth"):
+            from ...errors import OutputRefusedError
+
+            raise OutputRefusedError(
+                f"{out} holds files that an earlier synth would not have written (only those "
+                f"its {MANIFEST_NAME} lists may be replaced), so it is not replaced even with "
+                "--force; remove it yourself or choose another OUT_DIR"
+            )
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    remove_stale_temporaries(out)
+    temporary = Path(tempfile.mkdtemp(prefix=temporary_prefix(out, "synth"), dir=out.parent))
     try:
         _private_folder_made_public(temporary)
         rows = write_synthetic(
             temporary, studies, seed=seed, chunk=chunk, progress=progress, rounds=rounds
         )
+        write_manifest(temporary, "synth")
         _move_into_place(temporary, out)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
