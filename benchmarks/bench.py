@@ -471,9 +471,7 @@ def synth_section(
             raise SystemExit(f"the synthetic package of {studies} studies is not valid")
         fl = found.get("frictionless")
         fl_text = (
-            f"{fl['seconds']:.2f} | {fl['seconds'] / gate['seconds']:.1f}x"
-            if fl
-            else "not run | -"
+            f"{fl['seconds']:.2f} | {fl['seconds'] / gate['seconds']:.1f}x" if fl else "not run | -"
         )
         log(f"{studies}: {found}")
         points.append((rows, gate["seconds"]))

@@ -62,9 +62,7 @@ def _field_rules(column: str, field: dict) -> list[tuple[str, str]]:
     if bounds and kind in ("integer", "number", "year"):
         out.append(("schema.range", " OR ".join(bounds)))
     if isinstance(rules.get("pattern"), str) and kind == "string":
-        out.append(
-            ("schema.pattern", f"NOT regexp_full_match({c}, {_text(rules['pattern'])})")
-        )
+        out.append(("schema.pattern", f"NOT regexp_full_match({c}, {_text(rules['pattern'])})"))
     lengths = [
         f"length({c}) {op} {rules[key]}"
         for key, op in (("minLength", "<"), ("maxLength", ">"))
@@ -149,9 +147,9 @@ def counts(con: duckdb.DuckDBPyConnection) -> Counter:
         "CASE s.quantity "
         + " ".join(f"WHEN '{q}' THEN ({sql})" for q, (_, sql) in _DERIVED.items())
         + " WHEN 'studies_per_design' THEN (SELECT count(*) FROM studies t "
-        "WHERE t.design = s.\"group\") "
+        'WHERE t.design = s."group") '
         "WHEN 'studies_per_source' THEN (SELECT count(*) FROM studies t "
-        "WHERE t.msc_source = s.\"group\") END"
+        'WHERE t.msc_source = s."group") END'
     )
     rows = con.execute(
         f"SELECT s.quantity FROM (SELECT s.*, {derived} AS d FROM stated_counts s "
@@ -181,7 +179,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> Counter:
     )
     found["counts.source_agreement"] += _flagged(
         con,
-        "SELECT 1 FROM msc_sources m JOIN stated_counts s ON s.\"group\" = m.msc_source "
+        'SELECT 1 FROM msc_sources m JOIN stated_counts s ON s."group" = m.msc_source '
         "AND s.quantity = 'studies_per_source' WHERE TRY_CAST(s.value AS BIGINT) <> "
         "TRY_CAST(m.stated_study_count AS BIGINT)",
     )
