@@ -396,7 +396,7 @@ def _loosened_keys(resource: str, core: dict[str, Any], mine: dict[str, Any]) ->
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
     if algorithm == "sha256":
-        ctx.raw(name)  # reading the table hashes the bytes it reads: no second pass
+        ctx.arrow(name)  # reading the table hashes the bytes it reads: no second pass
         found = ctx.structures.get(name)
         if found is not None and found.digest is not None:
             return found.digest
