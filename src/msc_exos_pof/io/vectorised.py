@@ -148,3 +148,41 @@ def extract(series: pd.Series, pattern: str) -> pd.Series:
     named = pattern.replace("(", "(?P<g>", 1)
     found = pc.struct_field(pc.extract_regex(arrow_text(series), named), [0])
     return _series(found, series.index)
+
+
+def row_keys(*columns: Any) -> pa.Array | pa.ChunkedArray:
+    """One text key per row, equal for two rows exactly when each of ``columns`` (Series,
+    Arrow text, or one text for every row) is: every cell is written after its length, so no
+    cell can pass for a boundary (missing cells count as "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    for column in columns:
+        if isinstance(column, str):
+            text = pa.scalar(column, pa.large_string())
+        else:
+            text = pc.fill_null(arrow_text(column), "")
+        parts += [pc.cast(pc.utf8_length(text), pa.large_string()), text]
+    return pc.binary_join_element_wise(*parts, pa.scalar(":", pa.large_string()))
+
+
+def among(keys: Any, known: Any) -> np.ndarray:
+    """Boolean numpy mask: which of ``keys`` are among ``known`` (Arrow text, e.g. ``row_keys``;
+    a hash set of ``known``, one lookup per key)."""
+    import pyarrow.compute as pc
+
+    if len(keys) == 0 or len(known) == 0:
+        import numpy as np
+
+        return np.zeros(len(keys), dtype=bool)
+    found = pc.is_in(keys, value_set=_one_chunk(pc.unique(known)))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def extended_keys(keys: Any, *columns: Any) -> pa.Array | pa.ChunkedArray:
+    """``row_keys`` of more columns, after keys already made (they stay as injective)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(keys, row_keys(*columns), pa.scalar(":", pa.large_string()))

@@ -26,12 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...io.vectorised import isin
 from ..registry import Check, register
 from ..report import Finding
-from .consistency_differences import text, usable
+from .consistency_differences import usable
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from ...io.context import PackageContext
 
@@ -61,26 +64,33 @@ COUNT = "count_exosome_studies"
 FACT_COLUMNS = ["study_id", "attribute", "value", "direction"]
 
 
+#: studies columns the claims layer reads.
+STUDY_COLUMNS = (
+    "study_id",
+    "reference_number",
+    "title",
+    "effect_published",
+    "msc_source",
+    "species",
+    "design",
+    "effector_type",
+)
+
+
 def _studies(ctx: PackageContext) -> pd.DataFrame | None:
-    studies = ctx.raw("studies") if "studies" in ctx.files else None
-    if not usable(
-        studies,
-        "study_id",
-        "reference_number",
-        "title",
-        "effect_published",
-        "msc_source",
-        "species",
-        "design",
-        "effector_type",
-    ):
+    """The studies columns the claims are judged against, as written ("" for an empty cell)."""
+    studies = _optional(ctx, "studies", *STUDY_COLUMNS)
+    if studies is None:
         return None
-    return studies.apply(text)
+    extra = ["eligibility_concern"] if "eligibility_concern" in studies.columns else []
+    return studies[[*STUDY_COLUMNS, *extra]]
 
 
 def _optional(ctx: PackageContext, name: str, *columns: str) -> pd.DataFrame | None:
+    """Resource ``name`` as written (Arrow text, "" for an empty cell), when it was read and
+    has ``columns``."""
     frame = ctx.raw(name) if name in ctx.files else None
-    return frame.apply(text) if usable(frame, *columns) else None
+    return frame if usable(frame, *columns) else None
 
 
 def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +101,7 @@ def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
     links = _optional(ctx, "study_msc_sources", "study_id", "msc_source")
     if links is not None:
         parts.append(links[["study_id", "msc_source"]])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    return pd.concat(parts, ignore_index=True)
 
 
 def _frame(
@@ -106,23 +116,29 @@ def _frame(
 
 def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
     """Long table (study_id, attribute, value, direction) of what each study's Table 2 row and
-    title say (through the curated rows); an attribute a study has no row for is one its rows
-    are silent on."""
+    title say (through the curated rows) about the attributes the claims name; an attribute a
+    study has no row for is one its rows are silent on."""
     import pandas as pd
 
-    parts = [_frame(studies["study_id"], a, studies[c]) for a, c in SINGLE_VALUED.items()]
-    murine = studies[studies["species"].isin(MURINE)]
-    parts.append(_frame(murine["study_id"], "species", "murine"))
-    exosome = studies[studies["effector_type"].isin(EXOSOME_EFFECTORS)]
-    parts.append(_frame(exosome["study_id"], "effector", "exosomes"))
-    sources = _sources(ctx, studies)
-    parts.append(_frame(sources["study_id"], "msc_source", sources["msc_source"]))
-    if "eligibility_concern" in studies.columns:
-        # Curated as not MSC-derived: the rows say "no MSC source", they are not silent.
-        none = studies[studies["eligibility_concern"] == "not_msc_derived"]
-        parts.append(_frame(none["study_id"], "msc_source", NO_MSC_SOURCE))
+    asked = set(claims["attribute"].unique())
+    parts = [
+        _frame(studies["study_id"], a, studies[c]) for a, c in SINGLE_VALUED.items() if a in asked
+    ]
+    if "species" in asked:
+        murine = studies[studies["species"].isin(MURINE)]
+        parts.append(_frame(murine["study_id"], "species", "murine"))
+    if "effector" in asked:
+        exosome = studies[studies["effector_type"].isin(EXOSOME_EFFECTORS)]
+        parts.append(_frame(exosome["study_id"], "effector", "exosomes"))
+    if "msc_source" in asked:
+        sources = _sources(ctx, studies)
+        parts.append(_frame(sources["study_id"], "msc_source", sources["msc_source"]))
+        if "eligibility_concern" in studies.columns:
+            # Curated as not MSC-derived: the rows say "no MSC source", they are not silent.
+            none = studies[studies["eligibility_concern"] == "not_msc_derived"]
+            parts.append(_frame(none["study_id"], "msc_source", NO_MSC_SOURCE))
     mechanisms = _optional(ctx, "study_mechanisms", "study_id", "mechanism")
-    if mechanisms is not None:
+    if mechanisms is not None and asked & {"mechanism", "pathway"}:
         if "evidence_kind" in mechanisms.columns:
             mechanisms = mechanisms[mechanisms["evidence_kind"].isin(JUDGED_EVIDENCE)]
         direction = mechanisms["direction"] if "direction" in mechanisms.columns else ""
@@ -132,80 +148,187 @@ def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> 
         if "pathway_canonical" in mechanisms.columns:
             named = mechanisms[mechanisms["pathway_canonical"] != ""]
             parts.append(_frame(named["study_id"], "pathway", named["pathway_canonical"]))
-    parts.append(_textual(claims, studies))
+    parts.append(_textual(claims, studies, asked))
     facts = pd.concat(parts, ignore_index=True)
-    return facts[facts["value"] != ""].drop_duplicates()
+    return facts[(facts["value"] != "").to_numpy()]
 
 
-def _textual(claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+def _lowered(words: pd.Series) -> pa.Array:
+    """Python's ``str.lower`` of each cell, as Arrow text: Arrow's for ASCII text (the same),
+    Python's for the rest (Unicode special cases such as "İ")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ...io.vectorised import arrow_text
+
+    text = arrow_text(words)
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    lowered = pc.ascii_lower(text)
+    other = pc.invert(pc.string_is_ascii(text))
+    if pc.any(other).as_py():
+        python = [value.lower() for value in text.filter(other).to_pylist()]
+        lowered = pc.replace_with_mask(lowered, other, pa.array(python, lowered.type))
+    return lowered
+
+
+def _textual(claims: pd.DataFrame, studies: pd.DataFrame, asked: set[str]) -> pd.DataFrame:
     """Facts of induction and preconditioning: the codes (and claimed values) whose words a
     study's title or Table 2 effect cell names."""
+    import numpy as np
     import pandas as pd
+    import pyarrow.compute as pc
 
-    words = (studies["title"] + " " + studies["effect_published"]).str.lower()
-    rows = []
-    for attribute in TEXTUAL:
+    rows = [pd.DataFrame(columns=FACT_COLUMNS, dtype="str")]
+    if not asked & set(TEXTUAL):
+        return rows[0]
+    words = _lowered(studies["title"] + " " + studies["effect_published"])
+    for attribute in [a for a in TEXTUAL if a in asked]:
         claimed = claims.loc[claims["attribute"] == attribute, "value"]
         codes = dict.fromkeys([*(INDUCTION_TERMS if attribute == "induction" else ()), *claimed])
         for code in codes:
             terms = INDUCTION_TERMS.get(code, (code.replace("_", " ").lower(),))
-            naming = words.apply(lambda text_, terms=terms: any(t in text_ for t in terms))
-            rows += [(sid, attribute, code, "") for sid in studies.loc[naming, "study_id"]]
-    return pd.DataFrame(rows, columns=FACT_COLUMNS)
+            naming = np.zeros(len(studies), dtype=bool)
+            for term in terms:
+                naming |= pc.match_substring(words, term).to_numpy(zero_copy_only=False)
+            rows.append(_frame(studies.loc[naming, "study_id"], attribute, code))
+    return pd.concat(rows, ignore_index=True)
 
 
-def _subjects(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
-    """Long table (claim_id, study_id): the studies each claim is about."""
+def _subject_groups(ctx: PackageContext, claims: pd.DataFrame) -> pd.DataFrame:
+    """(claim_id, group, key): what each claim is about: a study ("study", its id), the studies
+    of an MSC source ("source", the source), the included studies ("included", ""), or the
+    studies of sources of an origin ("origin", the origin)."""
     import pandas as pd
 
     kind = claims["subject_type"]
-    parts = []
-    one = claims[(kind == "study") & (claims["study_id"] != "")]
-    parts.append(one[["claim_id", "study_id"]])
-    by_source = claims.loc[kind == "msc_source", ["claim_id", "msc_source"]].merge(
-        _sources(ctx, studies), on="msc_source"
-    )
-    parts.append(by_source[["claim_id", "study_id"]])
-    every = claims.loc[kind == "included_studies", ["claim_id"]].merge(
-        studies[["study_id"]], how="cross"
-    )
-    parts.append(every)
-    sources = _optional(ctx, "msc_sources", "msc_source", "origin")
-    if sources is not None:
-        by_origin = (
-            claims.loc[kind == "origin", ["claim_id", "origin"]]
-            .merge(sources[["msc_source", "origin"]], on="origin")
-            .merge(studies[["study_id", "msc_source"]], on="msc_source")
+    study = (kind == "study") & (claims["study_id"] != "")
+    parts = [
+        pd.DataFrame({"claim_id": claims.loc[study, "claim_id"], "group": "study"}).assign(
+            key=claims.loc[study, "study_id"]
+        ),
+        pd.DataFrame({"claim_id": claims.loc[kind == "msc_source", "claim_id"]}).assign(
+            group="source", key=claims.loc[kind == "msc_source", "msc_source"]
+        ),
+        pd.DataFrame(
+            {"claim_id": claims.loc[kind == "included_studies", "claim_id"], "group": "included"}
+        ).assign(key=""),
+    ]
+    if _optional(ctx, "msc_sources", "msc_source", "origin") is not None:
+        parts.append(
+            pd.DataFrame({"claim_id": claims.loc[kind == "origin", "claim_id"]}).assign(
+                group="origin", key=claims.loc[kind == "origin", "origin"]
+            )
         )
-        parts.append(by_origin[["claim_id", "study_id"]])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    return pd.concat(parts, ignore_index=True).astype("str")
 
 
-def _counts(claims: pd.DataFrame, subjects: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
-    """For count claims: the fewest and most subject studies on MSC-derived exosomes the
+def _members(ctx: PackageContext, studies: pd.DataFrame, groups: set[str]) -> pd.DataFrame:
+    """(study_id, group, key): the studies of each group the claims name (a study is its own)."""
+    import pandas as pd
+
+    parts = [pd.DataFrame(columns=["study_id", "group", "key"], dtype="str")]
+    if "source" in groups:
+        sources = _sources(ctx, studies)
+        parts.append(sources.rename(columns={"msc_source": "key"}).assign(group="source"))
+    if "included" in groups:
+        parts.append(studies[["study_id"]].assign(group="included", key=""))
+    if "origin" in groups:
+        origins = _optional(ctx, "msc_sources", "msc_source", "origin")[["msc_source", "origin"]]
+        of = studies[["study_id", "msc_source"]].merge(origins, on="msc_source")
+        parts.append(of[["study_id"]].assign(group="origin", key=of["origin"]))
+    return pd.concat(parts, ignore_index=True).astype("str")
+
+
+def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> np.ndarray:
+    """Each claim's verdict from the facts of its subjects (count claims are decided apart).
+
+    A claim agrees when a study it is about has a fact of its attribute and value (in the same
+    direction, when both state one); it is unsupported when no study has that fact; it
+    contradicts when a study it is about has other facts of the attribute. Claims that share an
+    id share their subjects and verdict. Facts and claims meet through ``row_keys``: hash
+    lookups, linear in claims and facts; the two later questions are asked only of the claims
+    the first leaves open.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ...io.vectorised import among, extended_keys, row_keys
+
+    facts = _facts(ctx, claims, studies)
+    subjects = _subject_groups(ctx, claims)
+    # Facts of groups: the facts of their studies, under the group's name.
+    grouped = [facts.assign(group="study", key=facts["study_id"])]
+    groups = set(subjects["group"].unique()) - {"study"}
+    if groups:
+        grouped.append(facts.merge(_members(ctx, studies, groups), on="study_id"))
+    facts_of = pd.concat(grouped, ignore_index=True)
+    keyed = claims[["claim_id", "attribute", "value", "direction"]]
+    about = keyed.rename(columns={"direction": "claimed"}).merge(subjects, on="claim_id")
+
+    def topic(frame: pd.DataFrame) -> object:
+        return row_keys(frame["group"], frame["key"], frame["attribute"])
+
+    claimed = extended_keys(topic(about), about["value"])
+    known = extended_keys(topic(facts_of), facts_of["value"])
+    # A direction decides only when both the claim and the fact state one.
+    either = (about["claimed"] == "").to_numpy()
+    supported = either & among(claimed, known)
+    if not either.all():
+        fact_either = (facts_of["direction"] == "").to_numpy()
+        stated = ~either
+        found = among(claimed.filter(stated), known.filter(fact_either))
+        if not fact_either.all():
+            found |= among(
+                extended_keys(claimed.filter(stated), about.loc[stated, "claimed"]),
+                extended_keys(known.filter(~fact_either), facts_of.loc[~fact_either, "direction"]),
+            )
+        supported[stated] |= found
+    ids = claims["claim_id"]
+    agrees = isin(ids, about.loc[supported, "claim_id"])
+    verdict = np.where(agrees, "agrees", "undetermined").astype(object)
+    if agrees.all():
+        return verdict
+    # The claims left open: unsupported if no study has the fact, else contradicted if a
+    # study they are about speaks of the attribute.
+    rest = keyed[~agrees]
+    relevant = facts[isin(facts["attribute"], rest["attribute"])]
+    anywhere = among(
+        row_keys(rest["attribute"], rest["value"]),
+        row_keys(relevant["attribute"], relevant["value"]),
+    )
+    unsupported = ~agrees & ~isin(ids, rest.loc[anywhere, "claim_id"])
+    verdict[unsupported] = "unsupported"
+    open_ids = ids[~agrees & ~unsupported]
+    asking = about[isin(about["claim_id"], open_ids)]
+    relevant = facts_of[isin(facts_of["key"], asking["key"])]
+    speaks = among(topic(asking), topic(relevant))
+    contradicted = ~agrees & ~unsupported & isin(ids, asking.loc[speaks, "claim_id"])
+    verdict[contradicted] = "contradicts"
+    return verdict
+
+
+def _count_range(
+    ctx: PackageContext, claim: object, claims: pd.DataFrame, studies: pd.DataFrame
+) -> tuple[int, int]:
+    """For a count claim: the fewest and most subject studies on MSC-derived exosomes the
     curated rows allow (a study with no curated effector_type may or may not be one).
 
     A per-source count counts Table 2's curated classification (studies.msc_source); the
     included-studies count counts studies with any curated MSC source."""
-    import pandas as pd
-
-    wanted = claims[claims["attribute"] == COUNT]
-    rows = []
-    for claim in wanted.itertuples(index=False):
-        if claim.subject_type == "msc_source":
-            mine = studies[studies["msc_source"] == claim.msc_source]
-        elif claim.subject_type == "included_studies":
-            mine = studies[studies["msc_source"] != ""]
-        else:
-            mine = studies[
-                studies["study_id"].isin(
-                    subjects.loc[subjects["claim_id"] == claim.claim_id, "study_id"]
-                )
-            ]
-        low = int(mine["effector_type"].isin(EXOSOME_EFFECTORS).sum())
-        high = low + int((mine["effector_type"] == "").sum())
-        rows.append((claim.claim_id, low, high))
-    return pd.DataFrame(rows, columns=["claim_id", "low", "high"])
+    if claim.subject_type == "msc_source":
+        mine = studies[studies["msc_source"] == claim.msc_source]
+    elif claim.subject_type == "included_studies":
+        mine = studies[studies["msc_source"] != ""]
+    else:
+        same = _subject_groups(ctx, claims[claims["claim_id"] == claim.claim_id])
+        ids = list(same.loc[same["group"] == "study", "key"])
+        if (same["group"] != "study").any():
+            members = _members(ctx, studies, set(same["group"]))
+            known = same.merge(members, on=["group", "key"])
+            ids += list(known["study_id"])
+        mine = studies[isin(studies["study_id"], ids)]
+    low = int(mine["effector_type"].isin(EXOSOME_EFFECTORS).sum())
+    return low, low + int((mine["effector_type"] == "").sum())
 
 
 def judgement(ctx: PackageContext) -> pd.DataFrame | None:
@@ -223,45 +346,20 @@ def _judge(ctx: PackageContext) -> pd.DataFrame | None:
     studies = _studies(ctx)
     if claims is None or studies is None:
         return None
-    claims = claims.reset_index(drop=True)
-    claims["row"] = claims.index + 1
+    claims = claims.copy()  # columns are added below; the raw frame is shared
+    claims["row"] = np.arange(1, len(claims) + 1)
     for column in ("study_id", "msc_source", "origin", "concern_id", "direction"):
         if column not in claims.columns:
             claims[column] = ""
-    facts = _facts(ctx, claims, studies)
-    subjects = _subjects(ctx, claims, studies)
-    keyed = claims[["claim_id", "attribute", "value", "direction"]].rename(
-        columns={"direction": "claimed"}
-    )
-    about = keyed.merge(subjects, on="claim_id")
-    hits = about.merge(facts, on=["study_id", "attribute", "value"])
-    # A direction decides only when both the claim and the row state one.
-    same_way = (
-        (hits["claimed"] == "") | (hits["direction"] == "") | (hits["claimed"] == hits["direction"])
-    )
-    supported = set(hits.loc[same_way, "claim_id"])
-    speaks = set(
-        about.merge(
-            facts[["study_id", "attribute"]].drop_duplicates(), on=["study_id", "attribute"]
-        )["claim_id"]
-    )
-    anywhere = set(
-        keyed.merge(facts[["attribute", "value"]].drop_duplicates(), on=["attribute", "value"])[
-            "claim_id"
-        ]
-    )
-    ids = claims["claim_id"]
-    claims["computed"] = np.select(
-        [ids.isin(supported), ~ids.isin(anywhere), ids.isin(speaks)],
-        ["agrees", "unsupported", "contradicts"],
-        "undetermined",
-    )
+    claims["computed"] = _verdicts(ctx, claims, studies)
     claims["detail"] = ""
-    counts = _counts(claims, subjects, studies).set_index("claim_id")
-    for index in claims.index[claims["attribute"] == COUNT]:
-        low, high = counts.loc[claims.at[index, "claim_id"], ["low", "high"]]
+    counts = claims["attribute"] == COUNT
+    for index, claim in zip(
+        claims.index[counts], claims[counts].itertuples(index=False), strict=True
+    ):
+        low, high = _count_range(ctx, claim, claims, studies)
         try:
-            stated = int(claims.at[index, "value"])
+            stated = int(claim.value)
         except ValueError:
             stated = -1
         claims.at[index, "computed"] = (
@@ -276,30 +374,38 @@ def _judge(ctx: PackageContext) -> pd.DataFrame | None:
             if low == high
             else f"the curated rows give {low} to {high}"
         )
-    claims["recorded"] = (claims["concern_id"] != "") | _errata_explain(ctx, claims)
+    claims["recorded"] = (claims["concern_id"] != "").to_numpy() | _errata_explain(ctx, claims)
     return claims
 
 
-def _errata_explain(ctx: PackageContext, claims: pd.DataFrame) -> pd.Series:
+def _errata_explain(ctx: PackageContext, claims: pd.DataFrame) -> np.ndarray:
     """Whether an errata row records the claimed value as published for the claim's study and
-    attribute (a narrative contradiction the errata table already documents)."""
+    attribute (a narrative contradiction the errata table already documents). Claims that
+    share an id take the answer of the last of them."""
+    import numpy as np
+    import pandas as pd
+
     errata = _optional(ctx, "errata", "resource", "record", "field", "published_value")
     if errata is None:
-        return claims["claim_id"] == None  # noqa: E711 - all False, same index
-    known = set(
-        zip(
-            errata.loc[errata["resource"] == "studies", "record"],
-            errata.loc[errata["resource"] == "studies", "field"],
-            errata.loc[errata["resource"] == "studies", "published_value"],
-            strict=True,
+        return np.zeros(len(claims), dtype=bool)
+    about = errata[errata["resource"] == "studies"]
+    known = set(zip(about["record"], about["field"], about["published_value"], strict=True))
+    explained = np.zeros(len(claims), dtype=bool)
+    # Only claims about a study an erratum names can be explained: look at those alone.
+    named = np.flatnonzero(isin(claims["study_id"], about["record"]))
+    candidates = claims.iloc[named]
+    explained[named] = [
+        key in known
+        for key in zip(
+            candidates["study_id"], candidates["attribute"], candidates["value"], strict=True
         )
-    )
-    keys = zip(claims["study_id"], claims["attribute"], claims["value"], strict=True)
-    return (
-        claims["claim_id"]
-        .map(dict(zip(claims["claim_id"], [k in known for k in keys], strict=True)))
-        .astype(bool)
-    )
+    ]
+    ids = claims["claim_id"]
+    if ids.is_unique:
+        return explained
+    last = pd.Series(explained, index=ids.to_numpy())
+    last = last[~last.index.duplicated(keep="last")]
+    return ids.map(last).to_numpy(dtype=bool)
 
 
 def _subject(item: object) -> str:
@@ -414,13 +520,18 @@ def expected(ctx: PackageContext) -> Iterator[Finding]:
 
 def _resolved_links(ctx: PackageContext) -> pd.DataFrame | None:
     """citation_references with ``original`` (the reference number after duplicate_of) and
-    ``duplicate_of``; ``None`` when a table cannot be read."""
+    ``duplicate_of``; ``None`` when a table cannot be read. Computed once per context."""
+    return ctx.memo(_resolve_links)
+
+
+def _resolve_links(ctx: PackageContext) -> pd.DataFrame | None:
+    import numpy as np
+
     links = _optional(ctx, "citation_references", "citation_id", "reference_number")
     references = _optional(ctx, "references", "reference_number", "duplicate_of")
     if links is None or references is None:
         return None
-    links = links.reset_index(drop=True)
-    links["row"] = links.index + 1
+    links = links.assign(row=np.arange(1, len(links) + 1))
     links = links.merge(
         references[["reference_number", "duplicate_of"]], how="left", on="reference_number"
     )
@@ -443,14 +554,15 @@ def cites_non_included(ctx: PackageContext) -> Iterator[Finding]:
     studies = _studies(ctx)
     if claims is None or links is None or studies is None or "citation_id" not in claims:
         return
-    included = set(studies["reference_number"])
-    cites_one = set(links.loc[links["original"].isin(included), "citation_id"])
+    cites_one = links.loc[isin(links["original"], studies["reference_number"]), "citation_id"]
     cited = claims[
-        (claims["citation_id"] != "")
-        & claims["subject_type"].isin(["study", "msc_source"])
-        & ~claims["citation_id"].isin(cites_one)
+        (claims["citation_id"] != "").to_numpy()
+        & claims["subject_type"].isin(["study", "msc_source"]).to_numpy()
+        & ~isin(claims["citation_id"], cites_one)
     ]
-    numbers = links.groupby("citation_id")["reference_number"].agg(", ".join)
+    # The references of the flagged citations only: a message per flagged claim, no more.
+    theirs = links[isin(links["citation_id"], cited["citation_id"])]
+    numbers = theirs.groupby("citation_id")["reference_number"].agg(", ".join)
     for item in cited.itertuples(index=False):
         recorded = item.concern_id != ""
         yield cites_non_included.finding(
