@@ -23,7 +23,15 @@ def arrow_text(values: Any) -> pa.Array | pa.ChunkedArray:
     import pandas as pd
     import pyarrow as pa
 
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.cast(pa.large_string())
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or (
+        isinstance(dtype, pd.CategoricalDtype) and dtype.categories.inferred_type == "string"
+    ):
+        # Text is handed over as it is (no copy for Arrow's); text codes are decoded by Arrow.
+        return pa.array(series.array, from_pandas=True).cast(pa.large_string())
     return pa.array(series.astype("string"), from_pandas=True).cast(pa.large_string())
 
 
@@ -168,15 +176,20 @@ def row_keys(*columns: Any) -> pa.Array | pa.ChunkedArray:
 
 
 def among(keys: Any, known: Any) -> np.ndarray:
-    """Boolean numpy mask: which of ``keys`` are among ``known`` (Arrow text, e.g. ``row_keys``;
-    a hash set of ``known``, one lookup per key)."""
+    """Boolean numpy mask: which of ``keys`` are among ``known`` (Arrow text, e.g. ``row_keys``).
+
+    One hash set, built from the smaller side: a few keys against many known values first keep
+    the known values that are keys (a small set that fits the cache), then look the keys up in
+    those.
+    """
+    import numpy as np
     import pyarrow.compute as pc
 
     if len(keys) == 0 or len(known) == 0:
-        import numpy as np
-
         return np.zeros(len(keys), dtype=bool)
-    found = pc.is_in(keys, value_set=_one_chunk(pc.unique(known)))
+    if len(known) > 4 * len(keys):
+        known = pc.filter(known, pc.is_in(known, value_set=_one_chunk(keys)))
+    found = pc.is_in(keys, value_set=_one_chunk(known))
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 

@@ -24,9 +24,10 @@ narrative (``study_mechanisms.evidence_kind`` narrative) would make a claim agre
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...io.vectorised import isin
+from ...io.vectorised import arrow_text, isin
 from ..registry import Check, register
 from ..report import Finding
 from .consistency_differences import usable
@@ -61,6 +62,9 @@ JUDGED_EVIDENCE = {"table_2", "title"}
 #: the msc_source a study has when its curated rows say it is not MSC-derived.
 NO_MSC_SOURCE = "(none: not MSC-derived)"
 COUNT = "count_exosome_studies"
+#: What a claim can be about: a study, the studies of an MSC source, the included studies, or
+#: the studies of the sources of an origin.
+GROUPS = ["study", "source", "included", "origin"]
 FACT_COLUMNS = ["study_id", "attribute", "value", "direction"]
 
 
@@ -104,53 +108,61 @@ def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _frame(
-    study_id: pd.Series, attribute: str, value: object, direction: object = ""
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Facts:
+    """What curated rows say of one attribute: ``rows`` (study_id, value[, direction])."""
+
+    attribute: str
+    rows: pd.DataFrame
+
+    def direction(self) -> pa.Array | pa.ChunkedArray:
+        import pyarrow as pa
+
+        if "direction" in self.rows.columns:
+            return arrow_text(self.rows["direction"])
+        return pa.repeat(pa.scalar("", pa.large_string()), len(self.rows))
+
+
+def _fact(attribute: str, study_id: pd.Series, value: object, direction: object = None) -> _Facts:
+    """The facts of ``attribute`` (one per row; a value of "" says nothing)."""
     import pandas as pd
 
-    return pd.DataFrame(
-        {"study_id": study_id, "attribute": attribute, "value": value, "direction": direction}
-    )
+    rows = pd.DataFrame({"study_id": study_id, "value": value})
+    if direction is not None:
+        rows["direction"] = direction
+    return _Facts(attribute, rows[(rows["value"] != "").to_numpy()])
 
 
-def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
-    """Long table (study_id, attribute, value, direction) of what each study's Table 2 row and
-    title say (through the curated rows) about the attributes the claims name; an attribute a
-    study has no row for is one its rows are silent on."""
-    import pandas as pd
-
+def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> list[_Facts]:
+    """What each study's Table 2 row and title say (through the curated rows) of the
+    attributes the claims name; an attribute a study has no row for is one its rows are silent
+    on."""
     asked = set(claims["attribute"].unique())
     parts = [
-        _frame(studies["study_id"], a, studies[c]) for a, c in SINGLE_VALUED.items() if a in asked
+        _fact(a, studies["study_id"], studies[c]) for a, c in SINGLE_VALUED.items() if a in asked
     ]
     if "species" in asked:
         murine = studies[studies["species"].isin(MURINE)]
-        parts.append(_frame(murine["study_id"], "species", "murine"))
+        parts.append(_fact("species", murine["study_id"], "murine"))
     if "effector" in asked:
         exosome = studies[studies["effector_type"].isin(EXOSOME_EFFECTORS)]
-        parts.append(_frame(exosome["study_id"], "effector", "exosomes"))
+        parts.append(_fact("effector", exosome["study_id"], "exosomes"))
     if "msc_source" in asked:
         sources = _sources(ctx, studies)
-        parts.append(_frame(sources["study_id"], "msc_source", sources["msc_source"]))
+        parts.append(_fact("msc_source", sources["study_id"], sources["msc_source"]))
         if "eligibility_concern" in studies.columns:
             # Curated as not MSC-derived: the rows say "no MSC source", they are not silent.
             none = studies[studies["eligibility_concern"] == "not_msc_derived"]
-            parts.append(_frame(none["study_id"], "msc_source", NO_MSC_SOURCE))
+            parts.append(_fact("msc_source", none["study_id"], NO_MSC_SOURCE))
     mechanisms = _optional(ctx, "study_mechanisms", "study_id", "mechanism")
     if mechanisms is not None and asked & {"mechanism", "pathway"}:
         if "evidence_kind" in mechanisms.columns:
             mechanisms = mechanisms[mechanisms["evidence_kind"].isin(JUDGED_EVIDENCE)]
-        direction = mechanisms["direction"] if "direction" in mechanisms.columns else ""
-        parts.append(
-            _frame(mechanisms["study_id"], "mechanism", mechanisms["mechanism"], direction)
-        )
+        direction = mechanisms["direction"] if "direction" in mechanisms.columns else None
+        parts.append(_fact("mechanism", mechanisms["study_id"], mechanisms["mechanism"], direction))
         if "pathway_canonical" in mechanisms.columns:
-            named = mechanisms[mechanisms["pathway_canonical"] != ""]
-            parts.append(_frame(named["study_id"], "pathway", named["pathway_canonical"]))
-    parts.append(_textual(claims, studies, asked))
-    facts = pd.concat(parts, ignore_index=True)
-    return facts[(facts["value"] != "").to_numpy()]
+            parts.append(_fact("pathway", mechanisms["study_id"], mechanisms["pathway_canonical"]))
+    return parts + _textual(claims, studies, asked)
 
 
 def _lowered(words: pd.Series) -> pa.Array:
@@ -171,17 +183,16 @@ def _lowered(words: pd.Series) -> pa.Array:
     return lowered
 
 
-def _textual(claims: pd.DataFrame, studies: pd.DataFrame, asked: set[str]) -> pd.DataFrame:
+def _textual(claims: pd.DataFrame, studies: pd.DataFrame, asked: set[str]) -> list[_Facts]:
     """Facts of induction and preconditioning: the codes (and claimed values) whose words a
     study's title or Table 2 effect cell names."""
     import numpy as np
-    import pandas as pd
     import pyarrow.compute as pc
 
-    rows = [pd.DataFrame(columns=FACT_COLUMNS, dtype="str")]
     if not asked & set(TEXTUAL):
-        return rows[0]
+        return []
     words = _lowered(studies["title"] + " " + studies["effect_published"])
+    parts = []
     for attribute in [a for a in TEXTUAL if a in asked]:
         claimed = claims.loc[claims["attribute"] == attribute, "value"]
         codes = dict.fromkeys([*(INDUCTION_TERMS if attribute == "induction" else ()), *claimed])
@@ -190,53 +201,74 @@ def _textual(claims: pd.DataFrame, studies: pd.DataFrame, asked: set[str]) -> pd
             naming = np.zeros(len(studies), dtype=bool)
             for term in terms:
                 naming |= pc.match_substring(words, term).to_numpy(zero_copy_only=False)
-            rows.append(_frame(studies.loc[naming, "study_id"], attribute, code))
-    return pd.concat(rows, ignore_index=True)
+            parts.append(_fact(attribute, studies.loc[naming, "study_id"], code))
+    return parts
 
 
 def _subject_groups(ctx: PackageContext, claims: pd.DataFrame) -> pd.DataFrame:
-    """(claim_id, group, key): what each claim is about: a study ("study", its id), the studies
-    of an MSC source ("source", the source), the included studies ("included", ""), or the
-    studies of sources of an origin ("origin", the origin)."""
+    """(position, group, key): what the claim at ``position`` is about: a study ("study", its
+    id), the studies of an MSC source ("source", the source), the included studies
+    ("included", ""), or the studies of the sources of an origin ("origin", the origin)."""
+    import numpy as np
     import pandas as pd
 
-    kind = claims["subject_type"]
-    study = (kind == "study") & (claims["study_id"] != "")
-    parts = [
-        pd.DataFrame({"claim_id": claims.loc[study, "claim_id"], "group": "study"}).assign(
-            key=claims.loc[study, "study_id"]
-        ),
-        pd.DataFrame({"claim_id": claims.loc[kind == "msc_source", "claim_id"]}).assign(
-            group="source", key=claims.loc[kind == "msc_source", "msc_source"]
-        ),
-        pd.DataFrame(
-            {"claim_id": claims.loc[kind == "included_studies", "claim_id"], "group": "included"}
-        ).assign(key=""),
+    kind = claims["subject_type"].to_numpy()
+    wanted = [
+        ("study", (kind == "study") & (claims["study_id"] != "").to_numpy(), "study_id"),
+        ("source", kind == "msc_source", "msc_source"),
+        ("included", kind == "included_studies", None),
     ]
     if _optional(ctx, "msc_sources", "msc_source", "origin") is not None:
-        parts.append(
-            pd.DataFrame({"claim_id": claims.loc[kind == "origin", "claim_id"]}).assign(
-                group="origin", key=claims.loc[kind == "origin", "origin"]
-            )
-        )
-    return pd.concat(parts, ignore_index=True).astype("str")
+        wanted.append(("origin", kind == "origin", "origin"))
+    parts = []
+    for group, rows, column in wanted:
+        key = claims.loc[rows, column] if column else pd.Series("", index=claims.index[rows])
+        part = pd.DataFrame({"position": np.flatnonzero(rows), "key": key.astype("str").array})
+        parts.append(part.assign(group=pd.Categorical([group] * len(part), categories=GROUPS)))
+    return pd.concat(parts, ignore_index=True)
 
 
-def _members(ctx: PackageContext, studies: pd.DataFrame, groups: set[str]) -> pd.DataFrame:
-    """(study_id, group, key): the studies of each group the claims name (a study is its own)."""
-    import pandas as pd
+def _members(ctx: PackageContext, studies: pd.DataFrame, group: str) -> pd.DataFrame:
+    """(study_id, key): the studies of each group of a kind (source, included, origin)."""
+    if group == "source":
+        return _sources(ctx, studies).rename(columns={"msc_source": "key"})
+    if group == "included":
+        return studies[["study_id"]].assign(key="")
+    origins = _optional(ctx, "msc_sources", "msc_source", "origin")[["msc_source", "origin"]]
+    of = studies[["study_id", "msc_source"]].merge(origins, on="msc_source")
+    return of[["study_id"]].assign(key=of["origin"])
 
-    parts = [pd.DataFrame(columns=["study_id", "group", "key"], dtype="str")]
-    if "source" in groups:
-        sources = _sources(ctx, studies)
-        parts.append(sources.rename(columns={"msc_source": "key"}).assign(group="source"))
-    if "included" in groups:
-        parts.append(studies[["study_id"]].assign(group="included", key=""))
-    if "origin" in groups:
-        origins = _optional(ctx, "msc_sources", "msc_source", "origin")[["msc_source", "origin"]]
-        of = studies[["study_id", "msc_source"]].merge(origins, on="msc_source")
-        parts.append(of[["study_id"]].assign(group="origin", key=of["origin"]))
-    return pd.concat(parts, ignore_index=True).astype("str")
+
+def _known(
+    ctx: PackageContext, studies: pd.DataFrame, facts: list[_Facts], groups: set[str]
+) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.ChunkedArray]:
+    """Every fact under each subject it belongs to: (``row_keys`` of group, key and attribute;
+    value; direction). A study's facts are its own, and those of each group it is in."""
+    import pyarrow as pa
+
+    from ...io.vectorised import arrow_text, row_keys
+
+    topics, values, directions = [], [], []
+    members = {group: _members(ctx, studies, group) for group in sorted(groups)}
+    for part in facts:
+        topics.append(row_keys("study", part.rows["study_id"], part.attribute))
+        values.append(arrow_text(part.rows["value"]))
+        directions.append(part.direction())
+        for group, member in members.items():
+            joined = _Facts(part.attribute, part.rows.merge(member, on="study_id"))
+            topics.append(row_keys(group, joined.rows["key"], part.attribute))
+            values.append(arrow_text(joined.rows["value"]))
+            directions.append(joined.direction())
+    return tuple(  # type: ignore[return-value]
+        pa.chunked_array(_chunks(parts), pa.large_string())
+        for parts in (topics, values, directions)
+    )
+
+
+def _chunks(arrays: list[pa.Array | pa.ChunkedArray]) -> list[pa.Array]:
+    import pyarrow as pa
+
+    return [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
 
 
 def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> np.ndarray:
@@ -251,60 +283,67 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
     """
     import numpy as np
     import pandas as pd
+    import pyarrow.compute as pc
 
     from ...io.vectorised import among, extended_keys, row_keys
 
     facts = _facts(ctx, claims, studies)
     subjects = _subject_groups(ctx, claims)
-    # Facts of groups: the facts of their studies, under the group's name.
-    grouped = [facts.assign(group="study", key=facts["study_id"])]
-    groups = set(subjects["group"].unique()) - {"study"}
-    if groups:
-        grouped.append(facts.merge(_members(ctx, studies, groups), on="study_id"))
-    facts_of = pd.concat(grouped, ignore_index=True)
-    keyed = claims[["claim_id", "attribute", "value", "direction"]]
-    about = keyed.rename(columns={"direction": "claimed"}).merge(subjects, on="claim_id")
-
-    def topic(frame: pd.DataFrame) -> object:
-        return row_keys(frame["group"], frame["key"], frame["attribute"])
-
-    claimed = extended_keys(topic(about), about["value"])
-    known = extended_keys(topic(facts_of), facts_of["value"])
+    topic, value, direction = _known(ctx, studies, facts, set(subjects["group"]) - {"study"})
+    # A claim is about the subjects of every claim with its id (ids as integer codes).
+    code = pd.factorize(claims["claim_id"])[0]
+    subjects["code"] = code[subjects["position"].to_numpy()]
+    if not (np.bincount(code) > 1).any():
+        about = subjects
+    else:
+        rows = pd.DataFrame({"position": np.arange(len(claims)), "code": code})
+        about = rows.merge(subjects.drop(columns="position"), on="code")
+    at = about["position"].to_numpy()
+    asked = claims.iloc[at]
+    about_topic = row_keys(about["group"], about["key"], asked["attribute"])
+    claimed = extended_keys(about_topic, asked["value"])
+    known = extended_keys(topic, value)
     # A direction decides only when both the claim and the fact state one.
-    either = (about["claimed"] == "").to_numpy()
-    supported = either & among(claimed, known)
-    if not either.all():
-        fact_either = (facts_of["direction"] == "").to_numpy()
-        stated = ~either
-        found = among(claimed.filter(stated), known.filter(fact_either))
-        if not fact_either.all():
+    stated = (asked["direction"] != "").to_numpy()
+    fact_stated = pc.not_equal(direction, "").to_numpy(zero_copy_only=False)
+    supported = ~stated & among(claimed, known)
+    if stated.any():
+        found = among(claimed.filter(stated), known.filter(~fact_stated))
+        if fact_stated.any():
             found |= among(
-                extended_keys(claimed.filter(stated), about.loc[stated, "claimed"]),
-                extended_keys(known.filter(~fact_either), facts_of.loc[~fact_either, "direction"]),
+                extended_keys(claimed.filter(stated), asked.loc[stated, "direction"]),
+                extended_keys(known.filter(fact_stated), direction.filter(fact_stated)),
             )
         supported[stated] |= found
-    ids = claims["claim_id"]
-    agrees = isin(ids, about.loc[supported, "claim_id"])
+    agrees = _by_claim(code, about["code"].to_numpy()[supported])
     verdict = np.where(agrees, "agrees", "undetermined").astype(object)
     if agrees.all():
         return verdict
     # The claims left open: unsupported if no study has the fact, else contradicted if a
     # study they are about speaks of the attribute.
-    rest = keyed[~agrees]
-    relevant = facts[isin(facts["attribute"], rest["attribute"])]
-    anywhere = among(
-        row_keys(rest["attribute"], rest["value"]),
-        row_keys(relevant["attribute"], relevant["value"]),
-    )
-    unsupported = ~agrees & ~isin(ids, rest.loc[anywhere, "claim_id"])
+    rest = np.flatnonzero(~agrees)
+    anywhere = np.zeros(len(rest), dtype=bool)
+    for part in facts:
+        mine = claims["attribute"].to_numpy()[rest] == part.attribute
+        anywhere[mine] |= isin(claims["value"].iloc[rest[mine]], part.rows["value"])
+    unsupported = ~agrees & ~_by_claim(code, code[rest[anywhere]])
     verdict[unsupported] = "unsupported"
-    open_ids = ids[~agrees & ~unsupported]
-    asking = about[isin(about["claim_id"], open_ids)]
-    relevant = facts_of[isin(facts_of["key"], asking["key"])]
-    speaks = among(topic(asking), topic(relevant))
-    contradicted = ~agrees & ~unsupported & isin(ids, asking.loc[speaks, "claim_id"])
+    open_ = ~(agrees | unsupported)[at]
+    speaks = among(about_topic.filter(open_), topic)
+    contradicted = ~(agrees | unsupported) & _by_claim(
+        code, about["code"].to_numpy()[open_][speaks]
+    )
     verdict[contradicted] = "contradicts"
     return verdict
+
+
+def _by_claim(code: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Per claim: whether its id's code is among ``found`` (the codes of claims that have it)."""
+    import numpy as np
+
+    hit = np.zeros(code.max() + 1 if len(code) else 0, dtype=bool)
+    hit[found] = True
+    return hit[code]
 
 
 def _count_range(
@@ -320,12 +359,12 @@ def _count_range(
     elif claim.subject_type == "included_studies":
         mine = studies[studies["msc_source"] != ""]
     else:
-        same = _subject_groups(ctx, claims[claims["claim_id"] == claim.claim_id])
+        same = _subject_groups(ctx, claims[(claims["claim_id"] == claim.claim_id).to_numpy()])
         ids = list(same.loc[same["group"] == "study", "key"])
-        if (same["group"] != "study").any():
-            members = _members(ctx, studies, set(same["group"]))
-            known = same.merge(members, on=["group", "key"])
-            ids += list(known["study_id"])
+        for group in set(same["group"]) - {"study"}:
+            members = _members(ctx, studies, group)
+            keys = same.loc[same["group"] == group, "key"]
+            ids += list(members.loc[isin(members["key"], keys), "study_id"])
         mine = studies[isin(studies["study_id"], ids)]
     low = int(mine["effector_type"].isin(EXOSOME_EFFECTORS).sum())
     return low, low + int((mine["effector_type"] == "").sum())
