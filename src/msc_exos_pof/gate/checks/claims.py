@@ -240,28 +240,27 @@ def _members(ctx: PackageContext, studies: pd.DataFrame, group: str) -> pd.DataF
 
 
 def _known(
-    ctx: PackageContext, studies: pd.DataFrame, facts: list[_Facts], groups: set[str]
+    facts: list[_Facts], members: dict[str, pd.DataFrame]
 ) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.ChunkedArray]:
-    """Every fact under each subject it belongs to: (``row_keys`` of group, key and attribute;
-    value; direction). A study's facts are its own, and those of each group it is in."""
+    """Facts of one attribute under each subject they belong to: (``row_keys`` of group and
+    key; value; direction). A study's facts are its own, and those of each group it is in."""
     import pyarrow as pa
 
     from ...io.vectorised import arrow_text, row_keys
 
-    topics, values, directions = [], [], []
-    members = {group: _members(ctx, studies, group) for group in sorted(groups)}
+    subjects, values, directions = [], [], []
     for part in facts:
-        topics.append(row_keys("study", part.rows["study_id"], part.attribute))
+        subjects.append(row_keys("study", part.rows["study_id"]))
         values.append(arrow_text(part.rows["value"]))
         directions.append(part.direction())
         for group, member in members.items():
             joined = _Facts(part.attribute, part.rows.merge(member, on="study_id"))
-            topics.append(row_keys(group, joined.rows["key"], part.attribute))
+            subjects.append(row_keys(group, joined.rows["key"]))
             values.append(arrow_text(joined.rows["value"]))
             directions.append(joined.direction())
     return tuple(  # type: ignore[return-value]
         pa.chunked_array(_chunks(parts), pa.large_string())
-        for parts in (topics, values, directions)
+        for parts in (subjects, values, directions)
     )
 
 
@@ -271,25 +270,50 @@ def _chunks(arrays: list[pa.Array | pa.ChunkedArray]) -> list[pa.Array]:
     return [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
 
 
+def _supported(
+    subject: pa.Array, value: pd.Series, claimed: pd.Series, known: tuple[pa.ChunkedArray, ...]
+) -> np.ndarray:
+    """Whether a fact of ``known`` (subject, value, direction) gives each claim's subject and
+    value; a direction decides only when both the claim and the fact state one."""
+    import pyarrow.compute as pc
+
+    from ...io.vectorised import among, extended_keys
+
+    subjects, values, directions = known
+    asked, given = extended_keys(subject, value), extended_keys(subjects, values)
+    stated = (claimed != "").to_numpy()
+    fact_stated = pc.not_equal(directions, "").to_numpy(zero_copy_only=False)
+    found = ~stated & among(asked, given)
+    if stated.any():
+        either = among(asked.filter(stated), given.filter(~fact_stated))
+        if fact_stated.any():
+            either |= among(
+                extended_keys(asked.filter(stated), claimed[stated]),
+                extended_keys(given.filter(fact_stated), directions.filter(fact_stated)),
+            )
+        found[stated] |= either
+    return found
+
+
 def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> np.ndarray:
     """Each claim's verdict from the facts of its subjects (count claims are decided apart).
 
     A claim agrees when a study it is about has a fact of its attribute and value (in the same
     direction, when both state one); it is unsupported when no study has that fact; it
     contradicts when a study it is about has other facts of the attribute. Claims that share an
-    id share their subjects and verdict. Facts and claims meet through ``row_keys``: hash
-    lookups, linear in claims and facts; the two later questions are asked only of the claims
-    the first leaves open.
+    id share their subjects and verdict. Claims and facts meet attribute by attribute through
+    ``row_keys`` (hash lookups, linear in claims and facts); whether a subject speaks of the
+    attribute at all is asked only of the claims no fact supports.
     """
     import numpy as np
     import pandas as pd
-    import pyarrow.compute as pc
 
-    from ...io.vectorised import among, extended_keys, row_keys
+    from ...io.vectorised import among, row_keys
 
     facts = _facts(ctx, claims, studies)
     subjects = _subject_groups(ctx, claims)
-    topic, value, direction = _known(ctx, studies, facts, set(subjects["group"]) - {"study"})
+    groups = sorted(set(subjects["group"]) - {"study"})
+    members = {group: _members(ctx, studies, group) for group in groups}
     # A claim is about the subjects of every claim with its id (ids as integer codes).
     code = pd.factorize(claims["claim_id"])[0]
     subjects["code"] = code[subjects["position"].to_numpy()]
@@ -299,42 +323,34 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
         rows = pd.DataFrame({"position": np.arange(len(claims)), "code": code})
         about = rows.merge(subjects.drop(columns="position"), on="code")
     at = about["position"].to_numpy()
-    asked = claims.iloc[at]
-    about_topic = row_keys(about["group"], about["key"], asked["attribute"])
-    claimed = extended_keys(about_topic, asked["value"])
-    known = extended_keys(topic, value)
-    # A direction decides only when both the claim and the fact state one.
-    stated = (asked["direction"] != "").to_numpy()
-    fact_stated = pc.not_equal(direction, "").to_numpy(zero_copy_only=False)
-    supported = ~stated & among(claimed, known)
-    if stated.any():
-        found = among(claimed.filter(stated), known.filter(~fact_stated))
-        if fact_stated.any():
-            found |= among(
-                extended_keys(claimed.filter(stated), asked.loc[stated, "direction"]),
-                extended_keys(known.filter(fact_stated), direction.filter(fact_stated)),
-            )
-        supported[stated] |= found
+    supported = np.zeros(len(about), dtype=bool)
+    speaks = np.zeros(len(about), dtype=bool)
+    # Only the attributes that facts exist for can agree, contradict or be found anywhere.
+    attributes = sorted({part.attribute for part in facts})
+    for attribute in attributes:
+        rows = (claims["attribute"] == attribute).to_numpy()[at]
+        if not rows.any():
+            continue
+        of = [part for part in facts if part.attribute == attribute]
+        mine, asked = about[rows], claims.iloc[at[rows]]
+        subject = row_keys(mine["group"], mine["key"])
+        known = _known(of, members)
+        found = _supported(subject, asked["value"], asked["direction"], known)
+        supported[rows] = found
+        speaks[np.flatnonzero(rows)[~found]] = among(subject.filter(~found), known[0])
     agrees = _by_claim(code, about["code"].to_numpy()[supported])
-    verdict = np.where(agrees, "agrees", "undetermined").astype(object)
-    if agrees.all():
-        return verdict
-    # The claims left open: unsupported if no study has the fact, else contradicted if a
-    # study they are about speaks of the attribute.
-    rest = np.flatnonzero(~agrees)
-    anywhere = np.zeros(len(rest), dtype=bool)
-    for part in facts:
-        mine = claims["attribute"].to_numpy()[rest] == part.attribute
-        anywhere[mine] |= isin(claims["value"].iloc[rest[mine]], part.rows["value"])
-    unsupported = ~agrees & ~_by_claim(code, code[rest[anywhere]])
-    verdict[unsupported] = "unsupported"
-    open_ = ~(agrees | unsupported)[at]
-    speaks = among(about_topic.filter(open_), topic)
-    contradicted = ~(agrees | unsupported) & _by_claim(
-        code, about["code"].to_numpy()[open_][speaks]
-    )
-    verdict[contradicted] = "contradicts"
-    return verdict
+    # The claims no fact supports: is their value a fact of any study at all?
+    anywhere = np.zeros(len(claims), dtype=bool)
+    for attribute in attributes:
+        rows = ~agrees & (claims["attribute"] == attribute).to_numpy()
+        for part in facts if rows.any() else []:
+            if part.attribute == attribute:
+                anywhere[rows] |= isin(claims.loc[rows, "value"], part.rows["value"])
+    unsupported = ~agrees & ~_by_claim(code, code[anywhere])
+    contradicts = ~agrees & ~unsupported & _by_claim(code, about["code"].to_numpy()[speaks])
+    return np.select(
+        [agrees, unsupported, contradicts], ["agrees", "unsupported", "contradicts"], "undetermined"
+    ).astype(object)
 
 
 def _by_claim(code: np.ndarray, found: np.ndarray) -> np.ndarray:

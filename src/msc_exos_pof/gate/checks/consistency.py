@@ -260,7 +260,8 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
 
 def _resolved(references: pd.DataFrame) -> pd.Series:
     """reference_number -> the entry it stands for (duplicate_of when set, else itself)."""
-    refs = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
+    refs = references[["reference_number", "duplicate_of"]]
+    refs = refs.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
     return (
         refs["duplicate_of"]
         .fillna(refs["reference_number"])
@@ -286,7 +287,7 @@ def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
         return
     entry = studies["reference_number"].map(_resolved(references))
     entry = entry.fillna(studies["reference_number"])  # an unknown number is schema.foreign_key's
-    s = studies.assign(_entry=entry).dropna(subset=["_entry"])
+    s = studies[["study_id", "reference_number"]].assign(_entry=entry).dropna(subset=["_entry"])
     repeated = s[s["_entry"].duplicated(keep="first")]
     first = s.drop_duplicates("_entry").set_index("_entry")["study_id"]
     messages = join(
@@ -340,7 +341,8 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     references = ctx.frame("references")
     if not usable(references, "reference_number", "title", "duplicate_of"):
         return
-    r = references.dropna(subset=["reference_number", "title"])
+    r = references[["reference_number", "title", "duplicate_of"]]
+    r = r.dropna(subset=["reference_number", "title"])
     title = normalised(r["title"])
     many = repeated(title)  # entries with a unique title need no link
     r = r[many]
@@ -374,7 +376,8 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
         return
     r = references[references["duplicate_of"].notna()]
     own = r["duplicate_of"] == r["reference_number"]
-    refs = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
+    refs = references[["reference_number", "duplicate_of"]]
+    refs = refs.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
     target_dup = r["duplicate_of"].map(refs.set_index("reference_number")["duplicate_of"])
     chained = target_dup.notna() & ~own
     bad = r[(own | chained).fillna(False).astype(bool)]
