@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .convert import arrow_table, missing_as_null
 from .tableschema import constraints, enum
-from .vectorised import repeated
+from .vectorised import arrow_text, repeated
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -198,7 +198,11 @@ class _Column:
 
     @cached_property
     def text(self) -> pa.ChunkedArray:
-        """The cells as text, "" as missing."""
+        """The cells as text, "" as missing (a text field's typed cells are exactly that)."""
+        import pandas as pd
+
+        if isinstance(self.typed.dtype, pd.StringDtype):
+            return arrow_text(self.typed)
         return missing_as_null(self.raw)
 
     @cached_property
@@ -332,6 +336,9 @@ def _unique(c: _Column) -> _Broken:
         return _flagged(repeated(c.typed), c.value)
     # Text compares as written (two cells outside an enum still repeat each other); one Arrow
     # hash per column, where pandas' is_unique costs ~1 s per million cells.
+    written = len(c.text) - c.text.null_count
+    if len(pc.unique(c.text)) - (1 if c.text.null_count else 0) == written:
+        return None  # as many distinct values as written cells: nothing repeats
     counts = pc.value_counts(c.text)  # missing cells count as one more value: dropped below
     twice = pc.drop_null(pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)))
     if len(twice) == 0:
