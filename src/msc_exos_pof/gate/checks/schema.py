@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...io.constraints import CellFailure, cell_failures, show
 from ...io.tableschema import foreign_keys, primary_key
-from ...io.vectorised import arrow_text, isin, row_keys
+from ...io.vectorised import isin
 from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,8 +98,6 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
         label = ", ".join(keys)
         part = frame[keys]
         empty = part.isna().any(axis=1)
-        if not empty.any() and _all_distinct(part):
-            continue  # the usual case, settled by one hash pass
         for index in part.index[empty]:
             yield check_primary_key.finding(
                 f"resource '{name}' row {index + 1}: the primary key ({label}) has an empty "
@@ -126,21 +124,6 @@ def check_primary_key(ctx: PackageContext) -> Iterator[Finding]:
                     row=int(index) + 1,
                     field=keys[0],
                 )
-
-
-def _all_distinct(part: pd.DataFrame) -> bool:
-    """Whether no two rows of a key's columns are equal: one Arrow hash of their text, for
-    columns whose text is equal exactly when their values are (text, codes, integers,
-    booleans; not floats, where 0.0 and -0.0 are one value)."""
-    import pandas as pd
-    import pyarrow.compute as pc
-
-    exact = (pd.StringDtype, pd.CategoricalDtype, pd.Int64Dtype, pd.BooleanDtype)
-    if not all(isinstance(dtype, exact) for dtype in part.dtypes):
-        return False
-    columns = [part[column] for column in part.columns]
-    text = row_keys(*columns) if len(columns) > 1 else arrow_text(columns[0])
-    return len(pc.unique(text)) == len(part)
 
 
 def _key_value(frame: pd.DataFrame, index: Any, columns: list[str]) -> str:
