@@ -110,16 +110,18 @@ def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What curated rows say of one attribute: ``rows`` (study_id, value[, direction])."""
+    """What curated rows say of one attribute of their subjects: ``rows`` (subject, value[,
+    direction]), the subject a study ("study", its id) or a group of studies (``GROUPS``)."""
 
     attribute: str
     rows: pd.DataFrame
+    group: str = "study"
 
     def direction(self) -> pa.Array | pa.ChunkedArray:
         import pyarrow as pa
 
         if "direction" in self.rows.columns:
-            return arrow_text(self.rows["direction"])
+            return arrow_text(self.rows["direction"].fillna(""))
         return pa.repeat(pa.scalar("", pa.large_string()), len(self.rows))
 
 
@@ -127,10 +129,31 @@ def _fact(attribute: str, study_id: pd.Series, value: object, direction: object 
     """The facts of ``attribute`` (one per row; a value of "" says nothing)."""
     import pandas as pd
 
-    rows = pd.DataFrame({"study_id": study_id, "value": value})
+    rows = pd.DataFrame({"subject": study_id, "value": value})
     if direction is not None:
         rows["direction"] = direction
     return _Facts(attribute, rows[(rows["value"] != "").to_numpy()])
+
+
+def _group_facts(facts: list[_Facts], members: dict[str, pd.DataFrame]) -> list[_Facts]:
+    """The facts of each group of studies: those of its studies (one join per group)."""
+    import pandas as pd
+
+    if not members:
+        return []
+    attributes = sorted({part.attribute for part in facts})
+    every = pd.concat(
+        [part.rows.assign(attribute=attributes.index(part.attribute)) for part in facts],
+        ignore_index=True,
+    )
+    out = []
+    for group, member in members.items():
+        joined = every.merge(member.rename(columns={"study_id": "subject"}), on="subject")
+        joined = joined.drop(columns="subject").rename(columns={"key": "subject"})
+        code = joined["attribute"].to_numpy()
+        for index, attribute in enumerate(attributes):
+            out.append(_Facts(attribute, joined[code == index], group))
+    return out
 
 
 def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> list[_Facts]:
@@ -239,28 +262,27 @@ def _members(ctx: PackageContext, studies: pd.DataFrame, group: str) -> pd.DataF
     return of[["study_id"]].assign(key=of["origin"])
 
 
-def _known(
-    facts: list[_Facts], members: dict[str, pd.DataFrame]
-) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.ChunkedArray]:
-    """Facts of one attribute under each subject they belong to: (``row_keys`` of group and
-    key; value; direction). A study's facts are its own, and those of each group it is in."""
+def _known(facts: list[_Facts]) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.ChunkedArray]:
+    """Facts as (``row_keys`` of their subject's group and key; value; direction)."""
     import pyarrow as pa
 
     from ...io.vectorised import arrow_text, row_keys
 
-    subjects, values, directions = [], [], []
-    for part in facts:
-        subjects.append(row_keys("study", part.rows["study_id"]))
-        values.append(arrow_text(part.rows["value"]))
-        directions.append(part.direction())
-        for group, member in members.items():
-            joined = _Facts(part.attribute, part.rows.merge(member, on="study_id"))
-            subjects.append(row_keys(group, joined.rows["key"]))
-            values.append(arrow_text(joined.rows["value"]))
-            directions.append(joined.direction())
-    return tuple(  # type: ignore[return-value]
-        pa.chunked_array(_chunks(parts), pa.large_string())
-        for parts in (subjects, values, directions)
+    parts = [
+        (
+            row_keys(part.group, part.rows["subject"]),
+            arrow_text(part.rows["value"]),
+            part.direction(),
+        )
+        for part in facts
+    ]
+    return (
+        tuple(  # type: ignore[return-value]
+            pa.chunked_array(_chunks(list(arrays)), pa.large_string())
+            for arrays in zip(*parts, strict=True)
+        )
+        if parts
+        else tuple(pa.chunked_array([], pa.large_string()) for _ in range(3))
     )
 
 
@@ -313,7 +335,7 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
     facts = _facts(ctx, claims, studies)
     subjects = _subject_groups(ctx, claims)
     groups = sorted(set(subjects["group"]) - {"study"})
-    members = {group: _members(ctx, studies, group) for group in groups}
+    facts += _group_facts(facts, {group: _members(ctx, studies, group) for group in groups})
     # A claim is about the subjects of every claim with its id (ids as integer codes).
     code = pd.factorize(claims["claim_id"])[0]
     subjects["code"] = code[subjects["position"].to_numpy()]
@@ -334,7 +356,7 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
         of = [part for part in facts if part.attribute == attribute]
         mine, asked = about[rows], claims.iloc[at[rows]]
         subject = row_keys(mine["group"], mine["key"])
-        known = _known(of, members)
+        known = _known(of)
         found = _supported(subject, asked["value"], asked["direction"], known)
         supported[rows] = found
         speaks[np.flatnonzero(rows)[~found]] = among(subject.filter(~found), known[0])
@@ -344,7 +366,7 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
     for attribute in attributes:
         rows = ~agrees & (claims["attribute"] == attribute).to_numpy()
         for part in facts if rows.any() else []:
-            if part.attribute == attribute:
+            if part.attribute == attribute and part.group == "study":
                 anywhere[rows] |= isin(claims.loc[rows, "value"], part.rows["value"])
     unsupported = ~agrees & ~_by_claim(code, code[anywhere])
     contradicts = ~agrees & ~unsupported & _by_claim(code, about["code"].to_numpy()[speaks])
