@@ -54,6 +54,8 @@ def published_round(frame: pd.DataFrame) -> pd.DataFrame:
 
 def text(series: pd.Series) -> pd.Series:
     """Values as plain text, missing -> "" (errata compare values as strings, empty == None)."""
+    if series.empty:
+        return series.astype(object)
     return series.astype("string").fillna("").astype(object)
 
 
@@ -75,6 +77,8 @@ def join(*parts: str | pd.Series) -> pd.Series:
     import pandas as pd
 
     index = next(part.index for part in parts if isinstance(part, pd.Series))
+    if index.empty:  # no row to word (the usual case: nothing differs)
+        return pd.Series([], index=index, dtype=object)
     out = pd.Series("", index=index, dtype="string")
     for part in parts:
         if isinstance(part, pd.Series):
@@ -100,19 +104,22 @@ def make_differences(
     """
     import pandas as pd
 
-    out = pd.DataFrame(
-        {
-            "check": check.id if check is not None else None,
-            "resource": resource,
-            "record": text(record),
-            "field": field,
-            "published": text(published),
-            "curated": text(curated),
-            "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
-            "detail": detail.astype(object),
-        },
-        columns=DIFF_COLUMNS,
-    )
+    if record.empty:
+        out = pd.DataFrame(columns=DIFF_COLUMNS)
+    else:
+        out = pd.DataFrame(
+            {
+                "check": check.id if check is not None else None,
+                "resource": resource,
+                "record": text(record),
+                "field": field,
+                "published": text(published),
+                "curated": text(curated),
+                "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
+                "detail": detail.astype(object),
+            },
+            columns=DIFF_COLUMNS,
+        )
     out.attrs["undetermined"] = set() if undetermined is None else set(text(undetermined.dropna()))
     return out
 
@@ -590,7 +597,8 @@ def _differences(
         found = producer(ctx)
         if found is not None:
             evaluated.add(scope)
-            parts.append(found)
+            if not found.empty:
+                parts.append(found)
             undetermined += [(*scope, record) for record in found.attrs["undetermined"]]
     differences = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DIFF_COLUMNS)
