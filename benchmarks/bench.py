@@ -523,6 +523,9 @@ def run(
         + f"; load {_load()} at the start.",
         "",
     ]
+    # Bytecode, as pip writes it when it installs the wheel (PYTHONDONTWRITEBYTECODE would
+    # otherwise make every run compile the library's sources, and no installed copy does that).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="msc-exos-pof-bench-") as folder:
         holder = Path(folder)
         if "import" in sections:
