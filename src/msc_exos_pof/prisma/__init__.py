@@ -84,6 +84,7 @@ def __getattr__(name: str) -> object:
 
     return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
 
+
 __all__ = [
     "prisma_svg",
     "prisma_template_csv",

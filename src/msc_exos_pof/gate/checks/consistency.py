@@ -235,7 +235,7 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
         return
     concern = studies["eligibility_concern"].notna()
     evidence = studies["eligibility_evidence"].notna()
-    s = studies[concern != evidence]
+    s = studies.loc[concern != evidence, ["study_id"]]
     has_concern = concern[concern != evidence]
     messages = join(
         "study '",
@@ -318,7 +318,7 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
         return
     title = normalised(studies["title"])
     many = repeated(title)  # one hashing pass; the pandas logic below sees only the repeats
-    s = studies[many].assign(_title=title[many]).dropna(subset=["_title"])
+    s = studies.loc[many, ["study_id"]].assign(_title=title[many]).dropna(subset=["_title"])
     repeated_rows = s[s["_title"].duplicated(keep="first")]
     first = s.drop_duplicates("_title").set_index("_title")["study_id"]
     messages = join(
@@ -412,7 +412,7 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
     if not (usable(studies, "study_id") and usable(links, "study_id")):
         return
     linked = isin(studies["study_id"], links["study_id"])
-    s = studies[~linked & studies["study_id"].notna().to_numpy()]
+    s = studies.loc[~linked & studies["study_id"].notna().to_numpy(), ["study_id"]]
     messages = join(
         "study '",
         s["study_id"],

@@ -219,7 +219,7 @@ def years_window(ctx: PackageContext) -> Iterator[Finding]:
         ((year < low) if low is not None else False)
         | ((year > high) if high is not None else False)
     )
-    s = studies[outside.fillna(False).astype(bool)]
+    s = studies.loc[outside.fillna(False).astype(bool), ["study_id", "year"]]
     window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
     messages = join(
         "study '",
@@ -267,7 +267,7 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
         index=printed.index,
     )
     bad = _flag(printed_year.notna() & studies["year"].notna() & (printed_year != studies["year"]))
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "label_published", "year"]]
     year = s["year"].astype("string")
     detail = join(
         "the label '",
@@ -314,7 +314,7 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     runs = runs[runs["n"].to_numpy() == wanted.reindex(runs["i"]).to_numpy()]
     found = plain | studies.index.isin(runs["i"].unique())
     bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "first_author", "label_published"]]
     detail = join(
         "the first author '",
         s["first_author"],
@@ -354,7 +354,7 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     named = printed.map(mapping).astype("string").fillna("")
     curated = studies["species"].astype("string").fillna("")
     bad = _flag(known & (named != curated))
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "animal_model_published", "species"]]
     detail = join(
         "Table 2 prints '",
         s["animal_model_published"],
@@ -383,7 +383,7 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
     published = studies["msc_source_published"].astype("string").fillna("")
     curated = studies["msc_source"].astype("string").fillna("")
     bad = _flag(published != curated)
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "msc_source_published", "msc_source"]]
     detail = join(
         "Table 2 prints MSC source ",
         quoted(s["msc_source_published"]),
