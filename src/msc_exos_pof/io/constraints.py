@@ -328,22 +328,12 @@ def _length(c: _Column) -> _Broken:
 
 
 def _unique(c: _Column) -> _Broken:
-    import pyarrow.compute as pc
-
     if c.rules.get("unique") is not True:
         return None
     if c.kind != "string":
         return _flagged(repeated(c.typed), c.value)
-    # Text compares as written (two cells outside an enum still repeat each other); one Arrow
-    # hash per column, where pandas' is_unique costs ~1 s per million cells.
-    written = len(c.text) - c.text.null_count
-    if len(pc.unique(c.text)) - (1 if c.text.null_count else 0) == written:
-        return None  # as many distinct values as written cells: nothing repeats
-    counts = pc.value_counts(c.text)  # missing cells count as one more value: dropped below
-    twice = pc.drop_null(pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)))
-    if len(twice) == 0:
-        return None
-    return _arrow_flagged(pc.is_in(c.text, value_set=twice, skip_nulls=True), c.written)
+    # Text compares as written: two cells outside an enum still repeat each other.
+    return _flagged(repeated(c.text), c.written)
 
 
 #: The rules of a field, in the order their failures are reported.

@@ -48,10 +48,10 @@ def _series(array: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(array, index=index, dtype=pd.StringDtype("pyarrow"))
 
 
-def _numeric(series: pd.Series) -> bool:
+def _numeric(series: pd.Series | Any) -> bool:
     import pandas as pd
 
-    return pd.api.types.is_integer_dtype(series.dtype)
+    return isinstance(series, pd.Series) and pd.api.types.is_integer_dtype(series.dtype)
 
 
 def isin(series: pd.Series, values: Any) -> np.ndarray:
@@ -129,18 +129,22 @@ def tokens(series: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray, np.
     return parents, flat.to_numpy(zero_copy_only=False), position
 
 
-def repeated(series: pd.Series) -> np.ndarray:
+def repeated(series: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Boolean numpy mask: cells whose (non-missing) value occurs more than once in the column.
 
     One hash table counts the values (``value_counts``, across all chunks at once), a second
     pass marks the cells holding a value counted twice or more. Linear; the usual case (no
     repeats) lets callers run their detailed pandas-level logic on the few repeated rows only.
     """
+    import numpy as np
     import pyarrow.compute as pc
 
     if _numeric(series):  # integers hash as numbers, without becoming text first
         return (series.duplicated(keep=False) & series.notna()).to_numpy(dtype=bool)
     text = arrow_text(series)
+    written = len(text) - text.null_count
+    if len(pc.unique(text)) - (1 if text.null_count else 0) == written:
+        return np.zeros(len(text), dtype=bool)  # as many values as cells: none repeats
     counts = pc.value_counts(text)  # missing cells count as one more value: dropped below
     twice = pc.drop_null(pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)))
     return (

@@ -341,11 +341,10 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     references = ctx.frame("references")
     if not usable(references, "reference_number", "title", "duplicate_of"):
         return
-    r = references[["reference_number", "title", "duplicate_of"]]
-    r = r.dropna(subset=["reference_number", "title"])
-    title = normalised(r["title"])
+    # Entries without a number are left out (schema.required names them).
+    title = normalised(references["title"]).where(references["reference_number"].notna())
     many = repeated(title)  # entries with a unique title need no link
-    r = r[many]
+    r = references.loc[many, ["reference_number", "title", "duplicate_of"]]
     r = r.assign(_title=title[many], _entry=r["duplicate_of"].fillna(r["reference_number"]))
     # Entries of one title must all stand for one entry; flag those that differ from the first.
     first = r.drop_duplicates("_title").set_index("_title")
