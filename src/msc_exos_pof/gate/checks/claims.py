@@ -354,7 +354,7 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
         if not rows.any():
             continue
         of = [part for part in facts if part.attribute == attribute]
-        mine, asked = about[rows], claims.iloc[at[rows]]
+        mine, asked = about[rows], claims[["value", "direction"]].iloc[at[rows]]
         subject = row_keys(mine["group"], mine["key"])
         known = _known(of)
         found = _supported(subject, asked["value"], asked["direction"], known)
