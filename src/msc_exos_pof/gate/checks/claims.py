@@ -293,7 +293,7 @@ def _chunks(arrays: list[pa.Array | pa.ChunkedArray]) -> list[pa.Array]:
 
 
 def _supported(
-    subject: pa.Array, value: pd.Series, claimed: pd.Series, known: tuple[pa.ChunkedArray, ...]
+    subject: pa.Array, value: pa.Array, claimed: pa.Array, known: tuple[pa.ChunkedArray, ...]
 ) -> np.ndarray:
     """Whether a fact of ``known`` (subject, value, direction) gives each claim's subject and
     value; a direction decides only when both the claim and the fact state one."""
@@ -303,14 +303,14 @@ def _supported(
 
     subjects, values, directions = known
     asked, given = extended_keys(subject, value), extended_keys(subjects, values)
-    stated = (claimed != "").to_numpy()
+    stated = pc.not_equal(claimed, "").to_numpy(zero_copy_only=False)
     fact_stated = pc.not_equal(directions, "").to_numpy(zero_copy_only=False)
     found = ~stated & among(asked, given)
     if stated.any():
         either = among(asked.filter(stated), given.filter(~fact_stated))
         if fact_stated.any():
             either |= among(
-                extended_keys(asked.filter(stated), claimed[stated]),
+                extended_keys(asked.filter(stated), claimed.filter(stated)),
                 extended_keys(given.filter(fact_stated), directions.filter(fact_stated)),
             )
         found[stated] |= either
@@ -345,28 +345,29 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
         rows = pd.DataFrame({"position": np.arange(len(claims)), "code": code})
         about = rows.merge(subjects.drop(columns="position"), on="code")
     at = about["position"].to_numpy()
+    # Each subject row's claim: its attribute (as a code), value and direction, in Arrow.
+    attribute, names = pd.factorize(claims["attribute"])
+    subject = row_keys(about["group"], about["key"])
+    value, claimed = (arrow_text(claims[column]).take(at) for column in ("value", "direction"))
     supported = np.zeros(len(about), dtype=bool)
     speaks = np.zeros(len(about), dtype=bool)
     # Only the attributes that facts exist for can agree, contradict or be found anywhere.
-    attributes = sorted({part.attribute for part in facts})
-    for attribute in attributes:
-        rows = (claims["attribute"] == attribute).to_numpy()[at]
-        if not rows.any():
+    of = {name: [part for part in facts if part.attribute == name] for name in names}
+    for index, name in enumerate(names):
+        rows = attribute[at] == index
+        if not of[name] or not rows.any():
             continue
-        of = [part for part in facts if part.attribute == attribute]
-        mine, asked = about[rows], claims[["value", "direction"]].iloc[at[rows]]
-        subject = row_keys(mine["group"], mine["key"])
-        known = _known(of)
-        found = _supported(subject, asked["value"], asked["direction"], known)
+        known = _known(of[name])
+        found = _supported(subject.filter(rows), value.filter(rows), claimed.filter(rows), known)
         supported[rows] = found
-        speaks[np.flatnonzero(rows)[~found]] = among(subject.filter(~found), known[0])
+        speaks[np.flatnonzero(rows)[~found]] = among(subject.filter(rows).filter(~found), known[0])
     agrees = _by_claim(code, about["code"].to_numpy()[supported])
     # The claims no fact supports: is their value a fact of any study at all?
     anywhere = np.zeros(len(claims), dtype=bool)
-    for attribute in attributes:
-        rows = ~agrees & (claims["attribute"] == attribute).to_numpy()
-        for part in facts if rows.any() else []:
-            if part.attribute == attribute and part.group == "study":
+    for index, name in enumerate(names):
+        rows = ~agrees & (attribute == index)
+        for part in of[name] if rows.any() else []:
+            if part.group == "study":
                 anywhere[rows] |= isin(claims.loc[rows, "value"], part.rows["value"])
     unsupported = ~agrees & ~_by_claim(code, code[anywhere])
     contradicts = ~agrees & ~unsupported & _by_claim(code, about["code"].to_numpy()[speaks])
@@ -393,9 +394,9 @@ def _count_range(
     A per-source count counts Table 2's curated classification (studies.msc_source); the
     included-studies count counts studies with any curated MSC source."""
     if claim.subject_type == "msc_source":
-        mine = studies[studies["msc_source"] == claim.msc_source]
+        mine = (studies["msc_source"] == claim.msc_source).to_numpy()
     elif claim.subject_type == "included_studies":
-        mine = studies[studies["msc_source"] != ""]
+        mine = (studies["msc_source"] != "").to_numpy()
     else:
         same = _subject_groups(ctx, claims[(claims["claim_id"] == claim.claim_id).to_numpy()])
         ids = list(same.loc[same["group"] == "study", "key"])
@@ -403,9 +404,10 @@ def _count_range(
             members = _members(ctx, studies, group)
             keys = same.loc[same["group"] == group, "key"]
             ids += list(members.loc[isin(members["key"], keys), "study_id"])
-        mine = studies[isin(studies["study_id"], ids)]
-    low = int(mine["effector_type"].isin(EXOSOME_EFFECTORS).sum())
-    return low, low + int((mine["effector_type"] == "").sum())
+        mine = isin(studies["study_id"], ids)
+    effector = studies["effector_type"]
+    low = int((mine & effector.isin(EXOSOME_EFFECTORS).to_numpy()).sum())
+    return low, low + int((mine & (effector == "").to_numpy()).sum())
 
 
 def judgement(ctx: PackageContext) -> pd.DataFrame | None:
