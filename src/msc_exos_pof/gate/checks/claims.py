@@ -111,11 +111,18 @@ def _sources(ctx: PackageContext, studies: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class _Facts:
     """What curated rows say of one attribute of their subjects: ``rows`` (subject, value[,
-    direction]), the subject a study ("study", its id) or a group of studies (``GROUPS``)."""
+    direction][, group]), the subject a study ("study", its id) or, where ``rows`` has a
+    ``group`` column, a group of studies (``GROUPS``)."""
 
     attribute: str
     rows: pd.DataFrame
-    group: str = "study"
+
+    @property
+    def of_studies(self) -> bool:
+        return "group" not in self.rows.columns
+
+    def group(self) -> str | pd.Series:
+        return "study" if self.of_studies else self.rows["group"]
 
     def direction(self) -> pa.Array | pa.ChunkedArray:
         import pyarrow as pa
@@ -132,7 +139,8 @@ def _fact(attribute: str, study_id: pd.Series, value: object, direction: object 
     rows = pd.DataFrame({"subject": study_id, "value": value})
     if direction is not None:
         rows["direction"] = direction
-    return _Facts(attribute, rows[(rows["value"] != "").to_numpy()])
+    said = (rows["value"] != "").to_numpy()
+    return _Facts(attribute, rows if said.all() else rows[said])
 
 
 def _group_facts(facts: list[_Facts], members: dict[str, pd.DataFrame]) -> list[_Facts]:
@@ -146,14 +154,18 @@ def _group_facts(facts: list[_Facts], members: dict[str, pd.DataFrame]) -> list[
         [part.rows.assign(attribute=attributes.index(part.attribute)) for part in facts],
         ignore_index=True,
     )
-    out = []
-    for group, member in members.items():
-        joined = every.merge(member.rename(columns={"study_id": "subject"}), on="subject")
-        joined = joined.drop(columns="subject").rename(columns={"key": "subject"})
-        code = joined["attribute"].to_numpy()
-        for index, attribute in enumerate(attributes):
-            out.append(_Facts(attribute, joined[code == index], group))
-    return out
+    joined = pd.concat(
+        [
+            every.merge(member.rename(columns={"study_id": "subject"}), on="subject").assign(
+                group=group
+            )
+            for group, member in members.items()
+        ],
+        ignore_index=True,
+    )
+    joined = joined.drop(columns="subject").rename(columns={"key": "subject"})
+    code = joined["attribute"].to_numpy()
+    return [_Facts(name, joined[code == index]) for index, name in enumerate(attributes)]
 
 
 def _facts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) -> list[_Facts]:
@@ -268,21 +280,14 @@ def _known(facts: list[_Facts]) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.Ch
 
     from ...io.vectorised import arrow_text, row_keys
 
-    parts = [
-        (
-            row_keys(part.group, part.rows["subject"]),
-            arrow_text(part.rows["value"]),
-            part.direction(),
-        )
-        for part in facts
-    ]
-    return (
-        tuple(  # type: ignore[return-value]
-            pa.chunked_array(_chunks(list(arrays)), pa.large_string())
-            for arrays in zip(*parts, strict=True)
-        )
-        if parts
-        else tuple(pa.chunked_array([], pa.large_string()) for _ in range(3))
+    subjects, values, directions = [], [], []
+    for part in facts:
+        subjects.append(row_keys(part.group(), part.rows["subject"]))
+        values.append(arrow_text(part.rows["value"]))
+        directions.append(part.direction())
+    return tuple(  # type: ignore[return-value]
+        pa.chunked_array(_chunks(arrays), pa.large_string())
+        for arrays in (subjects, values, directions)
     )
 
 
@@ -367,7 +372,7 @@ def _verdicts(ctx: PackageContext, claims: pd.DataFrame, studies: pd.DataFrame) 
     for index, name in enumerate(names):
         rows = ~agrees & (attribute == index)
         for part in of[name] if rows.any() else []:
-            if part.group == "study":
+            if part.of_studies:
                 anywhere[rows] |= isin(claims.loc[rows, "value"], part.rows["value"])
     unsupported = ~agrees & ~_by_claim(code, code[anywhere])
     contradicts = ~agrees & ~unsupported & _by_claim(code, about["code"].to_numpy()[speaks])
