@@ -65,7 +65,6 @@ COUNT = "count_exosome_studies"
 #: What a claim can be about: a study, the studies of an MSC source, the included studies, or
 #: the studies of the sources of an origin.
 GROUPS = ["study", "source", "included", "origin"]
-FACT_COLUMNS = ["study_id", "attribute", "value", "direction"]
 
 
 #: studies columns the claims layer reads.
@@ -247,19 +246,20 @@ def _subject_groups(ctx: PackageContext, claims: pd.DataFrame) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    kind = claims["subject_type"].to_numpy()
+    kind = claims["subject_type"]
     wanted = [
-        ("study", (kind == "study") & (claims["study_id"] != "").to_numpy(), "study_id"),
-        ("source", kind == "msc_source", "msc_source"),
-        ("included", kind == "included_studies", None),
+        ("study", ((kind == "study") & (claims["study_id"] != "")).to_numpy(), "study_id"),
+        ("source", (kind == "msc_source").to_numpy(), "msc_source"),
+        ("included", (kind == "included_studies").to_numpy(), None),
     ]
     if _optional(ctx, "msc_sources", "msc_source", "origin") is not None:
-        wanted.append(("origin", kind == "origin", "origin"))
+        wanted.append(("origin", (kind == "origin").to_numpy(), "origin"))
     parts = []
     for group, rows, column in wanted:
         key = claims.loc[rows, column] if column else pd.Series("", index=claims.index[rows])
         part = pd.DataFrame({"position": np.flatnonzero(rows), "key": key.astype("str").array})
-        parts.append(part.assign(group=pd.Categorical([group] * len(part), categories=GROUPS)))
+        code = np.full(len(part), GROUPS.index(group))
+        parts.append(part.assign(group=pd.Categorical.from_codes(code, categories=GROUPS)))
     return pd.concat(parts, ignore_index=True)
 
 
