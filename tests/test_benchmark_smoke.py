@@ -34,9 +34,13 @@ def test_benchmark_runs_on_a_tiny_package_and_writes_its_markdown(tmp_path: Path
     text = out.read_text(encoding="utf-8")
     assert "## `import msc_exos_pof`" in text
     assert "heavy modules loaded: none" in text
-    assert "| `msc-exos-pof validate` (every layer) |" in text
+    assert "| `msc-exos-pof validate`, fresh runner (empty cache) |" in text
+    assert "(a row edited, rehashed)" in text
+    assert "warm `validate()` of the shipped package" in text
+    assert "| copy + 3,000 columns |" in text
     assert "| 40 |" in text and "| 120 |" in text
     assert "Log-log slope" in text
+    assert "against DuckDB SQL" in text
     assert not list(tmp_path.glob("*.tmp"))  # written atomically
 
 

@@ -342,18 +342,113 @@ def test_validation_never_writes_to_the_package(package_copy: Path) -> None:
     assert before == after
 
 
-def test_the_shipped_metadata_verdict_is_frictionless_own() -> None:
-    """The verdict shipped for the shipped descriptor is what frictionless says today; when the
-    descriptor changes, `make docs` renews it (until then the gate asks frictionless itself)."""
-    import json
-
+def test_the_shipped_metadata_verdict_is_frictionless_and_the_models_own() -> None:
+    """The verdict shipped for the shipped descriptor is what frictionless and the metadata
+    model say today; when the descriptor changes, `make docs` renews it (until then the gate
+    asks them itself)."""
     from msc_exos_pof.gate.checks import descriptor as checks
     from msc_exos_pof.io.descriptor import read_descriptor
 
-    text = checks._judged_text(read_descriptor(None))
-    shipped = json.loads(checks.SHIPPED_VERDICT.read_text(encoding="utf-8"))
-    assert shipped["sha256"] == checks._digest_of(text), "stale: run `make docs`"
-    assert tuple(shipped["notes"]) == checks._metadata_notes(text), "stale: run `make docs`"
+    shipped = read_descriptor(None)
+    judged = checks._strip_remote(shipped)[0]
+    verdict = json.loads(checks.SHIPPED_VERDICT.read_text(encoding="utf-8"))
+    assert verdict["key"] == checks.metadata_key(judged), "stale: run `make docs`"
+    assert tuple(verdict["notes"]) == checks._metadata_notes(json.dumps(judged, sort_keys=True))
+    assert verdict["model"] == [f.message for f in checks._model_findings(shipped)]
+
+
+def _with_volatile(bytes_: object = None, hash_: object = None, version: object = None) -> dict:
+    """The shipped descriptor with the bytes and hash of studies, or the version, replaced."""
+    from msc_exos_pof.io.descriptor import read_descriptor
+
+    descriptor = json.loads(json.dumps(read_descriptor(None)))
+    studies = _resource(descriptor, "studies")
+    for key, value in (("bytes", bytes_), ("hash", hash_)):
+        if value is not None:
+            studies[key] = value
+    if version is not None:
+        descriptor["version"] = version
+    return descriptor
+
+
+IN_CLASS = {
+    "other bytes and hash": {"bytes": 123456, "hash": "sha256:" + "0123456789abcdef" * 4},
+    "a release": {"version": "2.3.4"},
+    "a pre-release": {"version": "10.0.0.dev12"},
+}
+
+
+@pytest.mark.parametrize("change", IN_CLASS.values(), ids=IN_CLASS.keys())
+def test_frictionless_and_the_model_judge_a_copys_volatile_values_as_the_shipped_ones(
+    change: dict,
+) -> None:
+    """Why the shipped verdict may serve a copy with edited rows or another version: within
+    their class, bytes, hash and version change neither judge's verdict (asked here)."""
+    from msc_exos_pof.gate.checks import descriptor as checks
+    from msc_exos_pof.io.descriptor import read_descriptor
+
+    shipped = read_descriptor(None)
+    copy = _with_volatile(change.get("bytes"), change.get("hash"), change.get("version"))
+    assert checks.metadata_key(copy) == checks.metadata_key(shipped)
+    text = json.dumps(copy, sort_keys=True)
+    assert checks._metadata_notes(text) == checks._metadata_notes(
+        json.dumps(shipped, sort_keys=True)
+    )
+    assert [f.message for f in checks._model_findings(copy)] == [
+        f.message for f in checks._model_findings(shipped)
+    ]
+
+
+OUT_OF_CLASS = {
+    "bytes as text": {"bytes": "7376"},
+    "zero bytes": {"bytes": 0},
+    "bytes true": {"bytes": True},
+    "negative bytes": {"bytes": -1},
+    "fractional bytes": {"bytes": 1.5},
+    "an md5 hash": {"hash": "0123456789abcdef" * 2},
+    "an upper-case hash": {"hash": "sha256:" + "ABCDEF0123456789" * 4},
+    "a short hash": {"hash": "sha256:abc"},
+    "a hash that is not hex": {"hash": "sha256:" + "xyz" * 21 + "x"},
+    "a two-part version": {"version": "1.0"},
+    "a v-prefixed version": {"version": "v1.0.0"},
+    "a version with a newline": {"version": "1.0.0\n"},
+    "a numeric version": {"version": 5},
+    "a version of other digits": {"version": "\u0661.0.0"},
+}
+
+
+@pytest.mark.parametrize("change", OUT_OF_CLASS.values(), ids=OUT_OF_CLASS.keys())
+def test_a_volatile_value_outside_its_class_is_judged_afresh(change: dict) -> None:
+    from msc_exos_pof.gate.checks import descriptor as checks
+    from msc_exos_pof.io.descriptor import read_descriptor
+
+    copy = _with_volatile(change.get("bytes"), change.get("hash"), change.get("version"))
+    assert checks.metadata_key(copy) != checks.metadata_key(read_descriptor(None))
+    without = _with_volatile()
+    del _resource(without, "studies")["bytes"]
+    assert checks.metadata_key(without) != checks.metadata_key(read_descriptor(None))
+
+
+def test_a_copy_with_edited_rows_and_another_version_needs_no_frictionless_nor_pydantic(
+    package_copy: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    rows = read_rows(package_copy, "studies")
+    rows[0]["curation_note"] = "Edited in a copy."
+    write_rows(package_copy, "studies", rows)
+    _change_descriptor(lambda d: d.__setitem__("version", "1.4.0.dev2"))(package_copy)
+    rehash(package_copy)
+    code = (
+        "import sys, msc_exos_pof; r = msc_exos_pof.validate(sys.argv[1]); "
+        "print(sorted({'frictionless', 'pydantic', 'pandera'} & set(sys.modules)), "
+        "r.by_check('descriptor.metadata') + r.by_check('descriptor.model'))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code, str(package_copy)], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[] []"
 
 
 def test_the_shipped_package_is_validated_without_frictionless() -> None:

@@ -12,17 +12,19 @@ vectorised pass per rule, no pandas fallback loops and no pandera import on this
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .convert import arrow_column
+from .convert import arrow_table, missing_as_null
 from .tableschema import constraints, enum
-from .vectorised import repeated
+from .vectorised import arrow_text, repeated
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 #: A field type whose cells convert to another dtype (a cell that does not convert is lost).
 TYPED_KINDS = {"integer", "number", "boolean", "year"}
@@ -88,29 +90,48 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def cell_failures(
-    name: str, fields: list[dict[str, Any]], raw: pd.DataFrame, typed: pd.DataFrame
+    name: str,
+    fields: list[dict[str, Any]],
+    raw: pa.Table | pd.DataFrame,
+    typed: pd.DataFrame,
+    *,
+    whole_table: bool = True,
 ) -> list[CellFailure]:
     """Every type and constraint failure of one resource (every failure, not the first):
-    ``raw`` as read (text), ``typed`` as ``typed_frame`` made it."""
-    found = _type_failures(name, raw, typed, fields) + _pattern_failures(name, fields)
+    ``raw`` as read (an Arrow table of text, or its pandas frame), ``typed`` as
+    ``typed_frame`` made it. ``whole_table=False`` leaves out the rules that judge a cell
+    against the other rows (``TABLE_WIDE``).
+
+    Each rule is a few Arrow kernels over a column; only the cells it flags become messages.
+    """
+    table = arrow_table(raw)
+    names = set(table.column_names)
+    columns = [
+        _Column(field, table.column(field["name"]), typed[field["name"]])
+        for field in fields
+        if field.get("name") in names and field.get("name") in typed.columns
+    ]
+    found = [f for c in columns for f in _type_failures(name, c)] + _pattern_failures(name, fields)
     lost = {(f.row, f.field) for f in found}
-    for field in fields:
-        column = field.get("name")
-        if column not in raw.columns or column not in typed.columns:
-            continue
-        for rule, bad, shown in _violations(field, raw[column], typed[column]):
-            text = expected(rule, field)
-            for index in raw.index[bad]:
-                row = int(index) + 1
-                if rule == "required" and (row, column) in lost:
+    for column in columns:
+        label = column.field["name"]
+        for rule, test in _RULES:
+            broken = None if rule in TABLE_WIDE and not whole_table else test(column)
+            if broken is None:
+                continue
+            rows, shown = broken
+            text = expected(rule, column.field)
+            for position in rows.tolist():
+                row = position + 1
+                if rule == "required" and (row, label) in lost:
                     continue  # already a type failure: written but unreadable
-                value = "an empty cell" if rule == "required" else show(shown[index])
+                value = "an empty cell" if rule == "required" else show(shown(position))
                 found.append(
                     CellFailure(
                         rule,
                         row,
-                        str(column),
-                        f"resource '{name}' row {row} field '{column}': {value} where the Table "
+                        label,
+                        f"resource '{name}' row {row} field '{label}': {value} where the Table "
                         f"Schema expects {text}; correct the cell (or the schema in "
                         "datapackage.json)",
                     )
@@ -118,29 +139,25 @@ def cell_failures(
     return found
 
 
-def _type_failures(
-    name: str, raw: pd.DataFrame, typed: pd.DataFrame, fields: list[dict[str, Any]]
-) -> list[CellFailure]:
-    """Cells written but lost in conversion: ``typed_frame`` turns them into missing values."""
-    out = []
-    for field in fields:
-        column = field.get("name")
-        kind = field.get("type", "string")
-        if kind not in TYPED_KINDS or column not in raw.columns:
-            continue
-        bad = raw[column].ne("") & typed[column].isna()
-        for index, value in raw.loc[bad, column].items():
-            out.append(
-                CellFailure(
-                    "type",
-                    int(index) + 1,
-                    str(column),
-                    f"resource '{name}' row {index + 1} field '{column}': {show(value)} is not a "
-                    f"valid {kind}; write a {kind} or leave the cell empty if the field is "
-                    "optional",
-                )
-            )
-    return out
+def _type_failures(name: str, c: _Column) -> list[CellFailure]:
+    """Cells written but lost in conversion: ``typed_frame`` turns them into missing values, so
+    a column has some exactly when more of its cells are missing typed than as text."""
+    import numpy as np
+
+    if c.kind not in TYPED_KINDS or int(c.missing.sum()) == c.text.null_count:
+        return []
+    kind, label = c.kind, c.field["name"]
+    return [
+        CellFailure(
+            "type",
+            position + 1,
+            label,
+            f"resource '{name}' row {position + 1} field '{label}': {show(c.written(position))} "
+            f"is not a valid {kind}; write a {kind} or leave the cell empty if the field is "
+            "optional",
+        )
+        for position in np.flatnonzero(c.missing & c.filled).tolist()
+    ]
 
 
 def _pattern_failures(name: str, fields: list[dict[str, Any]]) -> list[CellFailure]:
@@ -168,44 +185,74 @@ def _pattern_failures(name: str, fields: list[dict[str, Any]]) -> list[CellFailu
 # --- one vectorised pass per rule ----------------------------------------------------------------
 
 
-@dataclass
 class _Column:
-    """One field's cells as read (``raw``) and typed, with what the rules share."""
+    """One field's cells as read (``raw``, Arrow text) and typed (pandas), with what the rules
+    share, each computed when a rule first needs it."""
 
-    field: dict[str, Any]
-    raw: pd.Series
-    typed: pd.Series
-    rules: dict[str, Any]
-    kind: str
-    text: Any  # the raw cells as Arrow text ("" missing), for text fields only
-    present: np.ndarray  # a written text cell, or a typed cell that converted
+    def __init__(self, field: dict[str, Any], raw: pa.ChunkedArray, typed: pd.Series) -> None:
+        self.field = field
+        self.raw = raw
+        self.typed = typed
+        self.rules = constraints(field)
+        self.kind = field.get("type", "string")
+
+    @cached_property
+    def text(self) -> pa.ChunkedArray:
+        """The cells as text, "" as missing (a text field's typed cells are exactly that)."""
+        import pandas as pd
+
+        if isinstance(self.typed.dtype, pd.StringDtype):
+            return arrow_text(self.typed)
+        return missing_as_null(self.raw)
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Cells with something written in them."""
+        import pyarrow.compute as pc
+
+        return _numpy(pc.is_valid(self.text))
+
+    @cached_property
+    def missing(self) -> np.ndarray:
+        """Cells missing once typed (empty, or lost in conversion)."""
+        return self.typed.isna().to_numpy()
+
+    @property
+    def present(self) -> np.ndarray:
+        """A written text cell (a value outside an enum is an enum failure, not a missing one),
+        or a typed cell that converted (an unreadable one is a type failure)."""
+        return self.filled if self.kind == "string" else ~self.missing
+
+    def written(self, position: int) -> Any:
+        """The cell at ``position`` as written."""
+        return self.raw[position].as_py()
+
+    def value(self, position: int) -> Any:
+        """The typed cell at ``position``."""
+        return self.typed.iloc[position]
 
 
-#: (rows that break the rule, the values to show in its messages), or ``None`` when the field
-#: does not have the rule.
-_Broken = tuple["np.ndarray", "pd.Series"] | None
+#: (0-based positions of the cells that break the rule, the value to show for a position), or
+#: ``None`` when the field does not have the rule or no cell breaks it.
+_Broken = tuple["np.ndarray", Callable[[int], Any]] | None
 
 
-def _violations(
-    field: dict[str, Any], raw: pd.Series, typed: pd.Series
-) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
-    """(rule, rows that break it, the values to show) for each rule of one field."""
+def _numpy(mask: Any) -> np.ndarray:
+    """An Arrow boolean (no nulls) as a numpy array."""
+    return mask.to_numpy(zero_copy_only=False)
+
+
+def _flagged(mask: np.ndarray, shown: Callable[[int], Any]) -> _Broken:
+    import numpy as np
+
+    return (np.flatnonzero(mask), shown) if mask.any() else None
+
+
+def _arrow_flagged(mask: Any, shown: Callable[[int], Any]) -> _Broken:
+    """``_flagged`` of an Arrow boolean (nulls are not flagged), converted only when needed."""
     import pyarrow.compute as pc
 
-    kind = field.get("type", "string")
-    text = arrow_column(raw) if kind == "string" else None
-    # A text cell is present when written (a value outside an enum is an enum failure, not a
-    # missing one); a typed cell when it converted (unreadable cells are type failures).
-    present = (
-        pc.is_valid(text).to_numpy(zero_copy_only=False)
-        if text is not None
-        else typed.notna().to_numpy()
-    )
-    column = _Column(field, raw, typed, constraints(field), kind, text, present)
-    for rule, test in _RULES:
-        broken = test(column)
-        if broken is not None:
-            yield rule, *broken
+    return _flagged(_numpy(pc.fill_null(mask, False)), shown) if pc.any(mask).as_py() else None
 
 
 def _number(value: Any) -> bool:
@@ -214,7 +261,11 @@ def _number(value: Any) -> bool:
 
 
 def _required(c: _Column) -> _Broken:
-    return (~c.present, c.raw) if c.rules.get("required") is True else None
+    if c.rules.get("required") is not True:
+        return None
+    if c.kind == "string" and c.text.null_count == 0:
+        return None
+    return _flagged(~c.present, c.written)
 
 
 def _enum(c: _Column) -> _Broken:
@@ -224,26 +275,27 @@ def _enum(c: _Column) -> _Broken:
     codes = enum(c.field)
     if not codes:
         return None
-    if c.text is None:
-        return c.present & ~c.typed.isin(codes).to_numpy(dtype=bool), c.typed
+    if c.kind != "string":
+        return _flagged(c.present & ~c.typed.isin(codes).to_numpy(dtype=bool), c.value)
     allowed = pa.array([str(v) for v in codes], pa.large_string())
-    inside = pc.or_(pc.is_null(c.text), pc.is_in(c.text, value_set=allowed))
-    return ~inside.to_numpy(zero_copy_only=False), c.raw
+    outside = pc.and_not(pc.is_valid(c.text), pc.is_in(c.text, value_set=allowed))
+    return _arrow_flagged(outside, c.written)
 
 
 def _range(c: _Column) -> _Broken:
-    import pandas as pd
+    import numpy as np
 
     low, high = c.rules.get("minimum"), c.rules.get("maximum")
     if c.kind not in ("integer", "number", "year") or not (_number(low) or _number(high)):
         return None
-    values = c.typed.astype("Float64")
-    outside = pd.Series(False, index=c.typed.index)
+    # As Float64, as pandera compares; a missing cell is NaN, outside no bound.
+    values = c.typed.to_numpy(dtype="float64", na_value=np.nan)
+    outside = np.zeros(len(values), dtype=bool)
     if _number(low):
-        outside |= (values < low).fillna(False)
+        outside |= values < low
     if _number(high):
-        outside |= (values > high).fillna(False)
-    return outside.to_numpy(dtype=bool), c.typed
+        outside |= values > high
+    return _flagged(outside, c.value)
 
 
 def _pattern(c: _Column) -> _Broken:
@@ -253,10 +305,10 @@ def _pattern(c: _Column) -> _Broken:
     # RE2 (Arrow's engine) runs in linear time; Python's re could backtrack for ever on a
     # hostile pattern, so a pattern RE2 cannot run is a failure of its own (``pattern_problem``),
     # never a fallback.
-    if c.text is None or not isinstance(pattern, str) or pattern_problem(pattern) is not None:
+    if c.kind != "string" or not isinstance(pattern, str) or pattern_problem(pattern) is not None:
         return None
     matches = pc.match_substring_regex(c.text, f"^(?:{pattern})$")
-    return ~pc.fill_null(matches, True).to_numpy(zero_copy_only=False), c.raw
+    return _arrow_flagged(pc.invert(matches), c.written)
 
 
 def _length(c: _Column) -> _Broken:
@@ -264,7 +316,7 @@ def _length(c: _Column) -> _Broken:
     import pyarrow.compute as pc
 
     shortest, longest = c.rules.get("minLength"), c.rules.get("maxLength")
-    if c.text is None or not (_number(shortest) or _number(longest)):
+    if c.kind != "string" or not (_number(shortest) or _number(longest)):
         return None
     length = pc.utf8_length(c.text)
     wrong = pa.scalar(False)
@@ -272,22 +324,16 @@ def _length(c: _Column) -> _Broken:
         wrong = pc.or_(wrong, pc.less(length, shortest))
     if _number(longest):
         wrong = pc.or_(wrong, pc.greater(length, longest))
-    return pc.fill_null(wrong, False).to_numpy(zero_copy_only=False), c.raw
+    return _arrow_flagged(wrong, c.written)
 
 
 def _unique(c: _Column) -> _Broken:
-    import pandas as pd
-
     if c.rules.get("unique") is not True:
         return None
-    # Text compares as written (two cells outside an enum still repeat each other); one Arrow
-    # hash per column, where pandas' is_unique costs ~1 s per million cells.
-    values = (
-        pd.Series(c.text, index=c.raw.index, dtype=pd.StringDtype("pyarrow"))
-        if c.text is not None
-        else c.typed
-    )
-    return repeated(values), values
+    if c.kind != "string":
+        return _flagged(repeated(c.typed), c.value)
+    # Text compares as written: two cells outside an enum still repeat each other.
+    return _flagged(repeated(c.text), c.written)
 
 
 #: The rules of a field, in the order their failures are reported.

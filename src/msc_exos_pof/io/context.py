@@ -12,11 +12,12 @@ from ..errors import TableError
 from .convert import typed_frame
 from .descriptor import ResourceFile, read_descriptor, resource_files
 from .locate import descriptor_path
-from .table import CsvStructure, read_table
+from .table import CsvStructure, read_arrow
 from .tableschema import field_list, schema_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
 T = TypeVar("T")
 
@@ -47,6 +48,7 @@ class PackageContext:
         self.files: dict[str, ResourceFile] = {item.name: item for item in resource_files(path)}
         self.table_errors: dict[str, TableError] = {}
         self.structures: dict[str, CsvStructure] = {}
+        self._arrow: dict[str, pa.Table | None] = {}
         self._raw: dict[str, pd.DataFrame | None] = {}
         self._typed: dict[str, pd.DataFrame | None] = {}
         self._memo: dict[Hashable, Any] = {}
@@ -74,27 +76,36 @@ class PackageContext:
             self._memo[key] = compute(self, *args)
         return self._memo[key]
 
-    def raw(self, name: str) -> pd.DataFrame | None:
-        """The resource as text columns, or ``None`` if it is missing or cannot be read."""
-        if name not in self._raw:
+    def arrow(self, name: str) -> pa.Table | None:
+        """The resource as read: an Arrow table of text columns ("" for an empty cell), or
+        ``None`` if it is missing or cannot be read."""
+        if name not in self._arrow:
             item = self.files.get(name)
             if item is None:
-                self._raw[name] = None
+                self._arrow[name] = None
             else:
                 try:
-                    self._raw[name], self.structures[name] = read_table(item)
+                    self._arrow[name], self.structures[name] = read_arrow(item)
                 except TableError as error:
                     self.table_errors[name] = error
                     if error.structure is not None:
                         self.structures[name] = error.structure
-                    self._raw[name] = None
+                    self._arrow[name] = None
+        return self._arrow[name]
+
+    def raw(self, name: str) -> pd.DataFrame | None:
+        """The resource as text columns (views of ``arrow``'s), or ``None`` if it is missing or
+        cannot be read."""
+        if name not in self._raw:
+            table = self.arrow(name)
+            self._raw[name] = None if table is None else table.to_pandas()
         return self._raw[name]
 
     def frame(self, name: str) -> pd.DataFrame | None:
         """The resource typed from its Table Schema, or ``None`` if it cannot be read."""
         if name not in self._typed:
-            raw = self.raw(name)
-            self._typed[name] = None if raw is None else typed_frame(raw, self.schema(name))
+            table = self.arrow(name)
+            self._typed[name] = None if table is None else typed_frame(table, self.schema(name))
         return self._typed[name]
 
     def frames(self, *names: str) -> tuple[pd.DataFrame, ...] | None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .descriptor import resource_file, resource_files
 from .locate import descriptor_path
-from .table import read_raw_table
+from .table import read_arrow
 from .tableschema import field_list, pandas_dtype
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,12 +23,18 @@ def arrow_column(column: pd.Series) -> Any:
     """A raw text column as an Arrow array ("" -> null): zero-copy for Arrow-backed text."""
     import pyarrow as pa
 
-    array = pa.array(column.astype("string"), from_pandas=True).cast(pa.large_string())
-    if isinstance(array, pa.ChunkedArray):
-        return pa.chunked_array(
-            [_empty_as_missing(chunk) for chunk in array.chunks], pa.large_string()
-        )
-    return _empty_as_missing(array)
+    return missing_as_null(
+        pa.array(column.astype("string"), from_pandas=True).cast(pa.large_string())
+    )
+
+
+def missing_as_null(text: Any) -> Any:
+    """Arrow text with "" as null, chunk by chunk (zero-copy for a column as read)."""
+    import pyarrow as pa
+
+    if isinstance(text, pa.ChunkedArray):
+        return pa.chunked_array([_empty_as_missing(chunk) for chunk in text.chunks], text.type)
+    return _empty_as_missing(text)
 
 
 def _empty_as_missing(array: Any) -> Any:
@@ -40,16 +46,36 @@ def _empty_as_missing(array: Any) -> Any:
     # Zero-copy: the same offsets and characters, with a validity bitmap marking "" as missing
     # (an if_else would copy every character of the column).
     present = pc.not_equal(array, "")
+    written = pc.sum(present).as_py() or 0
+    if written == len(array):
+        return array  # nothing missing: no bitmap
     return pa.LargeStringArray.from_buffers(
         len(array),
         array.buffers()[1],
         array.buffers()[2],
         present.buffers()[1],
-        null_count=len(array) - (pc.sum(present).as_py() or 0),
+        null_count=len(array) - written,
     )
 
 
-def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
+def arrow_table(raw: pd.DataFrame | Any) -> Any:
+    """Raw text columns as an Arrow table: as read (``io.table.read_arrow``), or from a raw
+    pandas frame (tests edit those)."""
+    import pyarrow as pa
+
+    if isinstance(raw, pa.Table):
+        return raw
+    return pa.table(
+        {
+            str(name): pa.array(raw[name].astype("string"), from_pandas=True).cast(
+                pa.large_string()
+            )
+            for name in raw.columns
+        }
+    )
+
+
+def _numbers(text: Any, dtype: str) -> Any:
     """Integers or numbers from text; cells that are not one become missing.
 
     Arrow's cast parses a clean column in one C++ pass. It is all-or-nothing and also reads
@@ -60,66 +86,67 @@ def _numbers(text: Any, dtype: str, column: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    target = pa.int64() if dtype == "Int64" else pa.float64()
+    target, pandas = (
+        (pa.int64(), pd.Int64Dtype()) if dtype == "Int64" else (pa.float64(), pd.Float64Dtype())
+    )
     if not pc.any(pc.match_substring(text, "x", ignore_case=True)).as_py():
         try:
-            values = pc.cast(text, target).to_pandas(
-                types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get
-            )
-            return pd.Series(values.array, index=column.index)
+            return pandas.__from_arrow__(pc.cast(text, target))  # Arrow's protocol: no copy loop
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-    values = pd.to_numeric(column.astype("string").replace("", pd.NA), errors="coerce")
+    values = pd.to_numeric(pd.Series(text, dtype=pd.StringDtype("pyarrow")), errors="coerce")
     if dtype == "Int64":
         values = values.where(values.notna() & (values % 1 == 0))
-    return values.astype(dtype)
+    return values.astype(dtype).array
 
 
-def typed_frame(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
-    """Convert a raw text frame to the dtypes of its Table Schema; bad cells become missing.
-
-    Cells that cannot be converted are reported by the schema checks, not here. Conversions run
-    in Arrow's kernels, column by column, linear in the rows.
-    """
+def _typed_column(text: Any, field: dict[str, Any]) -> Any:
+    """One field's cells (Arrow text, "" as null) as the pandas array of its dtype."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    dtype = pandas_dtype(field)
+    if dtype == "Int64" or dtype == "Float64":
+        return _numbers(text, dtype)
+    if dtype == "boolean":
+        truth = pc.if_else(
+            pc.is_in(text, value_set=pa.array(_TRUE)),
+            True,
+            pc.if_else(
+                pc.is_in(text, value_set=pa.array(_FALSE)), False, pa.scalar(None, pa.bool_())
+            ),
+        )
+        return pd.BooleanDtype().__from_arrow__(truth)
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
+        codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
+        return pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), dtype=dtype)
+    return pd.array(text, dtype=pd.StringDtype("pyarrow"))
+
+
+def typed_frame(raw: pd.DataFrame | Any, schema: dict[str, Any]) -> pd.DataFrame:
+    """Convert raw text columns (an Arrow table as read, or a raw pandas frame) to the dtypes
+    of their Table Schema; bad cells become missing.
+
+    Cells that cannot be converted are reported by the schema checks, not here. Conversions run
+    in Arrow's kernels, column by column, linear in the rows; text stays in Arrow's buffers.
+    """
+    import pandas as pd
+
+    table = arrow_table(raw)
+    index = raw.index if isinstance(raw, pd.DataFrame) else pd.RangeIndex(table.num_rows)
+    names = set(table.column_names)
     columns = {}
     for field in field_list(schema):
         name = field["name"]
-        if name not in raw.columns:
-            continue
-        text = arrow_column(raw[name])
-        dtype = pandas_dtype(field)
-        if dtype == "Int64" or dtype == "Float64":
-            columns[name] = _numbers(text, dtype, raw[name])
-        elif dtype == "boolean":
-            truth = pc.if_else(
-                pc.is_in(text, value_set=pa.array(_TRUE)),
-                True,
-                pc.if_else(
-                    pc.is_in(text, value_set=pa.array(_FALSE)), False, pa.scalar(None, pa.bool_())
-                ),
-            )
-            columns[name] = pd.Series(
-                truth.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).array,
-                index=raw.index,
-            )
-        elif isinstance(dtype, pd.CategoricalDtype):
-            categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
-            codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
-            columns[name] = pd.Series(
-                pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), dtype=dtype),
-                index=raw.index,
-            )
-        else:
-            columns[name] = pd.Series(text, index=raw.index, dtype=pd.StringDtype("pyarrow"))
-    # Undeclared columns join in one step: inserting them one by one is quadratic in columns.
-    for name in raw.columns:
+        if name in names:
+            columns[name] = _typed_column(missing_as_null(table.column(name)), field)
+    # Undeclared columns stay text as written.
+    for name in table.column_names:
         if name not in columns:
-            columns[name] = raw[name].astype("string")
-    return pd.DataFrame(columns, index=raw.index, copy=False)  # every column is new already
+            columns[name] = pd.array(table.column(name), dtype=pd.StringDtype("pyarrow"))
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def load_frame(
@@ -134,22 +161,23 @@ def load_frame(
 
     item = resource_file(name, path)
     schema = item.descriptor.get("schema", {})
-    raw = read_raw_table(item)
+    raw = read_arrow(item)[0]
     frame = checked(name, field_list(schema), raw, typed_frame(raw, schema), errors)
-    frame.attrs.update(resource_attrs(name, path))
+    frame.attrs.update(resource_attrs(item.descriptor, path))
     return frame
 
 
-def resource_attrs(name: str, path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """What ``load(name).attrs`` carries: the resource's title and description, the package's
-    name, version and source, and each field's description."""
+def resource_attrs(
+    resource: dict[str, Any], path: str | os.PathLike[str] | None = None
+) -> dict[str, Any]:
+    """What ``load(name).attrs`` carries: the resource's (its descriptor) title and description,
+    the package's name, version and source, and each field's description."""
     from .descriptor import read_descriptor
 
     descriptor = read_descriptor(path)
-    resource = resource_file(name, path).descriptor
     sources = descriptor.get("sources") or []
     return {
-        "resource": name,
+        "resource": resource["name"],
         "title": resource.get("title", ""),
         "description": resource.get("description", ""),
         "package": descriptor.get("name", ""),

@@ -11,23 +11,24 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataValueError, DataValueWarning
-from .constraints import TABLE_WIDE, cell_failures
+from .constraints import cell_failures
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
 #: What ``load(errors=...)`` accepts.
 ERRORS = ("raise", "coerce")
 
 
 def misfits(
-    name: str, fields: list[dict[str, Any]], raw: pd.DataFrame, typed: pd.DataFrame
+    name: str, fields: list[dict[str, Any]], raw: pa.Table | pd.DataFrame, typed: pd.DataFrame
 ) -> list[tuple[int, str, str]]:
     """(row, field, message) of every cell that does not fit its field, rows 1-based."""
     found = [
         (f.row, f.field, f.message)
-        for f in cell_failures(name, fields, raw, typed)
-        if f.rule not in TABLE_WIDE and f.row is not None
+        for f in cell_failures(name, fields, raw, typed, whole_table=False)
+        if f.row is not None
     ]
     return sorted(set(found))
 
@@ -35,7 +36,7 @@ def misfits(
 def checked(
     name: str,
     fields: list[dict[str, Any]],
-    raw: pd.DataFrame,
+    raw: pa.Table | pd.DataFrame,
     typed: pd.DataFrame,
     errors: str,
 ) -> pd.DataFrame:

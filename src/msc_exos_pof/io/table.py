@@ -19,6 +19,7 @@ from .files import MAX_TABLE_BYTES, read_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
 
 # The ids of the findings a table that cannot be read becomes: a ``TableError`` carries one, and
@@ -271,7 +272,15 @@ def _unique_names(header: list[str]) -> list[str]:
 
 
 def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
-    """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable.
+    """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable
+    (``read_arrow``, as a pandas frame whose columns are views of Arrow's)."""
+    table, found = read_arrow(item)
+    return table.to_pandas(), found
+
+
+def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
+    """The CSV as an Arrow table of text columns ("" for empty cells) and its scan;
+    ``TableError`` if unreadable.
 
     The file is read once: its bytes are hashed (``CsvStructure.digest``, for the integrity
     checks) and parsed by Arrow's multithreaded reader. What a CSV reader
@@ -307,13 +316,13 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     # Arrow parses did not pay: benchmarks/machinery.py.)
     digest = (len(data), f"sha256:{hashlib.sha256(data).hexdigest()}")
     try:
-        frame, found = _parse_table(item, data)
+        table, found = _parse_table(item, data)
     except TableError as error:
         if error.structure is not None:
             error.structure.digest = digest
         raise
     found.digest = digest
-    return frame, found
+    return table, found
 
 
 def _count(data: bytes, byte: bytes) -> int:
@@ -328,7 +337,7 @@ def _only_newlines(data: bytes) -> bool:
     return not data.strip(b"\r\n")
 
 
-def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStructure]:
+def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructure]:
     path = item.descriptor.get("path")
     if _only_newlines(data):
         raise TableError(
@@ -388,8 +397,7 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pd.DataFrame, CsvStru
     names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
     # Arrow's per-block chunks are kept (combining would copy every character): the frame's
     # text columns are views of the parsed buffers, and later kernels run chunk by chunk.
-    table = table.slice(1).rename_columns(_unique_names(names))
-    return table.to_pandas(), CsvStructure(header=names)
+    return table.slice(1).rename_columns(_unique_names(names)), CsvStructure(header=names)
 
 
 #: Bytes decoded at a time by the UTF-8 check of the error path (tests shrink it).

@@ -23,7 +23,15 @@ def arrow_text(values: Any) -> pa.Array | pa.ChunkedArray:
     import pandas as pd
     import pyarrow as pa
 
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.cast(pa.large_string())
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or (
+        isinstance(dtype, pd.CategoricalDtype) and dtype.categories.inferred_type == "string"
+    ):
+        # Text is handed over as it is (no copy for Arrow's); text codes are decoded by Arrow.
+        return pa.array(series.array, from_pandas=True).cast(pa.large_string())
     return pa.array(series.astype("string"), from_pandas=True).cast(pa.large_string())
 
 
@@ -40,10 +48,10 @@ def _series(array: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(array, index=index, dtype=pd.StringDtype("pyarrow"))
 
 
-def _numeric(series: pd.Series) -> bool:
+def _numeric(series: pd.Series | Any) -> bool:
     import pandas as pd
 
-    return pd.api.types.is_integer_dtype(series.dtype)
+    return isinstance(series, pd.Series) and pd.api.types.is_integer_dtype(series.dtype)
 
 
 def isin(series: pd.Series, values: Any) -> np.ndarray:
@@ -121,18 +129,22 @@ def tokens(series: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray, np.
     return parents, flat.to_numpy(zero_copy_only=False), position
 
 
-def repeated(series: pd.Series) -> np.ndarray:
+def repeated(series: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Boolean numpy mask: cells whose (non-missing) value occurs more than once in the column.
 
     One hash table counts the values (``value_counts``, across all chunks at once), a second
     pass marks the cells holding a value counted twice or more. Linear; the usual case (no
     repeats) lets callers run their detailed pandas-level logic on the few repeated rows only.
     """
+    import numpy as np
     import pyarrow.compute as pc
 
     if _numeric(series):  # integers hash as numbers, without becoming text first
         return (series.duplicated(keep=False) & series.notna()).to_numpy(dtype=bool)
     text = arrow_text(series)
+    written = len(text) - text.null_count
+    if len(pc.unique(text)) - (1 if text.null_count else 0) == written:
+        return np.zeros(len(text), dtype=bool)  # as many values as cells: none repeats
     counts = pc.value_counts(text)  # missing cells count as one more value: dropped below
     twice = pc.drop_null(pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)))
     return (
@@ -148,3 +160,46 @@ def extract(series: pd.Series, pattern: str) -> pd.Series:
     named = pattern.replace("(", "(?P<g>", 1)
     found = pc.struct_field(pc.extract_regex(arrow_text(series), named), [0])
     return _series(found, series.index)
+
+
+def row_keys(*columns: Any) -> pa.Array | pa.ChunkedArray:
+    """One text key per row, equal for two rows exactly when each of ``columns`` (Series,
+    Arrow text, or one text for every row) is: every cell is written after its length, so no
+    cell can pass for a boundary (missing cells count as "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    for column in columns:
+        if isinstance(column, str):
+            text = pa.scalar(column, pa.large_string())
+        else:
+            text = pc.fill_null(arrow_text(column), "")
+        parts += [pc.cast(pc.utf8_length(text), pa.large_string()), text]
+    return pc.binary_join_element_wise(*parts, pa.scalar(":", pa.large_string()))
+
+
+def among(keys: Any, known: Any) -> np.ndarray:
+    """Boolean numpy mask: which of ``keys`` are among ``known`` (Arrow text, e.g. ``row_keys``).
+
+    One hash set, built from the smaller side: a few keys against many known values first keep
+    the known values that are keys (a small set that fits the cache), then look the keys up in
+    those.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if len(keys) == 0 or len(known) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    if len(known) > 4 * len(keys):
+        known = pc.filter(known, pc.is_in(known, value_set=_one_chunk(keys)))
+    found = pc.is_in(keys, value_set=_one_chunk(known))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def extended_keys(keys: Any, *columns: Any) -> pa.Array | pa.ChunkedArray:
+    """``row_keys`` of more columns, after keys already made (they stay as injective)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(keys, row_keys(*columns), pa.scalar(":", pa.large_string()))

@@ -57,15 +57,32 @@ from .data import (  # noqa: F401
     flow_nodes,
     search_rounds,
 )
-from .history import RoundHistory, history_csv, history_svg, history_table, review_history
-from .layout import HEADERS, TEMPLATE  # noqa: F401
-from .svg import prisma_svg
-from .template import (  # noqa: F401
-    TEMPLATE_COLUMNS,
-    TEMPLATE_ROWS,
-    prisma_template_csv,
-    template_nodes,
-)
+
+#: Names of the drawing modules, imported when first used: the gate reads ``data`` only, and
+#: the layout, the SVG and the template cost it nothing then.
+_LAZY = {
+    "RoundHistory": "history",
+    "history_csv": "history",
+    "history_svg": "history",
+    "history_table": "history",
+    "review_history": "history",
+    "HEADERS": "layout",
+    "TEMPLATE": "layout",
+    "prisma_svg": "svg",
+    "TEMPLATE_COLUMNS": "template",
+    "TEMPLATE_ROWS": "template",
+    "prisma_template_csv": "template",
+    "template_nodes": "template",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+
 
 __all__ = [
     "prisma_svg",
@@ -108,6 +125,9 @@ def write_prisma(
     Returns the paths written.
     """
     from ..io.atomic import refuse_unless_replaceable, write_text_atomic
+    from .history import history_csv, history_svg
+    from .svg import prisma_svg
+    from .template import prisma_template_csv
 
     makers = (history_svg, history_csv) if history else (prisma_svg, prisma_template_csv)
     pairs = zip((svg, csv_file), makers, strict=True)

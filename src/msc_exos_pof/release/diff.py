@@ -32,6 +32,7 @@ from .versions import BUMPS, Bump, is_version, next_version
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "BUMPS",
@@ -289,10 +290,11 @@ def _other_changes(result: DataDiff) -> list[str]:
 
 
 def _living(
-    old_files: dict[str, Any], new_files: dict[str, Any], result: DataDiff
+    old_files: dict[str, Any],
+    new_files: dict[str, Any],
+    result: DataDiff,
+    tables: dict[Path, pa.Table],
 ) -> LivingChanges:
-    from ..io.table import read_raw_table
-
     living = LivingChanges()
     by_name = {r.name: r for r in result.resources}
     for name, target, columns in (
@@ -301,7 +303,7 @@ def _living(
     ):
         if name not in new_files:
             continue
-        frame = read_raw_table(new_files[name])
+        frame = _table(new_files[name], tables).to_pandas()
         if name in by_name:
             added = set(by_name[name].added)
             key = by_name[name].key
@@ -310,44 +312,43 @@ def _living(
             rows = frame  # the resource is new: every row is
         for record in rows.to_dict("records"):
             target.append({c: "" if record.get(c) is None else str(record.get(c)) for c in columns})
-    before = _removed(old_files)
+    before = _removed(old_files, tables)
     living.removals = [
         {"study_id": study, **removal}
-        for study, removal in _removed(new_files).items()
+        for study, removal in _removed(new_files, tables).items()
         if study not in before
     ]
-    living.included_before = _included(old_files)
-    living.included_after = _included(new_files)
+    living.included_before = _included(old_files, tables)
+    living.included_after = _included(new_files, tables)
     return living
 
 
-def _removed(files: dict[str, Any]) -> dict[str, dict[str, str]]:
+def _removed(files: dict[str, Any], tables: dict[Path, pa.Table]) -> dict[str, dict[str, str]]:
     """Study id -> its removal (round, reason, note) for every study a round removed."""
-    from ..io.table import read_raw_table
-
     if "studies" not in files:
         return {}
-    frame = read_raw_table(files["studies"])
-    if "removed_round" not in frame.columns:
+    table = _table(files["studies"], tables)
+    if "removed_round" not in table.column_names:
         return {}
+    import pyarrow.compute as pc
+
+    rounds = table.column("removed_round")
+    removed = table.filter(pc.fill_null(pc.not_equal(rounds, ""), False))
     out = {}
-    for record in frame.to_dict("records"):
-        if record.get("removed_round"):
-            out[str(record.get("study_id"))] = {
-                "round": str(record.get("removed_round")),
-                "reason": str(record.get("removal_reason") or ""),
-                "note": str(record.get("removal_note") or ""),
-            }
+    for record in removed.to_pylist():
+        out[str(record.get("study_id"))] = {
+            "round": str(record.get("removed_round")),
+            "reason": str(record.get("removal_reason") or ""),
+            "note": str(record.get("removal_note") or ""),
+        }
     return out
 
 
-def _included(files: dict[str, Any]) -> int | None:
+def _included(files: dict[str, Any], tables: dict[Path, pa.Table]) -> int | None:
     """Studies rows minus those a round removed: the studies a release includes now."""
-    from ..io.table import read_raw_table
-
     if "studies" not in files:
         return None
-    return len(read_raw_table(files["studies"])) - len(_removed(files))
+    return _table(files["studies"], tables).num_rows - len(_removed(files, tables))
 
 
 def suggest_version(version: str | None, bump: Bump) -> str | None:
@@ -484,52 +485,86 @@ def _keys(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
     return list(frame[columns].astype(str).itertuples(index=False, name=None))
 
 
-def _row_diff(name: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -> ResourceDiff:
-    """Rows added, removed and changed, by ``key`` (one outer merge; no loop over rows)."""
-    result = ResourceDiff(name, key, rows_before=len(old), rows_after=len(new))
-    common = [c for c in new.columns if c in old.columns and c not in key]
+def _one_array(array: Any) -> Any:
+    import pyarrow as pa
+
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _sorted_keys(table: pa.Table, key: list[str]) -> list[tuple[str, ...]]:
+    """The rows' keys as tuples, sorted (the order of an outer merge's result)."""
+    import pyarrow.compute as pc
+
+    table = table.select(key).take(pc.sort_indices(table, [(k, "ascending") for k in key]))
+    return list(zip(*(table.column(k).to_pylist() for k in key), strict=True))
+
+
+def _cell(table: pa.Table, column: str, row: int) -> str:
+    return table.column(column)[row].as_py()
+
+
+def _first_rows(table: pa.Table, key: list[str]) -> tuple[pa.Table, list[tuple[str, ...]]]:
+    """The first row of each key, and the keys of the rows that repeat a key seen before."""
+    import pandas as pd
+
+    from ..io.vectorised import row_keys
+
+    repeats = pd.Series(row_keys(*(table.column(k) for k in key))).duplicated().to_numpy()
+    if not repeats.any():
+        return table, []
+    again = table.filter(repeats)
+    keys = list(zip(*(again.column(k).to_pylist() for k in key), strict=True))
+    return table.filter(~repeats), keys
+
+
+def _row_diff(name: str, key: list[str], old: pa.Table, new: pa.Table) -> ResourceDiff:
+    """Rows added, removed and changed, by ``key``: the first row of each key on each side,
+    matched by one hash lookup of the keys, each common column compared by one kernel; rows
+    listed in key order."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from ..io.vectorised import row_keys
+
+    result = ResourceDiff(name, key, rows_before=old.num_rows, rows_after=new.num_rows)
+    common = [c for c in new.column_names if c in old.column_names and c not in key]
     notes = []
-    repeats = []
-    for label, frame in (("old", old), ("new", new)):
-        duplicated = frame.duplicated(key)
-        repeats.append(_keys(frame[duplicated.to_numpy()], key))
-        if duplicated.any():
+    (old, old_repeats), (new, new_repeats) = _first_rows(old, key), _first_rows(new, key)
+    for label, repeats in (("old", old_repeats), ("new", new_repeats)):
+        if repeats:
             notes.append(
-                f"{int(duplicated.sum())} repeated key(s) in the {label} release "
+                f"{len(repeats)} repeated key(s) in the {label} release "
                 "were compared by their first row only"
             )
-    old = old.drop_duplicates(key)
-    new = new.drop_duplicates(key)
-    merged = old[key + common].merge(
-        new[key + common], on=key, how="outer", suffixes=("\x00old", "\x00new"), indicator=True
-    )
-    result.removed = _keys(merged[merged["_merge"] == "left_only"], key)
-    result.added = _keys(merged[merged["_merge"] == "right_only"], key)
+    old_keys = _one_array(row_keys(*(old.column(k) for k in key)))
+    new_keys = _one_array(row_keys(*(new.column(k) for k in key)))
+    in_new = pc.index_in(old_keys, value_set=new_keys)
+    result.removed = _sorted_keys(old.filter(pc.is_null(in_new)), key)
+    result.added = _sorted_keys(new.filter(pc.invert(pc.is_in(new_keys, value_set=old_keys))), key)
     # A row that repeats a key is a row all the same: one the new release adds (or drops) beyond
     # the old's repeats of that key is added (removed), so the diff never says "no differences".
     from collections import Counter
 
-    before, after = Counter(repeats[0]), Counter(repeats[1])
-    result.added += list((after - before).elements())
-    result.removed += list((before - after).elements())
-    both = merged[merged["_merge"] == "both"]
-    if common and len(both):
-        import numpy as np
-
-        before = both[[c + "\x00old" for c in common]].to_numpy(dtype=object)
-        after = both[[c + "\x00new" for c in common]].to_numpy(dtype=object)
-        rows, columns = np.nonzero(before != after)
-        keys = both[key].astype(str).to_numpy(dtype=object)[rows]
-        names = np.asarray(common, dtype=object)[columns]
+    before_repeats, after_repeats = Counter(old_repeats), Counter(new_repeats)
+    result.added += list((after_repeats - before_repeats).elements())
+    result.removed += list((before_repeats - after_repeats).elements())
+    matched = pc.is_valid(in_new)
+    before = old.filter(matched)
+    after = new.take(pc.drop_null(in_new))
+    order = pc.sort_indices(before, [(k, "ascending") for k in key])
+    before, after = before.take(order), after.take(order)
+    if common and before.num_rows:
+        differs = np.column_stack(
+            [
+                pc.not_equal(before.column(c), after.column(c)).to_numpy(zero_copy_only=False)
+                for c in common
+            ]
+        )
+        rows, columns = np.nonzero(differs)
+        keys = list(zip(*(before.column(k).take(rows).to_pylist() for k in key), strict=True))
         result.changed = [
-            CellChange(tuple(k), c, o, n)
-            for k, c, o, n in zip(
-                keys.tolist(),
-                names.tolist(),
-                before[rows, columns].tolist(),
-                after[rows, columns].tolist(),
-                strict=True,
-            )
+            CellChange(k, common[c], _cell(before, common[c], r), _cell(after, common[c], r))
+            for k, r, c in zip(keys, rows.tolist(), columns.tolist(), strict=True)
         ]
     result.note = "; ".join(notes) or None
     return result
@@ -539,15 +574,15 @@ def _key_for(
     name: str,
     old: dict[str, Any],
     new: dict[str, Any],
-    old_frame: pd.DataFrame,
-    new_frame: pd.DataFrame,
+    old_columns: list[str],
+    new_columns: list[str],
 ) -> tuple[list[str], str | None]:
     """The columns rows are matched by: the new primary key if both tables have it."""
     for resource in (new, old):
         key = primary_key(schema_of(resource))
-        if key and all(k in old_frame.columns and k in new_frame.columns for k in key):
+        if key and all(k in old_columns and k in new_columns for k in key):
             return key, None
-    common = [c for c in new_frame.columns if c in old_frame.columns]
+    common = [c for c in new_columns if c in old_columns]
     return common, (
         f"'{name}' has no primary key shared by both releases; rows were matched "
         "on all their common columns, so a changed value shows as a row removed "
@@ -632,37 +667,49 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> DataDiff:
             new_desc.get("version"),
             _schema_changes(old_desc, new_desc),
         )
+        tables: dict[Path, Any] = {}
         for name, item in new_files.items():
             if name in old_files:
-                _compare_resource(result, name, old_files[name], item)
-        result.living = _living(old_files, new_files, result)
+                _compare_resource(result, name, old_files[name], item, tables)
+        result.living = _living(old_files, new_files, result, tables)
         return result
 
 
-def _compare_resource(result: DataDiff, name: str, old: Any, new: Any) -> None:
+def _compare_resource(
+    result: DataDiff, name: str, old: Any, new: Any, tables: dict[Path, pa.Table]
+) -> None:
     """Add the header change and the row differences of resource ``name`` to ``result``."""
-    from ..io.table import read_raw_table
-
-    old_frame, new_frame = read_raw_table(old), read_raw_table(new)
-    header = _header_change(name, list(old_frame.columns), list(new_frame.columns))
+    old_table, new_table = _table(old, tables), _table(new, tables)
+    header = _header_change(name, old_table.column_names, new_table.column_names)
     if header is not None:
         result.schema.append(header)
-    key, note = _key_for(name, old.descriptor, new.descriptor, old_frame, new_frame)
+    key, note = _key_for(
+        name, old.descriptor, new.descriptor, old_table.column_names, new_table.column_names
+    )
     if not key:  # no column in common: no row can match, all are removed and added
         result.resources.append(
             ResourceDiff(
                 name,
                 [],
-                added=[(f"row {i + 1}",) for i in range(len(new_frame))],
-                removed=[(f"row {i + 1}",) for i in range(len(old_frame))],
+                added=[(f"row {i + 1}",) for i in range(new_table.num_rows)],
+                removed=[(f"row {i + 1}",) for i in range(old_table.num_rows)],
                 note=f"'{name}' has no column in common between the releases",
             )
         )
         return
-    resource = _row_diff(name, key, old_frame, new_frame)
+    resource = _row_diff(name, key, old_table, new_table)
     if note:
         resource.note = "; ".join(filter(None, [note, resource.note]))
     result.resources.append(resource)
+
+
+def _table(item: Any, tables: dict[Path, pa.Table]) -> pa.Table:
+    """A resource's table as read (``TableError`` if it cannot be), read once per diff."""
+    from ..io.table import read_arrow
+
+    if item.file not in tables:
+        tables[item.file] = read_arrow(item)[0]
+    return tables[item.file]
 
 
 def render_json(result: DataDiff) -> str:

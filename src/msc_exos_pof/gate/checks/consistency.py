@@ -235,7 +235,7 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
         return
     concern = studies["eligibility_concern"].notna()
     evidence = studies["eligibility_evidence"].notna()
-    s = studies[concern != evidence]
+    s = studies.loc[concern != evidence, ["study_id"]]
     has_concern = concern[concern != evidence]
     messages = join(
         "study '",
@@ -260,7 +260,8 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
 
 def _resolved(references: pd.DataFrame) -> pd.Series:
     """reference_number -> the entry it stands for (duplicate_of when set, else itself)."""
-    refs = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
+    refs = references[["reference_number", "duplicate_of"]]
+    refs = refs.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
     return (
         refs["duplicate_of"]
         .fillna(refs["reference_number"])
@@ -286,7 +287,7 @@ def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
         return
     entry = studies["reference_number"].map(_resolved(references))
     entry = entry.fillna(studies["reference_number"])  # an unknown number is schema.foreign_key's
-    s = studies.assign(_entry=entry).dropna(subset=["_entry"])
+    s = studies[["study_id", "reference_number"]].assign(_entry=entry).dropna(subset=["_entry"])
     repeated = s[s["_entry"].duplicated(keep="first")]
     first = s.drop_duplicates("_entry").set_index("_entry")["study_id"]
     messages = join(
@@ -317,7 +318,7 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
         return
     title = normalised(studies["title"])
     many = repeated(title)  # one hashing pass; the pandas logic below sees only the repeats
-    s = studies[many].assign(_title=title[many]).dropna(subset=["_title"])
+    s = studies.loc[many, ["study_id"]].assign(_title=title[many]).dropna(subset=["_title"])
     repeated_rows = s[s["_title"].duplicated(keep="first")]
     first = s.drop_duplicates("_title").set_index("_title")["study_id"]
     messages = join(
@@ -340,10 +341,10 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
     references = ctx.frame("references")
     if not usable(references, "reference_number", "title", "duplicate_of"):
         return
-    r = references.dropna(subset=["reference_number", "title"])
-    title = normalised(r["title"])
+    # Entries without a number are left out (schema.required names them).
+    title = normalised(references["title"]).where(references["reference_number"].notna())
     many = repeated(title)  # entries with a unique title need no link
-    r = r[many]
+    r = references.loc[many, ["reference_number", "title", "duplicate_of"]]
     r = r.assign(_title=title[many], _entry=r["duplicate_of"].fillna(r["reference_number"]))
     # Entries of one title must all stand for one entry; flag those that differ from the first.
     first = r.drop_duplicates("_title").set_index("_title")
@@ -374,7 +375,8 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
         return
     r = references[references["duplicate_of"].notna()]
     own = r["duplicate_of"] == r["reference_number"]
-    refs = references.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
+    refs = references[["reference_number", "duplicate_of"]]
+    refs = refs.dropna(subset=["reference_number"]).drop_duplicates("reference_number")
     target_dup = r["duplicate_of"].map(refs.set_index("reference_number")["duplicate_of"])
     chained = target_dup.notna() & ~own
     bad = r[(own | chained).fillna(False).astype(bool)]
@@ -409,7 +411,7 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
     if not (usable(studies, "study_id") and usable(links, "study_id")):
         return
     linked = isin(studies["study_id"], links["study_id"])
-    s = studies[~linked & studies["study_id"].notna().to_numpy()]
+    s = studies.loc[~linked & studies["study_id"].notna().to_numpy(), ["study_id"]]
     messages = join(
         "study '",
         s["study_id"],

@@ -54,6 +54,8 @@ def published_round(frame: pd.DataFrame) -> pd.DataFrame:
 
 def text(series: pd.Series) -> pd.Series:
     """Values as plain text, missing -> "" (errata compare values as strings, empty == None)."""
+    if series.empty:
+        return series.astype(object)
     return series.astype("string").fillna("").astype(object)
 
 
@@ -75,6 +77,8 @@ def join(*parts: str | pd.Series) -> pd.Series:
     import pandas as pd
 
     index = next(part.index for part in parts if isinstance(part, pd.Series))
+    if index.empty:  # no row to word (the usual case: nothing differs)
+        return pd.Series([], index=index, dtype=object)
     out = pd.Series("", index=index, dtype="string")
     for part in parts:
         if isinstance(part, pd.Series):
@@ -100,19 +104,22 @@ def make_differences(
     """
     import pandas as pd
 
-    out = pd.DataFrame(
-        {
-            "check": check.id if check is not None else None,
-            "resource": resource,
-            "record": text(record),
-            "field": field,
-            "published": text(published),
-            "curated": text(curated),
-            "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
-            "detail": detail.astype(object),
-        },
-        columns=DIFF_COLUMNS,
-    )
+    if record.empty:
+        out = pd.DataFrame(columns=DIFF_COLUMNS)
+    else:
+        out = pd.DataFrame(
+            {
+                "check": check.id if check is not None else None,
+                "resource": resource,
+                "record": text(record),
+                "field": field,
+                "published": text(published),
+                "curated": text(curated),
+                "row": (record.index.to_series(index=record.index) + 1).astype("int64"),
+                "detail": detail.astype(object),
+            },
+            columns=DIFF_COLUMNS,
+        )
     out.attrs["undetermined"] = set() if undetermined is None else set(text(undetermined.dropna()))
     return out
 
@@ -212,7 +219,7 @@ def years_window(ctx: PackageContext) -> Iterator[Finding]:
         ((year < low) if low is not None else False)
         | ((year > high) if high is not None else False)
     )
-    s = studies[outside.fillna(False).astype(bool)]
+    s = studies.loc[outside.fillna(False).astype(bool), ["study_id", "year"]]
     window = f"{low if low is not None else '...'}-{high if high is not None else '...'}"
     messages = join(
         "study '",
@@ -260,7 +267,7 @@ def label_year(ctx: PackageContext) -> pd.DataFrame | None:
         index=printed.index,
     )
     bad = _flag(printed_year.notna() & studies["year"].notna() & (printed_year != studies["year"]))
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "label_published", "year"]]
     year = s["year"].astype("string")
     detail = join(
         "the label '",
@@ -307,7 +314,7 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     runs = runs[runs["n"].to_numpy() == wanted.reindex(runs["i"]).to_numpy()]
     found = plain | studies.index.isin(runs["i"].unique())
     bad = ~found & studies["first_author"].notna().to_numpy() & authors.notna().to_numpy()
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "first_author", "label_published"]]
     detail = join(
         "the first author '",
         s["first_author"],
@@ -347,7 +354,7 @@ def species(ctx: PackageContext) -> pd.DataFrame | None:
     named = printed.map(mapping).astype("string").fillna("")
     curated = studies["species"].astype("string").fillna("")
     bad = _flag(known & (named != curated))
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "animal_model_published", "species"]]
     detail = join(
         "Table 2 prints '",
         s["animal_model_published"],
@@ -376,7 +383,7 @@ def msc_source(ctx: PackageContext) -> pd.DataFrame | None:
     published = studies["msc_source_published"].astype("string").fillna("")
     curated = studies["msc_source"].astype("string").fillna("")
     bad = _flag(published != curated)
-    s = studies[bad]
+    s = studies.loc[bad, ["study_id", "msc_source_published", "msc_source"]]
     detail = join(
         "Table 2 prints MSC source ",
         quoted(s["msc_source_published"]),
@@ -590,7 +597,8 @@ def _differences(
         found = producer(ctx)
         if found is not None:
             evaluated.add(scope)
-            parts.append(found)
+            if not found.empty:
+                parts.append(found)
             undetermined += [(*scope, record) for record in found.attrs["undetermined"]]
     differences = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DIFF_COLUMNS)

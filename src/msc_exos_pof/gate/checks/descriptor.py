@@ -129,6 +129,10 @@ def _metadata_notes(text: str) -> tuple[str, ...]:
 _JUDGED: dict[str, tuple[str, ...]] = {}
 
 
+def _digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _frictionless_notes(text: str) -> tuple[str, ...]:
     import json
 
@@ -149,65 +153,100 @@ def _frictionless_notes(text: str) -> tuple[str, ...]:
     return tuple(str(getattr(e, "message", e)) for e in errors)
 
 
-#: Frictionless' verdict on the shipped descriptor, shipped with the library: importing
-#: frictionless costs more than the rest of the gate, and a package whose descriptor is the
-#: shipped one (a CI run on the shipped package, a fresh copy) needs no second opinion. Keyed by
-#: the sha256 of the exact text judged; ``write_shipped_verdict`` (``make docs``) renews it and
+#: What frictionless and the metadata model say about the shipped descriptor, shipped with the
+#: library: importing frictionless (or pydantic) costs more than the rest of the gate, and a
+#: package whose metadata is the shipped one's (a CI run on the shipped package, a maintainer's
+#: copy with edited rows or of another release) needs no second opinion. Keyed by
+#: ``metadata_key``; ``write_shipped_verdict`` (``make docs``) renews it and
 #: ``tests/test_gate_inputs.py`` fails when it is stale.
 SHIPPED_VERDICT = Path(__file__).with_name("shipped_metadata_verdict.json")
 
+_RELEASE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(\.dev(0|[1-9][0-9]*))?")
+_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+#: The values that change with every edit of a table (a resource's ``bytes`` and ``hash``) or
+#: every release (``version``), each with a class of values that both judges treat alike:
+#: frictionless asks that bytes be an integer (keeping a positive one), that a hash be text it
+#: splits into algorithm and digest, and that a version be text; the model, that bytes be at
+#: least 0, a hash hexadecimal after an optional algorithm, a version SemVer or ``X.Y.Z.devN``.
+#: Within these classes the value changes no verdict, so the key leaves it out.
+_VOLATILE: dict[str, Any] = {
+    "bytes": lambda value: type(value) is int and value > 0,
+    "hash": lambda value: isinstance(value, str) and _SHA256.fullmatch(value) is not None,
+    "version": lambda value: isinstance(value, str) and _RELEASE.fullmatch(value) is not None,
+}
 
-def _digest_of(text: str) -> str:
+
+def _without_volatile(owner: dict[str, Any], keys: tuple[str, ...], at: str) -> tuple[dict, list]:
+    kept = dict(owner)
+    left_out = []
+    for key in keys:
+        if key in kept and _VOLATILE[key](kept[key]):
+            del kept[key]
+            left_out.append(f"{at}/{key}")
+    return kept, left_out
+
+
+def metadata_key(descriptor: dict[str, Any]) -> str:
+    """The sha256 under which the metadata verdict on ``descriptor`` is known: its text with the
+    volatile values that lie in their class left out, and the list of where they were (a value
+    outside its class stays in the text, and a missing one is not in the list, so neither can
+    take the key of a descriptor that had a good one)."""
+    import json
+
+    top, left_out = _without_volatile(descriptor, ("version",), "")
+    resources = []
+    for index, resource in enumerate(descriptor.get("resources", [])):
+        if isinstance(resource, dict):
+            resource, found = _without_volatile(resource, ("bytes", "hash"), f"/resources/{index}")
+            left_out += found
+        resources.append(resource)
+    text = json.dumps([{**top, "resources": resources}, left_out], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _shipped_notes(text: str) -> tuple[str, ...] | None:
-    """The shipped verdict, when ``text`` is the text it was given for; else ``None``."""
+def _clean_as_shipped(descriptor: dict[str, Any], judge: str) -> bool:
+    """Whether ``judge`` ("notes": frictionless, "model": the metadata model) found nothing in
+    the shipped descriptor and ``descriptor`` is the same metadata (``metadata_key``). Only a
+    clean verdict is reused: a message may quote a value the key leaves out."""
     import json
 
     try:
         verdict = json.loads(SHIPPED_VERDICT.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # pragma: no cover - shipped with the library
-        return None
-    if verdict.get("sha256") != _digest_of(text):
-        return None
-    return tuple(str(note) for note in verdict.get("notes", []))
-
-
-def _judged_text(descriptor: dict[str, Any]) -> str:
-    """The text frictionless judges: the descriptor without what it would fetch, keys sorted."""
-    import json
-
-    return json.dumps(_strip_remote(descriptor)[0], sort_keys=True)
+        return False
+    return verdict.get(judge) == [] and verdict.get("key") == metadata_key(descriptor)
 
 
 def write_shipped_verdict() -> Path:
-    """Ask frictionless about the shipped descriptor and store its verdict (``make docs``)."""
+    """Ask frictionless and the model about the shipped descriptor and store what they say
+    (``make docs``)."""
+    import json
     from importlib.metadata import version
 
     from ...io.atomic import write_json_atomic
     from ...io.descriptor import read_descriptor
 
-    text = _judged_text(read_descriptor(None))
+    shipped = read_descriptor(None)
     write_json_atomic(
         SHIPPED_VERDICT,
         {
-            "sha256": _digest_of(text),
+            "key": metadata_key(_strip_remote(shipped)[0]),
             "frictionless": version("frictionless"),
-            "notes": list(_metadata_notes(text)),
+            "notes": list(_metadata_notes(json.dumps(_strip_remote(shipped)[0], sort_keys=True))),
+            "model": [finding.message for finding in _model_findings(shipped)],
         },
     )
     return SHIPPED_VERDICT
 
 
 def metadata_notes(descriptor: dict[str, Any]) -> tuple[str, ...]:
-    """Frictionless' metadata errors of ``descriptor`` (the shipped verdict, see above, when it
-    is the shipped descriptor)."""
+    """Frictionless' metadata errors of ``descriptor`` (none, without asking it, when it is the
+    shipped descriptor's metadata: see ``SHIPPED_VERDICT``)."""
     import json
 
-    text = json.dumps(descriptor, sort_keys=True)
-    known = _shipped_notes(text)
-    return known if known is not None else _metadata_notes(text)
+    if _clean_as_shipped(descriptor, "notes"):
+        return ()
+    return _metadata_notes(json.dumps(descriptor, sort_keys=True))
 
 
 @register(
@@ -300,19 +339,24 @@ def check_field_rules(ctx: PackageContext) -> Iterator[Finding]:
     "descriptor",
 )
 def check_model(ctx: PackageContext) -> Iterator[Finding]:
+    if not _clean_as_shipped(ctx.descriptor, "model"):
+        yield from _model_findings(ctx.descriptor)
+
+
+def _model_findings(descriptor: dict[str, Any]) -> Iterator[Finding]:
     from pydantic import ValidationError
 
     from ...models import PackageMetadata
 
     try:
-        PackageMetadata.model_validate(ctx.descriptor)
+        PackageMetadata.model_validate(descriptor)
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
             resource = None
             loc = problem["loc"]
             if len(loc) >= 2 and loc[0] == "resources" and isinstance(loc[1], int):
-                item = ctx.descriptor["resources"][loc[1]]
+                item = descriptor["resources"][loc[1]]
                 resource = item.get("name") if isinstance(item, dict) else None
             got = repr(problem.get("input"))
             got = got if len(got) <= 80 else got[:77] + "..."
@@ -459,7 +503,7 @@ def _rehash(ctx: PackageContext) -> str:
 def _digest(ctx: PackageContext, name: str, algorithm: str) -> tuple[int, str] | None:
     """Size and ``<algorithm>:<hex>`` of a resource file, computed once per context."""
     if algorithm == "sha256":
-        ctx.raw(name)  # reading the table hashes the bytes it reads: no second pass
+        ctx.arrow(name)  # reading the table hashes the bytes it reads: no second pass
         found = ctx.structures.get(name)
         if found is not None and found.digest is not None:
             return found.digest

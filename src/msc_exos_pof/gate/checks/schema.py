@@ -12,6 +12,7 @@ from ..registry import Check, register
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
     from ...io.context import PackageContext
     from ...io.tableschema import ForeignKey
@@ -22,7 +23,7 @@ def _all_failures(ctx: PackageContext) -> dict[str, list[Finding]]:
     """Type and constraint failures of every resource (computed once per context)."""
     found = {}
     for name in ctx.files:
-        raw, typed = ctx.raw(name), ctx.frame(name)
+        raw, typed = ctx.arrow(name), ctx.frame(name)
         if raw is not None and typed is not None:
             found[name] = field_failures(name, ctx.fields(name), raw, typed)
     return found
@@ -34,7 +35,7 @@ def schema_failures(ctx: PackageContext) -> dict[str, list[Finding]]:
 
 
 def field_failures(
-    name: str, fields: list[dict[str, Any]], raw: pd.DataFrame, typed: pd.DataFrame
+    name: str, fields: list[dict[str, Any]], raw: pa.Table | pd.DataFrame, typed: pd.DataFrame
 ) -> list[Finding]:
     """All type and constraint failures of one resource's frames, as findings of the check of
     each rule (``io.constraints.cell_failures``, which the strict loader reads too)."""

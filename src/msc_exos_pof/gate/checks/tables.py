@@ -19,14 +19,14 @@ MAY_BE_EMPTY = frozenset({"errata"})
 
 def structure(ctx: PackageContext, name: str) -> CsvStructure | None:
     """The byte-level scan of resource ``name`` (``None`` when its file cannot be read)."""
-    ctx.raw(name)
+    ctx.arrow(name)
     return ctx.structures.get(name)
 
 
 def _loader_errors(ctx: PackageContext, check: Check) -> Iterator[Finding]:
     """The loader's ``TableError``s of one kind, as findings."""
     for name in ctx.files:
-        ctx.raw(name)  # reading records any TableError in ctx.table_errors
+        ctx.arrow(name)  # reading records any TableError in ctx.table_errors
         error = ctx.table_errors.get(name)
         if error is None or error.check != check.id:
             continue
@@ -70,7 +70,7 @@ def check_encoding(ctx: PackageContext) -> Iterator[Finding]:
 )
 def check_parse(ctx: PackageContext) -> Iterator[Finding]:
     for name in ctx.files:
-        ctx.raw(name)
+        ctx.arrow(name)
         error = ctx.table_errors.get(name)
         if error is not None and error.check != check_parse.id:
             continue  # missing or not UTF-8: reported by its own check
@@ -101,7 +101,7 @@ def repeated_names(header: list[str]) -> dict[str, int]:
 def check_header(ctx: PackageContext) -> Iterator[Finding]:
     for name in ctx.files:
         found = structure(ctx, name)
-        if found is None or ctx.raw(name) is None:
+        if found is None or ctx.arrow(name) is None:
             continue
         header = found.header
         expected = [f.get("name") for f in ctx.fields(name)]
@@ -154,8 +154,8 @@ def check_header(ctx: PackageContext) -> Iterator[Finding]:
 @register("table.empty", "error", "each resource has at least one data row", "table")
 def check_empty(ctx: PackageContext) -> Iterator[Finding]:
     for name in ctx.files:
-        raw = ctx.raw(name)
-        if raw is not None and len(raw) == 0 and name not in MAY_BE_EMPTY:
+        table = ctx.arrow(name)
+        if table is not None and table.num_rows == 0 and name not in MAY_BE_EMPTY:
             yield check_empty.finding(
                 f"resource '{name}': {ctx.files[name].descriptor.get('path')} has a header but "
                 "no data rows; restore its rows",
