@@ -38,23 +38,31 @@ def missing_as_null(text: Any) -> Any:
 
 
 def _empty_as_missing(array: Any) -> Any:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if array.null_count or array.offset:
+    if array.null_count or not pa.types.is_large_string(array.type):
         return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+    if len(array) == 0:
+        return array
     # Zero-copy: the same offsets and characters, with a validity bitmap marking "" as missing
-    # (an if_else would copy every character of the column).
-    present = pc.not_equal(array, "")
-    written = pc.sum(present).as_py() or 0
-    if written == len(array):
+    # (an if_else would copy every character of the column). An empty cell is one whose offsets
+    # are equal, read from the offsets buffer by numpy: no kernel call for a column with none.
+    # A column as read starts one cell in (the header is row 0): the bitmap covers that cell.
+    start = array.offset
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64, count=start + len(array) + 1)
+    empty = offsets[start + 1 :] == offsets[start:-1]
+    missing = int(np.count_nonzero(empty))
+    if missing == 0:
         return array  # nothing missing: no bitmap
-    return pa.LargeStringArray.from_buffers(
+    present = np.concatenate([np.ones(start, dtype=bool), ~empty])
+    return pa.Array.from_buffers(
+        pa.large_string(),
         len(array),
-        array.buffers()[1],
-        array.buffers()[2],
-        present.buffers()[1],
-        null_count=len(array) - written,
+        [pa.py_buffer(np.packbits(present, bitorder="little")), *array.buffers()[1:]],
+        null_count=missing,
+        offset=start,
     )
 
 
@@ -122,7 +130,15 @@ def _typed_column(text: Any, field: dict[str, Any]) -> Any:
         categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
         codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
         return pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), dtype=dtype)
-    return pd.array(text, dtype=pd.StringDtype("pyarrow"))
+    return _text(text)
+
+
+def _text(text: Any) -> Any:
+    """Arrow text as pandas' Arrow-backed ``string`` array, wrapped as it is (no conversion:
+    its Arrow type already fits)."""
+    import pandas as pd
+
+    return pd.arrays.ArrowStringArray(text, dtype=pd.StringDtype("pyarrow"))
 
 
 def typed_frame(raw: pd.DataFrame | Any, schema: dict[str, Any]) -> pd.DataFrame:
@@ -145,7 +161,7 @@ def typed_frame(raw: pd.DataFrame | Any, schema: dict[str, Any]) -> pd.DataFrame
     # Undeclared columns stay text as written.
     for name in table.column_names:
         if name not in columns:
-            columns[name] = pd.array(table.column(name), dtype=pd.StringDtype("pyarrow"))
+            columns[name] = _text(table.column(name))
     return pd.DataFrame(columns, index=index, copy=False)
 
 
