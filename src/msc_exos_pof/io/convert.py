@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from .descriptor import resource_file, resource_files
+from .descriptor import ResourceFile, resource_file, resource_files
 from .locate import descriptor_path
-from .table import read_arrow
+from .table import parse_arrow, read_bytes
 from .tableschema import field_list, pandas_dtype
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -173,14 +173,49 @@ def load_frame(
     A cell that does not fit its field raises ``DataValueError`` (``errors="coerce"``: it
     loads as missing, with a ``DataValueWarning``). ``attrs`` describe the resource.
     """
-    from .strict import checked
+    from .strict import ERRORS, checked
 
     item = resource_file(name, path)
     schema = item.descriptor.get("schema", {})
-    raw = read_arrow(item)[0]
-    frame = checked(name, field_list(schema), raw, typed_frame(raw, schema), errors)
+    data = read_bytes(item)
+    key = _loaded_key(item, data, errors) if errors in ERRORS else None
+    if key is not None and key in _LOADED:
+        _LOADED[key] = _LOADED.pop(key)  # the most recently used is dropped last
+        frame = _LOADED[key].copy(deep=True)
+    else:
+        raw = parse_arrow(item, data)[0]
+        typed = typed_frame(raw, schema)
+        frame = checked(name, field_list(schema), raw, typed, errors)
+        if key is not None and frame is typed:  # every cell fits: nothing warned or refused
+            if len(_LOADED) >= MAX_LOADED:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = frame.copy(deep=True)
     frame.attrs.update(resource_attrs(item.descriptor, path))
     return frame
+
+
+#: The typed frames of small clean resources ``load_frame`` made, by ``_loaded_key``: the
+#: library's users call ``load`` again and again (a notebook, a loop over resources), and a
+#: small table costs far more to type and check (a few milliseconds, whatever its size) than
+#: to hash. Only frames of files of at most ``LOADED_FILE_BYTES`` whose every cell fits
+#: (nothing refused or warned) are kept, at most ``MAX_LOADED`` of them, the least recently
+#: used dropped first; each caller gets its own deep copy.
+_LOADED: dict[tuple[str, str, str], pd.DataFrame] = {}
+MAX_LOADED = 8
+LOADED_FILE_BYTES = 1 << 22
+
+
+def _loaded_key(item: ResourceFile, data: bytes, errors: str) -> tuple[str, str, str] | None:
+    """What a loaded frame depends on: the file's bytes (their sha256), the resource's
+    descriptor (its name, schema, dialect...: all of it) and ``errors``; ``None`` for a file
+    too large to keep."""
+    import hashlib
+    import json
+
+    if len(data) > LOADED_FILE_BYTES:
+        return None
+    described = json.dumps(item.descriptor, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data).hexdigest(), described, errors
 
 
 def resource_attrs(

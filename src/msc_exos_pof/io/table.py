@@ -289,6 +289,12 @@ def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
     truncated frame: cheap byte tests and Arrow's own errors send a suspicious file to the exact
     numpy scan, which names the rows.
     """
+    return parse_arrow(item, read_bytes(item))
+
+
+def read_bytes(item: ResourceFile) -> bytes:
+    """The bytes of the resource's file, as ``read_arrow`` reads them (``TableError`` for a
+    dialect other than the default or a file that cannot be read)."""
     path = item.descriptor.get("path")
     dialect = dialect_problem(item.descriptor)
     if dialect is not None:
@@ -312,6 +318,11 @@ def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
             f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
+    return data
+
+
+def parse_arrow(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructure]:
+    """``read_arrow`` of the bytes ``read_bytes`` gave."""
     # One hash of the bytes read, for the integrity checks. (Hashing on a second thread while
     # Arrow parses did not pay: benchmarks/machinery.py.)
     digest = (len(data), f"sha256:{hashlib.sha256(data).hexdigest()}")
