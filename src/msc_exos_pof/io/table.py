@@ -275,7 +275,24 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable
     (``read_arrow``, as a pandas frame whose columns are views of Arrow's)."""
     table, found = read_arrow(item)
-    return table.to_pandas(), found
+    return text_frame(table), found
+
+
+def text_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of text as read, as pandas' ``table.to_pandas()`` makes it (``str``
+    columns over the same Arrow buffers, a range index), without its conversion machinery per
+    column: each column is wrapped as it is (a copy may declare thousands)."""
+    import numpy as np
+    import pandas as pd
+
+    if table.num_columns == 0:
+        return table.to_pandas()
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    columns = {
+        name: pd.arrays.ArrowStringArray(column, dtype=dtype)
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
 
 
 def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
