@@ -3,10 +3,13 @@ themselves, and ``describe()`` is the data dictionary of one resource."""
 
 from __future__ import annotations
 
+import json
+import os
 import pydoc
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from package_rows import edit_rows
 
@@ -114,3 +117,67 @@ def test_the_wheel_layout_ships_py_typed() -> None:
     import msc_exos_pof as package
 
     assert (Path(package.__file__).parent / "py.typed").is_file()
+
+
+# --- load keeps small clean frames by what they depend on (io.convert._LOADED) ---------------
+
+
+def _same_size_edit(file: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (as long) once, keeping the file's size and modification
+    time: only its bytes say that it changed."""
+    before = file.stat()
+    data = file.read_bytes()
+    assert len(old) == len(new) and old in data
+    file.write_bytes(data.replace(old, new, 1))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_load_again_after_an_edit_of_the_file_gives_the_edited_rows(package_copy: Path) -> None:
+    studies = package_copy / "data" / "studies.csv"
+    first = msc_exos_pof.load("studies", package_copy)
+    title = first.loc[0, "title"]
+    _same_size_edit(studies, title.encode(), title.upper().encode())
+    assert msc_exos_pof.load("studies", package_copy).loc[0, "title"] == title.upper()
+    _same_size_edit(studies, b",rat,", b",dog,")
+    with pytest.raises(DataValueError, match="'dog' where the Table Schema expects one of"):
+        msc_exos_pof.load("studies", package_copy)
+    _same_size_edit(studies, b",dog,", b",rat,")
+    assert msc_exos_pof.load("studies", package_copy).loc[0, "title"] == title.upper()
+
+
+def test_load_again_after_an_edit_of_the_schema_follows_the_schema(package_copy: Path) -> None:
+    assert isinstance(
+        msc_exos_pof.load("studies", package_copy)["species"].dtype, pd.CategoricalDtype
+    )
+    file = package_copy / "datapackage.json"
+    descriptor = json.loads(file.read_text(encoding="utf-8"))
+    studies = next(r for r in descriptor["resources"] if r["name"] == "studies")
+    species = next(f for f in studies["schema"]["fields"] if f["name"] == "species")
+    species["constraints"].pop("enum")
+    file.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert msc_exos_pof.load("studies", package_copy)["species"].dtype == "string"
+    species["constraints"]["maxLength"] = 2
+    file.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    with pytest.raises(DataValueError, match="expects text of at most 2 characters"):
+        msc_exos_pof.load("studies", package_copy)
+
+
+def test_a_loaded_frame_changed_by_its_caller_changes_no_later_load() -> None:
+    from msc_exos_pof.io import convert
+
+    pristine = msc_exos_pof.load("studies")
+    snapshot = pristine.copy(deep=True)
+    frame = msc_exos_pof.load("studies")
+    frame.loc[0, "title"] = "Changed"
+    frame.loc[1, "year"] = 1
+    frame["species"] = frame["species"].cat.add_categories(["dog"])
+    frame.loc[2, "species"] = "dog"
+    del frame["design"]
+    frame.attrs["fields"]["title"] = "Changed"
+    again = msc_exos_pof.load("studies")
+    for loaded in (pristine, again):
+        pd.testing.assert_frame_equal(loaded, snapshot)
+        assert loaded.attrs == snapshot.attrs
+    for name in msc_exos_pof.resource_names():
+        msc_exos_pof.load(name)
+    assert 0 < len(convert._LOADED) <= convert.MAX_LOADED

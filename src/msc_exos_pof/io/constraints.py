@@ -106,11 +106,8 @@ def cell_failures(
     """
     table = arrow_table(raw)
     names = set(table.column_names)
-    columns = [
-        _Column(field, table.column(field["name"]), typed[field["name"]])
-        for field in fields
-        if field.get("name") in names and field.get("name") in typed.columns
-    ]
+    present = names.intersection(typed.columns)
+    columns = [_Column(field, table, typed) for field in fields if field.get("name") in present]
     found = [f for c in columns for f in _type_failures(name, c)] + _pattern_failures(name, fields)
     lost = {(f.row, f.field) for f in found}
     for column in columns:
@@ -187,14 +184,24 @@ def _pattern_failures(name: str, fields: list[dict[str, Any]]) -> list[CellFailu
 
 class _Column:
     """One field's cells as read (``raw``, Arrow text) and typed (pandas), with what the rules
-    share, each computed when a rule first needs it."""
+    share, each computed when a rule first needs it (a text field without rules needs none)."""
 
-    def __init__(self, field: dict[str, Any], raw: pa.ChunkedArray, typed: pd.Series) -> None:
+    def __init__(self, field: dict[str, Any], table: pa.Table, frame: pd.DataFrame) -> None:
         self.field = field
-        self.raw = raw
-        self.typed = typed
+        self._table = table
+        self._frame = frame
         self.rules = constraints(field)
         self.kind = field.get("type", "string")
+
+    @cached_property
+    def raw(self) -> pa.ChunkedArray:
+        """The cells as read."""
+        return self._table.column(self.field["name"])
+
+    @cached_property
+    def typed(self) -> pd.Series:
+        """The cells as ``typed_frame`` made them."""
+        return self._frame[self.field["name"]]
 
     @cached_property
     def text(self) -> pa.ChunkedArray:

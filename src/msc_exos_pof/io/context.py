@@ -12,7 +12,7 @@ from ..errors import TableError
 from .convert import typed_frame
 from .descriptor import ResourceFile, read_descriptor, resource_files
 from .locate import descriptor_path
-from .table import CsvStructure, read_arrow
+from .table import CsvStructure, read_arrow, text_frame
 from .tableschema import field_list, schema_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,7 +98,7 @@ class PackageContext:
         cannot be read."""
         if name not in self._raw:
             table = self.arrow(name)
-            self._raw[name] = None if table is None else table.to_pandas()
+            self._raw[name] = None if table is None else text_frame(table)
         return self._raw[name]
 
     def frame(self, name: str) -> pd.DataFrame | None:

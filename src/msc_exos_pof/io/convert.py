@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from .descriptor import resource_file, resource_files
+from .descriptor import ResourceFile, resource_file, resource_files
 from .locate import descriptor_path
-from .table import read_arrow
+from .table import parse_arrow, read_bytes
 from .tableschema import field_list, pandas_dtype
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,23 +38,31 @@ def missing_as_null(text: Any) -> Any:
 
 
 def _empty_as_missing(array: Any) -> Any:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if array.null_count or array.offset:
+    if array.null_count or not pa.types.is_large_string(array.type):
         return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+    if len(array) == 0:
+        return array
     # Zero-copy: the same offsets and characters, with a validity bitmap marking "" as missing
-    # (an if_else would copy every character of the column).
-    present = pc.not_equal(array, "")
-    written = pc.sum(present).as_py() or 0
-    if written == len(array):
+    # (an if_else would copy every character of the column). An empty cell is one whose offsets
+    # are equal, read from the offsets buffer by numpy: no kernel call for a column with none.
+    # A column as read starts one cell in (the header is row 0): the bitmap covers that cell.
+    start = array.offset
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64, count=start + len(array) + 1)
+    empty = offsets[start + 1 :] == offsets[start:-1]
+    missing = int(np.count_nonzero(empty))
+    if missing == 0:
         return array  # nothing missing: no bitmap
-    return pa.LargeStringArray.from_buffers(
+    present = np.concatenate([np.ones(start, dtype=bool), ~empty])
+    return pa.Array.from_buffers(
+        pa.large_string(),
         len(array),
-        array.buffers()[1],
-        array.buffers()[2],
-        present.buffers()[1],
-        null_count=len(array) - written,
+        [pa.py_buffer(np.packbits(present, bitorder="little")), *array.buffers()[1:]],
+        null_count=missing,
+        offset=start,
     )
 
 
@@ -122,7 +130,15 @@ def _typed_column(text: Any, field: dict[str, Any]) -> Any:
         categories = pa.array([str(c) for c in dtype.categories], pa.large_string())
         codes = pc.fill_null(pc.index_in(text, value_set=categories), -1)
         return pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), dtype=dtype)
-    return pd.array(text, dtype=pd.StringDtype("pyarrow"))
+    return _text(text)
+
+
+def _text(text: Any) -> Any:
+    """Arrow text as pandas' Arrow-backed ``string`` array, wrapped as it is (no conversion:
+    its Arrow type already fits)."""
+    import pandas as pd
+
+    return pd.arrays.ArrowStringArray(text, dtype=pd.StringDtype("pyarrow"))
 
 
 def typed_frame(raw: pd.DataFrame | Any, schema: dict[str, Any]) -> pd.DataFrame:
@@ -145,7 +161,7 @@ def typed_frame(raw: pd.DataFrame | Any, schema: dict[str, Any]) -> pd.DataFrame
     # Undeclared columns stay text as written.
     for name in table.column_names:
         if name not in columns:
-            columns[name] = pd.array(table.column(name), dtype=pd.StringDtype("pyarrow"))
+            columns[name] = _text(table.column(name))
     return pd.DataFrame(columns, index=index, copy=False)
 
 
@@ -157,14 +173,49 @@ def load_frame(
     A cell that does not fit its field raises ``DataValueError`` (``errors="coerce"``: it
     loads as missing, with a ``DataValueWarning``). ``attrs`` describe the resource.
     """
-    from .strict import checked
+    from .strict import ERRORS, checked
 
     item = resource_file(name, path)
     schema = item.descriptor.get("schema", {})
-    raw = read_arrow(item)[0]
-    frame = checked(name, field_list(schema), raw, typed_frame(raw, schema), errors)
+    data = read_bytes(item)
+    key = _loaded_key(item, data, errors) if errors in ERRORS else None
+    if key is not None and key in _LOADED:
+        _LOADED[key] = _LOADED.pop(key)  # the most recently used is dropped last
+        frame = _LOADED[key].copy(deep=True)
+    else:
+        raw = parse_arrow(item, data)[0]
+        typed = typed_frame(raw, schema)
+        frame = checked(name, field_list(schema), raw, typed, errors)
+        if key is not None and frame is typed:  # every cell fits: nothing warned or refused
+            if len(_LOADED) >= MAX_LOADED:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = frame.copy(deep=True)
     frame.attrs.update(resource_attrs(item.descriptor, path))
     return frame
+
+
+#: The typed frames of small clean resources ``load_frame`` made, by ``_loaded_key``: the
+#: library's users call ``load`` again and again (a notebook, a loop over resources), and a
+#: small table costs far more to type and check (a few milliseconds, whatever its size) than
+#: to hash. Only frames of files of at most ``LOADED_FILE_BYTES`` whose every cell fits
+#: (nothing refused or warned) are kept, at most ``MAX_LOADED`` of them, the least recently
+#: used dropped first; each caller gets its own deep copy.
+_LOADED: dict[tuple[str, str, str], pd.DataFrame] = {}
+MAX_LOADED = 8
+LOADED_FILE_BYTES = 1 << 22
+
+
+def _loaded_key(item: ResourceFile, data: bytes, errors: str) -> tuple[str, str, str] | None:
+    """What a loaded frame depends on: the file's bytes (their sha256), the resource's
+    descriptor (its name, schema, dialect...: all of it) and ``errors``; ``None`` for a file
+    too large to keep."""
+    import hashlib
+    import json
+
+    if len(data) > LOADED_FILE_BYTES:
+        return None
+    described = json.dumps(item.descriptor, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data).hexdigest(), described, errors
 
 
 def resource_attrs(

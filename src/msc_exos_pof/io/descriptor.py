@@ -249,43 +249,46 @@ class ResourceFile:
 
 def resource_files(path: str | os.PathLike[str] | None = None) -> list[ResourceFile]:
     """Every resource with its resolved file; ``PackageError`` when any path is unsafe."""
-    file = descriptor_path(path)
-    descriptor = read_descriptor(path)
-    base = file.parent.resolve()
-    out = []
-    for resource in descriptor["resources"]:
-        name = resource["name"]
-        value = resource.get("path")
-        if value is None and "data" in resource:
-            raise PackageError(
-                UNSAFE_PATH,
-                f"resource '{name}' has inline 'data' and no 'path'; this gate reads CSV files "
-                "only: write the rows to a CSV file in the package folder and give its path",
-                resource=name,
-                field="data",
-            )
-        reason = unsafe_path_reason(value)
-        if reason is None:
-            target = (base / value).resolve()
-            if base != target and base not in target.parents:
-                reason = "it resolves (through a link) outside the package folder"
-        if reason is not None:
-            raise PackageError(
-                UNSAFE_PATH,
-                f"resource '{name}' has path {value!r}, which is refused because {reason}; "
-                "use a relative path inside the package folder",
-                resource=name,
-                field="path",
-            )
-        out.append(ResourceFile(name, resource, target))
-    return out
+    base = descriptor_path(path).parent.resolve()
+    return [_resolved(resource, base) for resource in read_descriptor(path)["resources"]]
+
+
+def _resolved(resource: dict[str, Any], base: Path) -> ResourceFile:
+    """``resource`` with its file in the package folder ``base`` (resolved), or the
+    ``PackageError`` that refuses its path."""
+    name = resource["name"]
+    value = resource.get("path")
+    if value is None and "data" in resource:
+        raise PackageError(
+            UNSAFE_PATH,
+            f"resource '{name}' has inline 'data' and no 'path'; this gate reads CSV files "
+            "only: write the rows to a CSV file in the package folder and give its path",
+            resource=name,
+            field="data",
+        )
+    reason = unsafe_path_reason(value)
+    if reason is None:
+        target = (base / value).resolve()
+        if base != target and base not in target.parents:
+            reason = "it resolves (through a link) outside the package folder"
+    if reason is not None:
+        raise PackageError(
+            UNSAFE_PATH,
+            f"resource '{name}' has path {value!r}, which is refused because {reason}; "
+            "use a relative path inside the package folder",
+            resource=name,
+            field="path",
+        )
+    return ResourceFile(name, resource, target)
 
 
 def resource_file(name: str, path: str | os.PathLike[str] | None = None) -> ResourceFile:
-    """The resource called ``name``; ``KeyError`` listing the known names otherwise."""
-    files = resource_files(path)
-    for item in files:
-        if item.name == name:
-            return item
-    known = ", ".join(item.name for item in files)
+    """The resource called ``name`` (the first, if a malformed descriptor repeats it) with its
+    resolved file, its path refused as ``resource_files`` would (only its own path is
+    resolved: the others' are not read); ``KeyError`` listing the known names otherwise."""
+    resources = read_descriptor(path)["resources"]
+    for resource in resources:
+        if resource["name"] == name:
+            return _resolved(resource, descriptor_path(path).parent.resolve())
+    known = ", ".join(resource["name"] for resource in resources)
     raise KeyError(f"no resource named {name!r}; the package has: {known}")

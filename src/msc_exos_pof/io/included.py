@@ -45,16 +45,21 @@ def study_key_field(descriptor: dict[str, Any], name: str) -> str | None:
 def removed_studies(path: str | os.PathLike[str] | None = None) -> set[str]:
     """Ids of the studies a later round removed (a filled ``removed_round``), read as written;
     an empty set when the package has no ``studies`` or no ``removed_round``."""
+    import pyarrow.compute as pc
+
     from .descriptor import resource_file, resource_names
-    from .table import read_raw_table
+    from .table import read_arrow
 
     if STUDIES not in resource_names(path):
         return set()
-    raw = read_raw_table(resource_file(STUDIES, path))
-    if REMOVED_ROUND not in raw.columns or "study_id" not in raw.columns:
+    table = read_arrow(resource_file(STUDIES, path))[0]
+    if REMOVED_ROUND not in table.column_names or "study_id" not in table.column_names:
         return set()
-    filled = raw[REMOVED_ROUND].fillna("").astype(str).str.strip() != ""
-    return set(raw.loc[filled.to_numpy(), "study_id"].dropna().astype(str))
+    # Only the written cells (few: removals are rare) are judged in Python, as written.
+    written = pc.indices_nonzero(pc.not_equal(table.column(REMOVED_ROUND), ""))
+    rounds = table.column(REMOVED_ROUND).take(written).to_pylist()
+    ids = table.column("study_id").take(written).to_pylist()
+    return {study for study, round_ in zip(ids, rounds, strict=True) if round_.strip() != ""}
 
 
 def included_now(

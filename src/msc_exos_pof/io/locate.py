@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 DESCRIPTOR_NAME = "datapackage.json"
 #: A URL: ``scheme://...``, or a scheme that needs no ``//`` (``data:``, ``file:``...). A bare
@@ -39,9 +39,12 @@ def safe_link(value: object) -> str | None:
 
 def shipped_package_dir() -> Path:
     """Folder of the data package shipped with the library (wheel) or the checkout (editable)."""
-    installed = resources.files("msc_exos_pof") / "datapackage"
-    if installed.joinpath(DESCRIPTOR_NAME).is_file():
-        return Path(str(installed))
+    # This module's own location names the installed package's folder (as
+    # ``importlib.resources.files("msc_exos_pof")`` would, at a tenth of the cost: every
+    # ``load`` of the shipped package asks several times).
+    installed = Path(__file__).parent.parent / "datapackage"
+    if (installed / DESCRIPTOR_NAME).is_file():
+        return installed
     return Path(__file__).resolve().parents[3] / "datapackage"
 
 
@@ -70,16 +73,14 @@ def is_copy(descriptor: Path) -> bool:
     """Whether ``descriptor`` is a copy of this dataset: its ``name`` is the shipped package's,
     or it has a ``studies`` resource. A descriptor that cannot be read counts as one: the
     maintainer's broken copy must be reported as broken, never skipped for the shipped one."""
-    import json
-
     try:
-        found = json.loads(descriptor.read_bytes()[: 1 << 24])
+        found = _json_of(descriptor)
     except (OSError, ValueError, RecursionError):
         return True
     if not isinstance(found, dict):
         return True
     try:
-        shipped_name = json.loads((shipped_package_dir() / DESCRIPTOR_NAME).read_bytes())["name"]
+        shipped_name = _json_of(shipped_package_dir() / DESCRIPTOR_NAME)["name"]
     except (OSError, ValueError, KeyError, TypeError):  # pragma: no cover - broken install
         shipped_name = None
     resources = found.get("resources")
@@ -89,6 +90,28 @@ def is_copy(descriptor: Path) -> bool:
         else []
     )
     return found.get("name") == shipped_name or "studies" in names
+
+
+#: How much of a descriptor ``is_copy`` reads.
+_COPY_PREFIX = 1 << 24
+
+
+def _json_of(file: Path) -> Any:
+    """The JSON value of ``file``'s first ``_COPY_PREFIX`` bytes: the descriptor reader's parse
+    when it reads the file (once per version of it, not on every ``load``), else ``json``'s,
+    which raises as it does (the reader refuses some JSON, such as a deep one, that ``json``
+    reads: the same answer either way)."""
+    import json
+
+    from ..errors import PackageError
+    from .descriptor import read_descriptor
+
+    try:
+        if file.stat().st_size <= _COPY_PREFIX:
+            return read_descriptor(file)
+    except (PackageError, OSError, ValueError):
+        pass
+    return json.loads(file.read_bytes()[:_COPY_PREFIX])
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,24 @@ def read_table(item: ResourceFile) -> tuple[pd.DataFrame, CsvStructure]:
     """The CSV as text columns ("" for empty cells) and its scan; ``TableError`` if unreadable
     (``read_arrow``, as a pandas frame whose columns are views of Arrow's)."""
     table, found = read_arrow(item)
-    return table.to_pandas(), found
+    return text_frame(table), found
+
+
+def text_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of text as read, as pandas' ``table.to_pandas()`` makes it (``str``
+    columns over the same Arrow buffers, a range index), without its conversion machinery per
+    column: each column is wrapped as it is (a copy may declare thousands)."""
+    import numpy as np
+    import pandas as pd
+
+    if table.num_columns == 0:
+        return table.to_pandas()
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    columns = {
+        name: pd.arrays.ArrowStringArray(column, dtype=dtype)
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    }
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
 
 
 def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
@@ -289,6 +306,12 @@ def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
     truncated frame: cheap byte tests and Arrow's own errors send a suspicious file to the exact
     numpy scan, which names the rows.
     """
+    return parse_arrow(item, read_bytes(item))
+
+
+def read_bytes(item: ResourceFile) -> bytes:
+    """The bytes of the resource's file, as ``read_arrow`` reads them (``TableError`` for a
+    dialect other than the default or a file that cannot be read)."""
     path = item.descriptor.get("path")
     dialect = dialect_problem(item.descriptor)
     if dialect is not None:
@@ -312,6 +335,11 @@ def read_arrow(item: ResourceFile) -> tuple[pa.Table, CsvStructure]:
             f"resource '{item.name}': cannot read {path}: {error.strerror}",
             item.name,
         ) from None
+    return data
+
+
+def parse_arrow(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructure]:
+    """``read_arrow`` of the bytes ``read_bytes`` gave."""
     # One hash of the bytes read, for the integrity checks. (Hashing on a second thread while
     # Arrow parses did not pay: benchmarks/machinery.py.)
     digest = (len(data), f"sha256:{hashlib.sha256(data).hexdigest()}")

@@ -14,7 +14,6 @@ from ...io.hashing import ALGORITHMS, file_digest
 from ...io.tableschema import (
     constraints,
     field_list,
-    field_named,
     field_problems,
     foreign_key_entries,
     reference_of,
@@ -400,18 +399,26 @@ def check_core_resources(ctx: PackageContext) -> Iterator[Finding]:
             continue
         schema = schema_of(resource)
         mine = ctx.schema(name)
+        # One pass over the copy's fields (a copy may declare thousands), the first of a name
+        # counting, as ``field_named`` would find it.
+        mine_named = _first_by_name(field_list(mine))
+        written_named = _first_by_name(_written_fields(ctx.files[name].descriptor))
         for field in field_list(schema):
-            written = next(
-                (f for f in _written_fields(ctx.files[name].descriptor) if _named(f, field)), None
-            )
+            written = written_named.get(field["name"])
             # A property that cannot be used is descriptor.field_rules' one finding.
             broken = {problem.path[-1] for problem in field_problems(written)}
-            yield from _changed_field(name, field, field_named(mine, field["name"]), broken)
+            yield from _changed_field(name, field, mine_named.get(field["name"]), broken)
         yield from _loosened_keys(name, schema, mine)
 
 
-def _named(written: Any, field: dict[str, Any]) -> bool:
-    return isinstance(written, dict) and written.get("name") == field["name"]
+def _first_by_name(fields: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each field object by its text name, the first one when a malformed schema repeats a
+    name (anything else is skipped)."""
+    named: dict[str, dict[str, Any]] = {}
+    for field in fields:
+        if isinstance(field, dict) and isinstance(field.get("name"), str):
+            named.setdefault(field["name"], field)
+    return named
 
 
 def _changed_field(

@@ -199,7 +199,8 @@ def links_msc_source_coverage(ctx: PackageContext) -> Iterator[Finding]:
     studies, links = frames
     if not (usable(studies, "study_id", "msc_source") and usable(links, "study_id", "msc_source")):
         return
-    sourced = studies[studies["study_id"].notna() & studies["msc_source"].notna()]
+    pairs = studies[["study_id", "msc_source"]]  # columns before rows: a copy may be wide
+    sourced = pairs[pairs["study_id"].notna() & pairs["msc_source"].notna()]
     pair = sourced["study_id"].astype("string") + "\x1f" + sourced["msc_source"].astype("string")
     linked = links["study_id"].astype("string") + "\x1f" + links["msc_source"].astype("string")
     s = sourced[~isin(pair, linked.dropna())]
