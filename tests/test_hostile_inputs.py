@@ -375,3 +375,29 @@ def test_release_refuses_a_dist_folder_inside_the_package_before_writing(
     result = CliRunner().invoke(main, ["release", "--dist", "datapackage/dist"])
     assert result.exit_code == 2 and "inside the data package folder" in result.output
     assert _files(checkout) == before
+
+
+def test_a_table_the_exact_scan_passes_but_arrow_cannot_parse_is_a_finding(
+    package_copy: Path,
+) -> None:
+    """A lone CR before a comma: the exact scan and Arrow disagree on where the rows end. It is
+    one ``table.parse`` finding, and the summary (which reads tables even when the gate stopped)
+    never turns it into ``gate.internal`` (found by the structural fuzz)."""
+    (package_copy / "data" / "animal_models.csv").write_bytes(b"\r,")
+    rehash(package_copy)
+    report = msc_exos_pof.validate(package_copy)
+    assert "gate.internal" not in report.fired()
+    [finding] = report.by_check("table.parse")
+    assert finding.resource == "animal_models"
+    assert "the CSV cannot be parsed" in finding.message
+
+
+def test_a_note_frictionless_repeats_per_resource_is_one_finding(package_copy: Path) -> None:
+    descriptor = load_descriptor(package_copy)
+    for resource in descriptor["resources"][:2]:
+        resource["profile"] = "data-resource"
+    save_descriptor(package_copy, descriptor)
+    messages = [
+        f.message for f in msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
+    ]
+    assert messages and len(messages) == len(set(messages))

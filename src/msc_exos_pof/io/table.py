@@ -377,9 +377,9 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
     header = _header(data)
     table = None
     arrow_error = ""
-    if not _suspicious(data):
-        import pyarrow as pa
+    import pyarrow as pa
 
+    if not _suspicious(data):
         try:
             table = _arrow_table(data, len(header))
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
@@ -414,7 +414,18 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
                 item.name,
                 structure=found,
             )
-        table = _arrow_table(data, len(header))  # suspicious bytes, but the exact scan is clean
+        try:  # suspicious bytes, but the exact scan is clean
+            table = _arrow_table(data, len(header))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            # The scan and Arrow disagree on where rows end (a lone CR, say): Arrow's word is
+            # the one a reader gets, so the file is unparsable, never an exception.
+            raise TableError(
+                UNPARSABLE,
+                f"resource '{item.name}': the CSV cannot be parsed: "
+                f"{str(error).strip().splitlines()[0] if str(error).strip() else error}",
+                item.name,
+                structure=found,
+            ) from None
     if table.num_rows == 0:
         raise TableError(
             UNPARSABLE,

@@ -149,7 +149,8 @@ def _frictionless_notes(text: str) -> tuple[str, ...]:
             f"frictionless cannot read it ({type(error).__name__}: {error}); a property has a "
             "value of the wrong type (the descriptor.model findings name it)",
         )
-    return tuple(str(getattr(e, "message", e)) for e in errors)
+    # frictionless repeats a package-level note once per resource it concerns: one is enough
+    return tuple(dict.fromkeys(str(getattr(e, "message", e)) for e in errors))
 
 
 #: What frictionless and the metadata model say about the shipped descriptor, shipped with the
