@@ -401,3 +401,13 @@ def test_a_note_frictionless_repeats_per_resource_is_one_finding(package_copy: P
         f.message for f in msc_exos_pof.validate(package_copy).by_check("descriptor.metadata")
     ]
     assert messages and len(messages) == len(set(messages))
+
+
+def test_a_column_arrow_types_itself_is_still_text(package_copy: Path) -> None:
+    """A blank first line ended by a lone CR, then a number: Arrow names and types that column
+    itself. Cells stay text as written, so the header findings name it and no check stops."""
+    (package_copy / "data" / "animal_models.csv").write_bytes(b"\r1")
+    rehash(package_copy)
+    report = msc_exos_pof.validate(package_copy)
+    assert "gate.internal" not in report.fired()
+    assert report.by_check("table.header")

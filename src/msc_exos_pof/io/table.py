@@ -433,7 +433,11 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
             item.name,
             structure=CsvStructure(header=header),
         )
-    names = [str(value) for value in table.slice(0, 1).to_pylist()[0].values()]
+    if any(kind != pa.large_string() for kind in table.schema.types):
+        # Arrow inferred a column the header did not name (a first line it reads otherwise than
+        # the scan, say): every cell is text as written, whatever it looks like.
+        table = table.cast(pa.schema([(n, pa.large_string()) for n in table.column_names]))
+    names = ["" if v is None else str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
     # Arrow's per-block chunks are kept (combining would copy every character): the frame's
     # text columns are views of the parsed buffers, and later kernels run chunk by chunk.
     return table.slice(1).rename_columns(_unique_names(names)), CsvStructure(header=names)
