@@ -252,6 +252,9 @@ class _Remapped:
 
 
 def _fold_lookups(findings: list[Finding], ctx: PackageContext) -> list[Finding]:
+    compared = {lookup.check.id for lookup in LOOKUPS}
+    if not any(compared & set(f.checks) for f in findings):
+        return findings  # nothing differs (or the comparison did not run): nothing to fold
     judged = differences_judgement(ctx)
     if judged is None:
         return findings
@@ -440,6 +443,10 @@ def _counts_restored(
     """place -> (source, what) of each count finding that counting the studies by their links
     makes agree with the review (or with the errata row that records the difference), and of
     each errata row about such a count that the corrected count makes true again."""
+    if not any(
+        (f.resource, f.field) in SOURCE_COUNTS or errata_stale.id in f.checks for f in findings
+    ):
+        return {}  # no count finding (or the count checks did not run)
     judged = differences_judgement(ctx)
     if judged is None:
         return {}
