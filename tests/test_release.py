@@ -129,7 +129,7 @@ def test_a_bumped_version_without_a_changelog_entry_fails(tmp_path) -> None:
     assert finding.severity == "error"
     assert finding.field == "version"
     assert "'0.2.0' has no '## [0.2.0] - YYYY-MM-DD' entry" in finding.message
-    assert "[0.1.0]" in finding.message
+    assert f"its latest entry is [{latest_release()[0]}]" in finding.message
 
 
 def test_a_version_older_than_the_latest_entry_fails(tmp_path) -> None:

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from package_rows import edit_rows
+from release_history import rewind
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
@@ -30,13 +31,15 @@ SKIP = {".git", ".venv", "dist", "build", ".pytest_cache", ".ruff_cache", ".hypo
 
 @pytest.fixture
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's files (no git, no venv) as the current folder."""
+    """A copy of the repository's files (no git, no venv) as the current folder, as they stood
+    before the first release after 0.1.0."""
     target = tmp_path / "checkout"
     shutil.copytree(
         ROOT,
         target,
         ignore=lambda folder, names: [n for n in names if n in SKIP or n == "__pycache__"],
     )
+    rewind(target)
     monkeypatch.chdir(target)
     return target
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from package_rows import edit_rows
+from release_history import rewind
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
@@ -43,13 +44,14 @@ def release_findings(folder: Path) -> dict[str, list[str]]:
 
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
-    """A copy of the checkout's release files: CHANGELOG.md, pyproject.toml, datapackage/ and
-    the release record; returns the root."""
+    """A copy of the checkout's release files (CHANGELOG.md, pyproject.toml, datapackage/, the
+    release record) as they stood before the first release after 0.1.0; returns the root."""
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "datapackage", root / "datapackage")
     shutil.copytree(RECORD, root / "releases")
     for name in ("CHANGELOG.md", "pyproject.toml"):
         shutil.copy(ROOT / name, root / name)
+    rewind(root)
     return root
 
 
