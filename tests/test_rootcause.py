@@ -175,18 +175,42 @@ def test_a_study_whose_links_name_no_one_source_is_not_folded(package_copy: Path
             if row["study_id"] == "chen-s-2020":
                 row["table_2"] = "false"
 
-    edit_rows(package_copy, "study_msc_sources", untable)
-    set_cell(package_copy, "studies", ("study_id", "chen-s-2020"), "msc_source", "ADSC")
+    edit_rows(package_copy, "study_msc_sources", untable)  # BMSC and PMSC: which one?
+    for field in ("msc_source_published", "msc_source"):  # and no printed source to go by
+        set_cell(package_copy, "studies", ("study_id", "chen-s-2020"), field, "ADSC")
     found = problems(package_copy)
     assert not any("folded" in f.message for f in found)
     assert {"links.msc_source_coverage", "counts.per_source"} <= {f.check for f in found}
 
 
-def test_a_selection_without_the_coverage_check_folds_nothing(package_copy: Path) -> None:
+def test_a_source_that_disagrees_with_the_printed_one_leads_when_links_agree(
+    package_copy: Path,
+) -> None:
+    # chen-s-2020 has a PMSC link (its second source), so only Table 2's BMSC disagrees.
+    set_cell(package_copy, "studies", ("study_id", "chen-s-2020"), "msc_source", "PMSC")
+    [lead] = problems(package_copy)
+    assert (lead.check, lead.line, lead.field) == ("studies.msc_source", 3, "msc_source")
+    assert "but Table 2 prints 'BMSC', and counting it under 'BMSC' agrees with" in lead.message
+    assert "add an errata row 'studies/chen-s-2020/msc_source' (published 'BMSC'" in lead.message
+    assert lead.message.endswith(
+        "the 6 it causes: 2 errata.stale, 1 counts.per_source, 1 counts.source_table, "
+        "1 claims.count_contradicted, 1 claims.expected"
+    )
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [["links.msc_source_coverage", "studies.msc_source"], ["links", "studies"]],
+    ids=["ids", "prefixes"],
+)
+def test_a_selection_without_the_source_checks_folds_nothing(
+    package_copy: Path, left_out: list[str]
+) -> None:
     resource_sun(package_copy)
-    found = problems(package_copy, ignore=["links.msc_source_coverage"])
+    found = problems(package_copy, ignore=left_out)
     assert not any("folded" in f.message for f in found)
     assert sum(f.resource in ("stated_counts", "msc_sources") for f in found) == 4
+    assert sum(f.resource == "claims" for f in found) == 3
 
 
 # --- every format ------------------------------------------------------------------------------

@@ -16,16 +16,20 @@ that one cause explains, after every check has run:
   ``studies.species``) says which code the studies agree on and what to do; the studies'
   differences and the errata the row makes stale are folded into it. A single disagreeing
   study, or studies that disagree in different ways, stay their own findings;
-* a study whose curated msc_source is not among its ``study_msc_sources`` links
-  (``links.msc_source_coverage``), when its links give one source (the one Table 2 names, else
-  its only one): counting the studies of the published round by that source instead is the
-  correction. A per-source count (``stated_counts`` studies_per_source, ``msc_sources``
-  stated_study_count) that the correction makes agree with the review, or with the errata row
-  that records it, and an errata row about such a count that it makes true again, are folded
-  into the coverage finding; so is a claims finding whose claim, judged by the claims layer
-  with the corrected sources (``claims.judgement_with_sources``), gets its recorded verdict
-  back. A count that stays wrong after the correction stays its own finding. design has no
-  second source of truth (no published design, no link table), so its counts are not folded;
+* a study whose curated msc_source disagrees with a second source of truth: its
+  ``study_msc_sources`` links (``links.msc_source_coverage``), when they give one source (the
+  one Table 2 names, else its only one), or else the source Table 2 prints
+  (``studies.msc_source``, not documented by an erratum): counting the studies of the
+  published round by that source instead is the correction. A per-source count
+  (``stated_counts`` studies_per_source, ``msc_sources`` stated_study_count) that the
+  correction makes agree with the review, or with the errata row that records it, and an
+  errata row about such a count that it makes true again, are folded into the study's
+  finding; so is a claims finding whose claim, judged by the claims layer with the corrected
+  sources (``claims.judgement_with_sources``), changes its verdict to the recorded one. A
+  count that stays wrong after the correction stays its own finding. ``design`` has stated
+  counts per value but no second source of truth (no printed design, no link table), and
+  ``species`` has no stated count per value (its second source is the lookup above), so
+  neither is folded this way;
 * ``integrity.bytes`` and ``integrity.hash`` of a file that other findings are about: the file
   was edited, and the edit is what those findings judge; the hashes are refreshed once it is
   right, so the integrity findings are folded into the file's first finding, which then ends
@@ -46,7 +50,7 @@ from typing import TYPE_CHECKING
 from ..io.tableschema import primary_key
 from .checks.claims import judgement as claims_judgement
 from .checks.claims import judgement_with_sources
-from .checks.consistency_differences import LOOKUPS, Judgement, Lookup
+from .checks.consistency_differences import LOOKUPS, Judgement, Lookup, msc_source_printed
 from .checks.consistency_differences import judgement as differences_judgement
 from .checks.consistency_prisma import prisma_included_rows
 from .checks.descriptor import check_bytes, check_hash
@@ -369,14 +373,16 @@ PER_SOURCE = "studies_per_source"
 
 @dataclass(frozen=True)
 class _Relinked:
-    """A study (``row`` of studies) whose curated msc_source (``curated``) is not among its
-    study_msc_sources links, which give ``linked`` (``table_2``: the link Table 2 names)."""
+    """A study (``row`` of studies) whose curated msc_source (``curated``) disagrees with its
+    second source of truth, which gives ``linked``: its study_msc_sources links (``basis``
+    "links"; ``table_2``: the link Table 2 names) or the source Table 2 prints ("printed")."""
 
     index: int
     study: str
     row: int
     curated: str
     linked: str
+    basis: str
     table_2: bool
     published: bool
 
@@ -408,22 +414,46 @@ def _fold_linked_sources(findings: list[Finding], ctx: PackageContext) -> list[F
     return _apply(findings, folds) if folds else findings
 
 
+#: The checks whose finding on a study's msc_source cell leads a fold, and what each compares
+#: the curated source with.
+SOURCE_LEADS = {links_msc_source_coverage.id: "links", msc_source_printed.id: "printed"}
+
+
 def _relinked(findings: list[Finding], ctx: PackageContext) -> list[_Relinked]:
-    """The studies that ``links.msc_source_coverage`` reports whose links give one source."""
+    """The studies whose curated msc_source a lead finding reports as disagreeing with one
+    other source: its links (``links.msc_source_coverage``, when they give one source), else
+    the source Table 2 prints (``studies.msc_source``)."""
     studies, links = ctx.raw("studies"), ctx.raw("study_msc_sources")
-    if studies is None or links is None:
+    if studies is None or "msc_source" not in studies.columns:
         return []
     out = []
     for index, finding in enumerate(findings):
-        if links_msc_source_coverage.id != finding.check or finding.row is None:
+        leads = [SOURCE_LEADS[c] for c in finding.checks if c in SOURCE_LEADS]
+        if not leads or finding.resource != "studies" or finding.row is None:
+            continue
+        if finding.severity == "info":  # a difference an erratum documents leads nothing
             continue
         line = studies.iloc[finding.row - 1]
-        study, curated = str(line["study_id"]), str(line["msc_source"])
-        linked = _link_of(links, study)
-        if linked is not None:
+        correction = _correction(line, links, leads)
+        if correction is not None and correction[0] != str(line["msc_source"]):
             published = str(line.get("round") or "1") == "1"
-            out.append(_Relinked(index, study, finding.row, curated, *linked, published))
+            study, curated = str(line["study_id"]), str(line["msc_source"])
+            out.append(_Relinked(index, study, finding.row, curated, *correction, published))
     return out
+
+
+def _correction(
+    line: pd.Series, links: pd.DataFrame | None, leads: list[str]
+) -> tuple[str, str, bool] | None:
+    """(source, basis, table_2): the source the study's links give, else the printed one."""
+    if "links" in leads and links is not None:
+        linked = _link_of(links, str(line["study_id"]))
+        if linked is not None:
+            return linked[0], "links", linked[1]
+    printed = str(line.get("msc_source_published") or "")
+    if "printed" in leads and printed:
+        return printed, "printed", False
+    return None
 
 
 def _link_of(links: pd.DataFrame, study: str) -> tuple[str, bool] | None:
@@ -582,7 +612,6 @@ def _relinked_message(
     moved: list[int],
     restored: list[int],
 ) -> str:
-    which = " (the source Table 2 names)" if r.table_2 else ""
     gives = []
     named = list(dict.fromkeys(counts[i][1] for i in moved))
     stated = [n for n in named if not n.startswith("erratum ")]
@@ -594,12 +623,24 @@ def _relinked_message(
     if restored:
         ids = _shown(list(dict.fromkeys(claims[i][1] for i in restored)))
         gives.append(f"the recorded verdicts of claims {ids}")
+    if r.basis == "links":
+        which = " (the source Table 2 names)" if r.table_2 else ""
+        other, expected = (
+            f"its study_msc_sources links give {r.linked!r}{which}",
+            ("its curated source among its links"),
+        )
+        keep = "add its study_msc_sources row with the text that names it"
+    else:
+        other, expected = f"Table 2 prints {r.linked!r}", "the curated source Table 2 prints"
+        keep = (
+            f"add an errata row 'studies/{r.study}/msc_source' (published {r.linked!r}, "
+            f"curated {r.curated!r}) with the evidence"
+        )
     return (
-        f"study {r.study!r} has curated msc_source {r.curated!r}, but its study_msc_sources "
-        f"links give {r.linked!r}{which}, and counting it under {r.linked!r} agrees with "
-        f"{', '.join(gives)}; expected its curated source among its links: correct "
-        f"msc_source to {r.linked!r}, or, if {r.curated!r} is right, add its study_msc_sources "
-        "row with the text that names it and correct those counts and claims"
+        f"study {r.study!r} has curated msc_source {r.curated!r}, but {other}, and counting it "
+        f"under {r.linked!r} agrees with {', '.join(gives)}; expected {expected}: correct "
+        f"msc_source to {r.linked!r}, or, if {r.curated!r} is right, {keep} and correct those "
+        "counts and claims"
     )
 
 
