@@ -547,7 +547,7 @@ def _studies_of(ctx: PackageContext, source: str) -> int:
     return sum(
         1
         for code, round_ in zip(studies["msc_source"], rounds, strict=True)
-        if code == source and not (round_.isdigit() and int(round_) > 1)
+        if code == source and not (str(round_).isdigit() and int(str(round_)) > 1)
     )
 
 
