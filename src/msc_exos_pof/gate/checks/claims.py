@@ -424,10 +424,27 @@ def judgement(ctx: PackageContext) -> pd.DataFrame | None:
 
 
 def _judge(ctx: PackageContext) -> pd.DataFrame | None:
+    return _judged(ctx, _studies(ctx))
+
+
+def judgement_with_sources(ctx: PackageContext, sources: dict[str, str]) -> pd.DataFrame | None:
+    """The claims judged as ``judgement`` does, as if each study of ``sources`` had that
+    curated msc_source (``gate/rootcause.py`` asks which verdicts a corrected source restores).
+    Not memoised: it is asked once per run, and only when a study's source disagrees with its
+    links."""
+    studies = _studies(ctx)
+    if studies is None:
+        return None
+    studies = studies.copy()
+    chosen = isin(studies["study_id"], list(sources))
+    studies.loc[chosen, "msc_source"] = studies.loc[chosen, "study_id"].map(sources)
+    return _judged(ctx, studies)
+
+
+def _judged(ctx: PackageContext, studies: pd.DataFrame | None) -> pd.DataFrame | None:
     import numpy as np
 
     claims = _optional(ctx, "claims", "claim_id", "subject_type", "attribute", "value", "verdict")
-    studies = _studies(ctx)
     if claims is None or studies is None:
         return None
     claims = claims.copy()  # columns are added below; the raw frame is shared

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...io.tableschema import primary_key
@@ -335,42 +336,74 @@ def first_author_label(ctx: PackageContext) -> pd.DataFrame | None:
     )
 
 
-def species(ctx: PackageContext) -> pd.DataFrame | None:
-    frames = ctx.frames("studies", "animal_models")
-    if frames is None:
-        return None
-    studies, models = frames
-    if not (
-        usable(studies, "study_id", "animal_model_published", "species")
-        and usable(models, "animal_model_published", "species")
-    ):
-        return None
-    models = models.dropna(subset=["animal_model_published"]).drop_duplicates(
-        "animal_model_published"
-    )
-    mapping = models.set_index("animal_model_published")["species"].astype("string")
-    printed = studies["animal_model_published"]
-    known = printed.isin(mapping.index)  # an unknown cell is schema.foreign_key's finding
-    named = printed.map(mapping).astype("string").fillna("")
-    curated = studies["species"].astype("string").fillna("")
-    bad = _flag(known & (named != curated))
-    s = studies.loc[bad, ["study_id", "animal_model_published", "species"]]
-    detail = join(
-        "Table 2 prints '",
-        s["animal_model_published"],
-        "', which names species ",
-        quoted(named[bad].replace("", None)),
-        ", but the curated species is ",
-        quoted(s["species"]),
-    )
-    undetermined = studies.loc[~_flag(known), "study_id"]
-    return make_differences(
+@dataclass(frozen=True)
+class Lookup:
+    """A table that maps a label the review prints to a curated code: ``table``'s ``key`` ->
+    its ``field``, which ``resource`` curates in its own ``field`` next to the printed label
+    (``resource``'s ``label``); ``check`` compares them. ``gate/rootcause.py`` folds a changed
+    lookup row's cascade through the same description."""
+
+    check: Check
+    resource: str
+    label: str
+    table: str
+    key: str
+    field: str
+
+
+#: Every published label -> curated code mapping the gate uses (msc_sources is not one: Table 2
+#: prints the code itself, which ``studies.msc_source`` compares with the curated one).
+LOOKUPS = (
+    Lookup(
         species_named,
         "studies",
+        "animal_model_published",
+        "animal_models",
+        "animal_model_published",
         "species",
+    ),
+)
+
+
+def mapping(ctx: PackageContext, lookup: Lookup) -> pd.Series | None:
+    """``lookup``'s table as label -> code (text), the first row of a repeated label; ``None``
+    when it cannot be read."""
+    table = ctx.frame(lookup.table) if lookup.table in ctx.files else None
+    if not usable(table, lookup.key, lookup.field):
+        return None
+    table = table.dropna(subset=[lookup.key]).drop_duplicates(lookup.key)
+    return table.set_index(lookup.key)[lookup.field].astype("string")
+
+
+def looked_up(ctx: PackageContext, lookup: Lookup) -> pd.DataFrame | None:
+    """The rows of ``lookup.resource`` whose curated code is not the one their printed label
+    maps to."""
+    frame = ctx.frame(lookup.resource) if lookup.resource in ctx.files else None
+    codes = mapping(ctx, lookup)
+    if codes is None or not usable(frame, "study_id", lookup.label, lookup.field):
+        return None
+    printed = frame[lookup.label]
+    known = printed.isin(codes.index)  # an unknown cell is schema.foreign_key's finding
+    named = printed.map(codes).astype("string").fillna("")
+    curated = frame[lookup.field].astype("string").fillna("")
+    bad = _flag(known & (named != curated))
+    s = frame.loc[bad, ["study_id", lookup.label, lookup.field]]
+    detail = join(
+        "Table 2 prints '",
+        s[lookup.label],
+        f"', which names {lookup.field} ",
+        quoted(named[bad].replace("", None)),
+        f", but the curated {lookup.field} is ",
+        quoted(s[lookup.field]),
+    )
+    undetermined = frame.loc[~_flag(known), "study_id"]
+    return make_differences(
+        lookup.check,
+        lookup.resource,
+        lookup.field,
         s["study_id"],
         printed[bad],
-        s["species"],
+        s[lookup.field],
         detail,
         undetermined,
     )
@@ -546,7 +579,7 @@ def duplicate_links(ctx: PackageContext) -> pd.DataFrame | None:
 PRODUCERS = {
     ("studies", "year"): label_year,
     ("studies", "first_author"): first_author_label,
-    ("studies", "species"): species,
+    **{(lookup.resource, lookup.field): partial(looked_up, lookup=lookup) for lookup in LOOKUPS},
     ("studies", "msc_source"): msc_source,
     ("stated_counts", "value"): stated_counts,
     ("msc_sources", "stated_study_count"): source_table,
