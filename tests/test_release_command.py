@@ -102,6 +102,40 @@ def test_release_outside_a_checkout_says_where_to_run_it(tmp_path, monkeypatch) 
     assert result.exit_code == 1 and "run `msc-exos-pof release` in the root" in result.output
 
 
+def test_a_release_of_the_library_alone_is_a_patch_that_says_the_data_is_unchanged(
+    checkout: Path,
+) -> None:
+    """One version is one dataset, and a dataset may have several versions: with the data of the
+    last release, byte for byte, a release is the library's own (a patch by default), its Data
+    section says so, and it needs notes under [Unreleased]."""
+    from msc_exos_pof.errors import ReleaseError
+    from msc_exos_pof.release.publish import plan_release, write_release_files
+
+    write_release_files(plan_release(checkout, day="2026-12-10"))  # 1.0.0, as main cut it
+    with pytest.raises(ReleaseError, match="says nothing: there is nothing to release"):
+        plan_release(checkout, day="2026-12-11")
+    changelog = checkout / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(
+        text.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n\n- A fix.\n", 1),
+        encoding="utf-8",
+    )
+    plan = plan_release(checkout, day="2026-12-11")
+    assert plan.version == "1.0.1"
+    after = plan.edits[changelog][1]
+    assert (
+        "## [1.0.1] - 2026-12-11\n\n### Data\n\nNo change to the data: it is release 1.0.0's"
+        in after
+    )
+    assert after.index("- A fix.") > after.index("## [1.0.1]")  # the notes moved under it
+    last = record.find_release("1.0.0", checkout / "releases")
+    assert plan.entry is not None and last is not None
+    assert plan.entry.resources == last.resources  # the same dataset, byte for byte
+    write_release_files(plan)
+    report = msc_exos_pof.validate(checkout / "datapackage", select=["release"], summary=False)
+    assert report.findings == []
+
+
 @pytest.mark.slow
 def test_a_real_cut_on_a_copy_of_the_repository(checkout: Path) -> None:
     """The whole release on a copy: files, record, pages, a reproducible wheel and sdist that

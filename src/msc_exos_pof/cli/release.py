@@ -307,9 +307,14 @@ def _print_dry_run(plan: ReleasePlan, stale: list[str], dist: Path) -> None:
     from ..release.record import describe
 
     last = plan.state.last.version if plan.state.last else "none"
+    changes = (
+        f"the changes since {last} need a {plan.state.required} release"
+        if plan.state.changed or plan.state.last is None
+        else f"the data is {last}'s, a release of the library alone"
+    )
     click.echo(
-        f"release {plan.version} ({plan.date}) of {plan.root.resolve()}: the changes since "
-        f"{last} need a {plan.state.required} release; data model {plan.model}"
+        f"release {plan.version} ({plan.date}) of {plan.root.resolve()}: {changes}; "
+        f"data model {plan.model}"
     )
     click.echo(f"would rehash: {', '.join(stale) or 'nothing (the hashes are fresh)'}")
     click.echo(plan.unified_diffs(), nl=False)

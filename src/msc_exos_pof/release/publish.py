@@ -95,6 +95,8 @@ def _choose_version(state: ReleaseState, version: str | None) -> str:
         current = parse(state.version) if is_version(state.version) else None
         if current is not None and current.is_prerelease:
             version = str(current.release)
+        elif last is not None and not state.changed:  # the library's own release: a patch
+            version = next_version(last.version, "patch")
         elif last is not None:
             version = next_version(last.version, state.required)  # type: ignore[arg-type]
         else:
@@ -107,10 +109,6 @@ def _choose_version(state: ReleaseState, version: str | None) -> str:
         raise ReleaseError(
             f"{version} is not later than the last release {last.version}; a released version "
             "is never reused: give a later one"
-        )
-    if not state.changed:
-        raise ReleaseError(
-            f"the data is release {last.version}'s, byte for byte: there is nothing to release"
         )
     if not at_least(bump_between(last.version, version), state.required):  # type: ignore[arg-type]
         need = next_version(last.version, state.required)  # type: ignore[arg-type]
@@ -165,12 +163,30 @@ def _changelog_edit(plan: ReleasePlan) -> tuple[str, str]:
             "this release"
         )
     last = plan.state.last
-    summary = (
-        data_section(plan.state.comparison, last.version, plan.version)
-        if last is not None and plan.state.comparison is not None
-        else "First release."
-    )
+    if last is not None and not plan.state.changed:
+        # One version is one dataset, and a dataset may have several versions: a release of
+        # the library alone says so, and must say what changed in the library.
+        if not _has_notes(unreleased_notes(text) or ""):
+            raise ReleaseError(
+                f"the data is release {last.version}'s, byte for byte, and '## [Unreleased]' in "
+                f"{CHANGELOG} says nothing: there is nothing to release (a release of the library "
+                "alone needs its Added/Changed/Fixed notes)"
+            )
+        summary = (
+            f"No change to the data: it is release {last.version}'s, byte for byte "
+            f"(`msc-exos-pof diff {last.version} {plan.version}` finds no difference); this "
+            "release changes the library only.\n"
+        )
+    elif last is not None and plan.state.comparison is not None:
+        summary = data_section(plan.state.comparison, last.version, plan.version)
+    else:
+        summary = "First release."
     return text, cut_release(text, plan.version, plan.date, summary)
+
+
+def _has_notes(notes: str) -> bool:
+    """Whether Unreleased notes say anything besides headings."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in notes.splitlines())
 
 
 def write_release_files(plan: ReleasePlan) -> list[Path]:
