@@ -365,6 +365,17 @@ def _only_newlines(data: bytes) -> bool:
     return not data.strip(b"\r\n")
 
 
+def _try_arrow(data: bytes, columns: int) -> tuple[pa.Table | None, str]:
+    """Arrow's reading of ``data``, or ``None`` and the first line of its refusal."""
+    import pyarrow as pa
+
+    try:
+        return _arrow_table(data, columns), ""
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        text = str(error).strip()
+        return None, text.splitlines()[0] if text else type(error).__name__
+
+
 def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructure]:
     path = item.descriptor.get("path")
     if _only_newlines(data):
@@ -377,13 +388,8 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
     header = _header(data)
     table = None
     arrow_error = ""
-    import pyarrow as pa
-
     if not _suspicious(data):
-        try:
-            table = _arrow_table(data, len(header))
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            arrow_error = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        table, arrow_error = _try_arrow(data, len(header))
         if table is not None and _has_empty_rows(table):
             table = None  # a blank line, or a row of empty cells: the exact scan tells which
     if table is None:
@@ -407,25 +413,17 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
                 row=row,
                 structure=found,
             )
-        if arrow_error:
+        if not arrow_error:  # suspicious bytes, but the exact scan is clean
+            table, arrow_error = _try_arrow(data, len(header))
+        if table is None:
+            # Arrow refused what the scan passed (a lone CR, say): Arrow's word is the one a
+            # reader gets, so the file is unparsable, never an exception.
             raise TableError(
                 UNPARSABLE,
                 f"resource '{item.name}': the CSV cannot be parsed: {arrow_error}",
                 item.name,
                 structure=found,
             )
-        try:  # suspicious bytes, but the exact scan is clean
-            table = _arrow_table(data, len(header))
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            # The scan and Arrow disagree on where rows end (a lone CR, say): Arrow's word is
-            # the one a reader gets, so the file is unparsable, never an exception.
-            raise TableError(
-                UNPARSABLE,
-                f"resource '{item.name}': the CSV cannot be parsed: "
-                f"{str(error).strip().splitlines()[0] if str(error).strip() else error}",
-                item.name,
-                structure=found,
-            ) from None
     if table.num_rows == 0:
         raise TableError(
             UNPARSABLE,
@@ -433,6 +431,8 @@ def _parse_table(item: ResourceFile, data: bytes) -> tuple[pa.Table, CsvStructur
             item.name,
             structure=CsvStructure(header=header),
         )
+    import pyarrow as pa
+
     if any(kind != pa.large_string() for kind in table.schema.types):
         # Arrow inferred a column the header did not name (a first line it reads otherwise than
         # the scan, say): every cell is text as written, whatever it looks like.

@@ -312,43 +312,44 @@ def _living(
             rows = frame  # the resource is new: every row is
         for record in rows.to_dict("records"):
             target.append({c: "" if record.get(c) is None else str(record.get(c)) for c in columns})
-    before = _removed(old_files, tables)
+    before, after = _removed(old_files, tables), _removed(new_files, tables)
     living.removals = [
-        {"study_id": study, **removal}
-        for study, removal in _removed(new_files, tables).items()
-        if study not in before
+        {"study_id": study, **removal} for study, removal in after.items() if study not in before
     ]
-    living.included_before = _included(old_files, tables)
-    living.included_after = _included(new_files, tables)
+    living.included_before = _included(old_files, tables, before)
+    living.included_after = _included(new_files, tables, after)
     return living
 
 
 def _removed(files: dict[str, Any], tables: dict[Path, pa.Table]) -> dict[str, dict[str, str]]:
-    """Study id -> its removal (round, reason, note) for every study a round removed."""
-    if "studies" not in files:
+    """Study id -> its removal (round, reason, note) for every study a round removed, judged as
+    ``io.included.removed_studies`` judges it (a written ``removed_round``)."""
+    from ..io.included import REMOVAL_FIELDS, REMOVED_ROUND, STUDIES
+
+    if STUDIES not in files:
         return {}
-    table = _table(files["studies"], tables)
-    if "removed_round" not in table.column_names:
+    table = _table(files[STUDIES], tables)
+    if REMOVED_ROUND not in table.column_names:
         return {}
     import pyarrow.compute as pc
 
-    rounds = table.column("removed_round")
-    removed = table.filter(pc.fill_null(pc.not_equal(rounds, ""), False))
+    written = table.filter(pc.fill_null(pc.not_equal(table.column(REMOVED_ROUND), ""), False))
     out = {}
-    for record in removed.to_pylist():
-        out[str(record.get("study_id"))] = {
-            "round": str(record.get("removed_round")),
-            "reason": str(record.get("removal_reason") or ""),
-            "note": str(record.get("removal_note") or ""),
-        }
+    for record in written.to_pylist():
+        if str(record.get(REMOVED_ROUND) or "").strip():
+            round_, reason, note = (str(record.get(f) or "") for f in REMOVAL_FIELDS)
+            out[str(record.get("study_id"))] = {"round": round_, "reason": reason, "note": note}
     return out
 
 
-def _included(files: dict[str, Any], tables: dict[Path, pa.Table]) -> int | None:
-    """Studies rows minus those a round removed: the studies a release includes now."""
+def _included(
+    files: dict[str, Any], tables: dict[Path, pa.Table], removed: dict[str, Any]
+) -> int | None:
+    """Studies rows minus those a round removed (``removed``): the studies a release includes
+    now."""
     if "studies" not in files:
         return None
-    return _table(files["studies"], tables).num_rows - len(_removed(files, tables))
+    return _table(files["studies"], tables).num_rows - len(removed)
 
 
 def suggest_version(version: str | None, bump: Bump) -> str | None:

@@ -166,7 +166,7 @@ def _changelog_edit(plan: ReleasePlan) -> tuple[str, str]:
     if last is not None and not plan.state.changed:
         # One version is one dataset, and a dataset may have several versions: a release of
         # the library alone says so, and must say what changed in the library.
-        if not _has_notes(unreleased_notes(text) or ""):
+        if not (unreleased_notes(text) or "").strip():  # as release.changelog judges notes
             raise ReleaseError(
                 f"the data is release {last.version}'s, byte for byte, and '## [Unreleased]' in "
                 f"{CHANGELOG} says nothing: there is nothing to release (a release of the library "
@@ -182,11 +182,6 @@ def _changelog_edit(plan: ReleasePlan) -> tuple[str, str]:
     else:
         summary = "First release."
     return text, cut_release(text, plan.version, plan.date, summary)
-
-
-def _has_notes(notes: str) -> bool:
-    """Whether Unreleased notes say anything besides headings."""
-    return any(line.strip() and not line.lstrip().startswith("#") for line in notes.splitlines())
 
 
 def write_release_files(plan: ReleasePlan) -> list[Path]:

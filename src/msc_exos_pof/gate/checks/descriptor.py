@@ -201,7 +201,7 @@ def metadata_key(descriptor: dict[str, Any]) -> str:
             left_out += found
         resources.append(resource)
     text = json.dumps([{**top, "resources": resources}, left_out], sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _digest_of(text)
 
 
 def _clean_as_shipped(descriptor: dict[str, Any], judge: str) -> bool:
