@@ -20,8 +20,8 @@ test-all: $(BIN)/msc-exos-pof
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 lint: $(BIN)/msc-exos-pof
-	$(BIN)/ruff check src tests benchmarks docs/hooks
-	$(BIN)/ruff format --check src tests benchmarks docs/hooks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 docs: $(BIN)/msc-exos-pof
 	$(BIN)/msc-exos-pof dictionary --force --output docs/data-dictionary.md

@@ -132,10 +132,23 @@ def test_every_import_follows_the_layer_order() -> None:
     assert PENDING_IMPORTS <= {(f[0], f[1]) for f in found}, "fixed: remove from PENDING_IMPORTS"
 
 
-def test_the_import_walker_sees_imports_inside_functions() -> None:
-    tree = ast.parse("def f():\n    from ..gate.runner import validate\n")
-    imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    assert [(n.module, n.level) for n in imports] == [("gate.runner", 2)]
+def test_the_import_walker_sees_imports_inside_functions_and_resolves_relative_ones(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "probe.py"
+    file.write_text(
+        "from . import registry\n"
+        "def f():\n"
+        "    from ..io.context import PackageContext\n"
+        "    from ..gate.runner import validate\n",
+        encoding="utf-8",
+    )
+    found = _imported("msc_exos_pof.gate.probe", file, _modules())
+    assert found == [
+        (1, "msc_exos_pof.gate.registry"),
+        (3, "msc_exos_pof.io.context"),
+        (4, "msc_exos_pof.gate.runner"),
+    ]
 
 
 def test_the_cli_calls_only_public_functions() -> None:
@@ -215,7 +228,8 @@ def test_every_check_id_is_written_exactly_once() -> None:
     the ``Check`` (or the io constant) in Python, so a typo fails at import.
 
     ``testing/`` is left out: the mutation catalogue names the ids it expects to fire, as
-    tests do, and ``test_every_mutation_names_registered_checks`` checks those names.
+    tests do, and tests/test_properties.py's
+    ``test_every_registered_check_is_fired_by_some_mutation`` checks those names.
     """
     from msc_exos_pof.gate.registry import all_checks
 

@@ -4,18 +4,17 @@ to "how many studies per source"."""
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from package_rows import edit_rows
+from package_rows import edit_rows, read_rows
 
 import msc_exos_pof
 from msc_exos_pof.cli import main
+from msc_exos_pof.errors import TableError
 from msc_exos_pof.io.locate import shipped_package_dir
-from msc_exos_pof.release.hashes import rehash
 from msc_exos_pof.release.removals import remove_study
 from msc_exos_pof.testing.mutations import open_round
 
@@ -198,6 +197,25 @@ def test_remove_study_refuses_what_it_cannot_record(
     assert (package_copy / "data" / "studies.csv").read_bytes() == before
 
 
+def test_remove_study_reads_a_studies_file_with_a_bom_and_keeps_it(package_copy: Path) -> None:
+    open_round(package_copy, studies=0)
+    file = package_copy / "data" / "studies.csv"
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    remove_study(package_copy, REMOVED, "other", "x")
+    assert file.read_bytes().startswith(b"\xef\xbb\xbfstudy_id,")
+    assert REMOVED not in set(msc_exos_pof.load("studies", package_copy)["study_id"])
+
+
+def test_remove_study_writes_nothing_when_a_resource_cannot_be_hashed(package_copy: Path) -> None:
+    open_round(package_copy, studies=0)
+    before = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+    (package_copy / "data" / "errata.csv").unlink()
+    del before[package_copy / "data" / "errata.csv"]
+    with pytest.raises(TableError, match="restore it before removing a study"):
+        remove_study(package_copy, REMOVED, "other", "x")
+    assert {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()} == before
+
+
 def test_a_removal_needs_a_later_round_and_is_refused_twice_and_in_the_shipped_package(
     package_copy: Path,
 ) -> None:
@@ -245,17 +263,15 @@ def test_filling_the_removal_of_an_upstream_study_needs_no_erratum(living_copy: 
 # --- root cause first --------------------------------------------------------------------------
 
 
-def drop_study_row(folder: Path, study: str) -> None:
-    edit_rows(folder, "studies", lambda rows: [r for r in rows if r["study_id"] != study])
-
-
 @pytest.mark.parametrize("upstream", [False, True], ids=["alone", "with --upstream"])
 def test_a_deleted_study_row_is_one_finding_at_its_place_with_its_cascade_folded_in(
     living_copy: Path, upstream: bool
 ) -> None:
     file = living_copy / "data" / "studies.csv"
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
-    file.write_text("".join(line for line in lines if not line.startswith("huang-b-2018,")))
+    file.write_text(
+        "".join(line for line in lines if not line.startswith("huang-b-2018,")), encoding="utf-8"
+    )
     options = {"upstream": shipped_package_dir()} if upstream else {}
     report = msc_exos_pof.validate(living_copy, **options)
     [lead] = [f for f in report.findings if f.severity != "info"]
@@ -311,15 +327,13 @@ def test_the_two_pmsc_counts_are_explained_where_an_analyst_looks() -> None:
 
 def test_a_new_study_without_its_msc_source_link_fails(package_copy: Path) -> None:
     open_round(package_copy, studies=1)
-    links = package_copy / "data" / "study_msc_sources.csv"
-    rows = list(csv.DictReader(links.open(encoding="utf-8")))
-    new = [r for r in rows if r["study_id"].startswith("update-")]
+    links = read_rows(package_copy, "study_msc_sources")
+    new = [r for r in links if r["study_id"].startswith("update-")]
     assert new  # open_round links the new study like the study it copies
     edit_rows(
         package_copy,
         "study_msc_sources",
         lambda rows: [r for r in rows if not r["study_id"].startswith("update-")],
     )
-    rehash(package_copy)
     [finding] = errors(package_copy)
     assert finding.check == "links.msc_source_coverage" and "update-" in finding.message

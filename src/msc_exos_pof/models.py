@@ -186,10 +186,3 @@ def records_to_frame(
         values = pd.Series(data[field["name"]], dtype=object)
         columns[field["name"]] = values.astype(dtype)
     return pd.DataFrame(columns, index=pd.RangeIndex(len(items)))
-
-
-def records(name: str, path: str | os.PathLike[str] | None = None) -> list[BaseModel]:
-    """Resource ``name`` as a list of typed, validated pydantic records."""
-    from .io.convert import load_frame
-
-    return frame_to_records(load_frame(name, path), model_for(name, path))

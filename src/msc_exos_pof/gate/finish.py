@@ -60,7 +60,7 @@ def finish(report: Report, chosen: Iterable[str], context: PackageContext | None
     report.skipped = [
         check.id
         for check in all_checks()
-        if check.id not in chosen or (without_upstream and check.id.startswith("upstream."))
+        if check.id not in chosen or (without_upstream and check.needs_upstream)
     ]
     descriptor_file = Path(report.package)
     report.findings = fold(merge_duplicates(report.findings), context, report.package)

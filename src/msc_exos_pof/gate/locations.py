@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..io.descriptor import NOT_JSON
+from ..io.descriptor import NOT_JSON, pointer_token
 from ..io.tableschema import field_position
 from .report import Finding
 
@@ -52,11 +52,6 @@ def shown_path(file: Path, root: Path) -> str:
         return Path(os.path.relpath(file, root)).as_posix()
     except ValueError:  # another drive on Windows
         return file.as_posix()
-
-
-def pointer_token(value: str | int) -> str:
-    """One reference token of a JSON pointer, escaped as RFC 6901 says."""
-    return str(value).replace("~", "~0").replace("/", "~1")
 
 
 def _tokens(pointer: str) -> list[str]:

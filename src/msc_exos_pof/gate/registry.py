@@ -43,6 +43,11 @@ class Check:
     layer: str
     function: CheckFunction | None = None
 
+    @property
+    def needs_upstream(self) -> bool:
+        """Whether it compares the package with an upstream one (runs only when one is given)."""
+        return self.id.startswith("upstream.")
+
     def __call__(self, context: PackageContext) -> Iterable[Finding]:
         """Run the check (a declared check, emitted by shared code, finds nothing itself)."""
         return self.function(context) if self.function is not None else ()

@@ -59,6 +59,7 @@ from .checks.inclusion import (
     MissingStudy,
     links_msc_source_coverage,
     missing_studies,
+    shown,
     studies_missing_row,
     study_references,
 )
@@ -140,7 +141,7 @@ def _cause(finding: Finding, ctx: PackageContext, missing: list[MissingStudy]) -
 def _study_named_on_row(ctx: PackageContext, resource: str, row: int, ids: set[str]) -> str | None:
     """The missing study that row ``row`` of ``resource`` names (a foreign key to studies, or an
     erratum's record of ``studies``), if any."""
-    raw = ctx.raw(resource) if resource in ctx.files else None
+    raw = ctx.raw(resource)
     if raw is None or not 1 <= row <= len(raw):
         return None
     fields = [field for name, field in study_references(ctx) if name == resource]
@@ -223,12 +224,6 @@ def _apply(findings: list[Finding], folds: list[_Fold]) -> list[Finding]:
     return leads + [f for i, f in enumerate(findings) if i not in taken]
 
 
-def _shown(values: list[str], limit: int = 6) -> str:
-    """'a, b, c' (the first ``limit``, then how many more)."""
-    more = f" and {len(values) - limit} more" if len(values) > limit else ""
-    return ", ".join(values[:limit]) + more
-
-
 def _at(findings: list[Finding], check: str, resource: str, rows: set[int]) -> list[int]:
     """The places of the findings of ``check`` (alone or merged) on ``rows`` of ``resource``."""
     return [
@@ -273,7 +268,7 @@ def _fold_lookups(findings: list[Finding], ctx: PackageContext) -> list[Finding]
 
 def _lookup_rows(ctx: PackageContext, lookup: Lookup) -> dict[str, tuple[int, str]]:
     """label -> (its 1-based row, its code) of ``lookup``'s table, the first row of a label."""
-    table = ctx.raw(lookup.table) if lookup.table in ctx.files else None
+    table = ctx.raw(lookup.table)
     if table is None or not {lookup.key, lookup.field} <= set(table.columns):
         return {}
     rows: dict[str, tuple[int, str]] = {}
@@ -287,7 +282,7 @@ def _lookup_rows(ctx: PackageContext, lookup: Lookup) -> dict[str, tuple[int, st
 def _remapped(ctx: PackageContext, judged: Judgement, lookup: Lookup) -> list[_Remapped]:
     """The rows of ``lookup``'s table that explain the differences of the studies printing
     their label (see ``_explains``)."""
-    users = ctx.raw(lookup.resource) if lookup.resource in ctx.files else None
+    users = ctx.raw(lookup.resource)
     if users is None or not {"study_id", lookup.label, lookup.field} <= set(users.columns):
         return []
     d, e = judged.differences, judged.errata
@@ -347,7 +342,7 @@ def _lookup_message(lookup: Lookup, r: _Remapped) -> str:
     n = len(r.studies)
     errata = ""
     if len(r.errata):
-        ids = _shown(list(r.errata["erratum_id"]))
+        ids = shown(list(r.errata["erratum_id"]))
         errata = (
             f", and it makes {len(r.errata)} errata stale that record {r.label!r} -> "
             f"{r.code!r} as a difference ({ids})"
@@ -356,7 +351,7 @@ def _lookup_message(lookup: Lookup, r: _Remapped) -> str:
         f"{lookup.table} {r.label!r}: maps {lookup.key} {r.label!r} to {lookup.field} "
         f"{r.code!r}, which disagrees with the curated {lookup.field} {r.wanted!r} of "
         f"{n} stud{'y' if n == 1 else 'ies'} that print it "
-        f"({_shown(list(r.studies['record']))}){errata}; expected the mapping to agree with "
+        f"({shown(list(r.studies['record']))}){errata}; expected the mapping to agree with "
         f"the studies that print the label: restore {r.label!r} -> {r.wanted!r}, or, if "
         f"{r.code!r} is right, correct the {lookup.field} of those studies (or record each "
         "in errata) and update or remove those errata"
@@ -529,7 +524,7 @@ def _stale_count(
 
 def _record_row(ctx: PackageContext, resource: str, record: str) -> int | None:
     """The 1-based row of ``resource`` whose (one-field) primary key is ``record``."""
-    raw = ctx.raw(resource) if resource in ctx.files else None
+    raw = ctx.raw(resource)
     key = primary_key(ctx.schema(resource)) if raw is not None else []
     if raw is None or len(key) != 1 or key[0] not in raw.columns:
         return None
@@ -617,11 +612,11 @@ def _relinked_message(
     stated = [n for n in named if not n.startswith("erratum ")]
     errata = [n.removeprefix("erratum ") for n in named if n.startswith("erratum ")]
     if stated:
-        gives.append(f"the counts the review states ({_shown(stated)})")
+        gives.append(f"the counts the review states ({shown(stated)})")
     if errata:
-        gives.append(f"the errata that record a count ({_shown(errata)})")
+        gives.append(f"the errata that record a count ({shown(errata)})")
     if restored:
-        ids = _shown(list(dict.fromkeys(claims[i][1] for i in restored)))
+        ids = shown(list(dict.fromkeys(claims[i][1] for i in restored)))
         gives.append(f"the recorded verdicts of claims {ids}")
     if r.basis == "links":
         which = " (the source Table 2 names)" if r.table_2 else ""

@@ -20,11 +20,6 @@ from .selection import selected_ids
 STOPS_THE_GATE = frozenset({check_model_version.id})
 
 
-def needs_upstream(check_id: str) -> bool:
-    """Whether a check compares the package with an upstream one (runs only when named)."""
-    return check_id.startswith("upstream.")
-
-
 def internal_finding(what: str, error: BaseException) -> Finding:
     """The finding an unexpected exception becomes (``gate.internal``): the gate fails closed,
     in the report, instead of crashing without one."""
@@ -52,7 +47,7 @@ def _run_checks(
     for check in all_checks():
         if check.id not in chosen:
             continue
-        if not with_upstream and needs_upstream(check.id):
+        if not with_upstream and check.needs_upstream:
             continue  # runs only against a named upstream package
         report.checks_run.append(check.id)
         if check.function is None:  # judged while reading the package (``declare``d)

@@ -144,13 +144,7 @@ def unpack_package(archive: str | os.PathLike[str], into: str | os.PathLike[str]
                 with zipped.open(info) as source, open(target / inner, "wb") as out:
                     budget.spend(info, source, out, limit)
             return target
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        OSError,
-        EOFError,
-        NotImplementedError,
-    ) as error:
+    except _UNREADABLE as error:
         raise PackageError(MISSING, f"{archive} cannot be read as a zip archive: {error}") from None
 
 

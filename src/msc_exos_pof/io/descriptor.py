@@ -227,9 +227,13 @@ def _pointers(
             continue
         for key, child in children:
             if isinstance(child, dict | list):
-                token = str(key).replace("~", "~0").replace("/", "~1")
-                pending.append((child, f"{pointer}/{token}"))
+                pending.append((child, f"{pointer}/{pointer_token(key)}"))
     return tuple((where.get(id(made), ""), key) for made, key in repeated)
+
+
+def pointer_token(value: str | int) -> str:
+    """One reference token of a JSON pointer, escaped as RFC 6901 says."""
+    return str(value).replace("~", "~0").replace("/", "~1")
 
 
 def resource_names(path: str | os.PathLike[str] | None = None) -> list[str]:

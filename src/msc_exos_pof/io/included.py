@@ -18,12 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
 STUDIES = "studies"
 #: The field of ``studies`` that says which round removed a study (empty: included now).
 REMOVED_ROUND = "removed_round"
 #: A study's removal: the round, why, and what happened; filled together, or not at all.
 REMOVAL_FIELDS = (REMOVED_ROUND, "removal_reason", "removal_note")
+#: Fields whose change records a change of their row (a study's removal by a search round),
+#: not a correction: filled without an erratum, and a minor change in ``diff``.
+RECORD_FIELDS = {STUDIES: frozenset(REMOVAL_FIELDS)}
 
 
 def study_key_field(descriptor: dict[str, Any], name: str) -> str | None:
@@ -45,21 +49,30 @@ def study_key_field(descriptor: dict[str, Any], name: str) -> str | None:
 def removed_studies(path: str | os.PathLike[str] | None = None) -> set[str]:
     """Ids of the studies a later round removed (a filled ``removed_round``), read as written;
     an empty set when the package has no ``studies`` or no ``removed_round``."""
-    import pyarrow.compute as pc
-
     from .descriptor import resource_file, resource_names
     from .table import read_arrow
 
     if STUDIES not in resource_names(path):
         return set()
-    table = read_arrow(resource_file(STUDIES, path))[0]
-    if REMOVED_ROUND not in table.column_names or "study_id" not in table.column_names:
-        return set()
+    return set(removed_rows(read_arrow(resource_file(STUDIES, path))[0]))
+
+
+def removed_rows(studies: pa.Table) -> dict[str, dict[str, str]]:
+    """Study id -> its removal fields (``REMOVAL_FIELDS``, "" when empty) for every study whose
+    ``removed_round`` is written, from the ``studies`` table as read (text)."""
+    import pyarrow.compute as pc
+
+    names = studies.column_names
+    if REMOVED_ROUND not in names or "study_id" not in names:
+        return {}
     # Only the written cells (few: removals are rare) are judged in Python, as written.
-    written = pc.indices_nonzero(pc.not_equal(table.column(REMOVED_ROUND), ""))
-    rounds = table.column(REMOVED_ROUND).take(written).to_pylist()
-    ids = table.column("study_id").take(written).to_pylist()
-    return {study for study, round_ in zip(ids, rounds, strict=True) if round_.strip() != ""}
+    written = studies.take(pc.indices_nonzero(pc.not_equal(studies.column(REMOVED_ROUND), "")))
+    fields = [f for f in REMOVAL_FIELDS if f in names]
+    return {
+        str(row["study_id"]): {f: str(row.get(f) or "") for f in REMOVAL_FIELDS}
+        for row in written.select(["study_id", *fields]).to_pylist()
+        if str(row[REMOVED_ROUND] or "").strip()
+    }
 
 
 def included_now(

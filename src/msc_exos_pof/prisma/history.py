@@ -146,15 +146,10 @@ def history_svg(path: str | os.PathLike[str] | None = None) -> str:
     """The history as a figure: one row per version of the review, oldest first."""
     descriptor = read_descriptor(path)
     rows = [row.cells() for row in review_history(path)]
-    widths = [
+    widths = [  # the header row (index 0) is bold: measured as such
         max(text_width(cell, FONT_SIZE, bold=index == 0) for index, cell in enumerate(column))
         + 2 * PAD
         for column in zip(COLUMNS, *rows, strict=True)
-    ]
-    # The header row is bold: measure it as such.
-    widths = [
-        max(width, text_width(title, FONT_SIZE, bold=True) + 2 * PAD)
-        for width, title in zip(widths, COLUMNS, strict=True)
     ]
     row_height = LINE + PAD
     title = "Review history: the search and selection results of each version (PRISMA-LSR)"

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..io.included import REMOVAL_FIELDS, STUDIES
+from ..io.included import RECORD_FIELDS, STUDIES
 from ..io.tableschema import (
     constraints,
     field_list,
@@ -99,10 +99,6 @@ class CellChange:
     field: str
     old: str
     new: str
-
-
-#: Fields whose change records a study's removal by a search round (not a correction).
-RECORD_FIELDS = {STUDIES: REMOVAL_FIELDS}
 
 
 @dataclass
@@ -322,24 +318,16 @@ def _living(
 
 
 def _removed(files: dict[str, Any], tables: dict[Path, pa.Table]) -> dict[str, dict[str, str]]:
-    """Study id -> its removal (round, reason, note) for every study a round removed, judged as
-    ``io.included.removed_studies`` judges it (a written ``removed_round``)."""
-    from ..io.included import REMOVAL_FIELDS, REMOVED_ROUND, STUDIES
+    """Study id -> its removal (round, reason, note) for every study a round removed."""
+    from ..io.included import removed_rows
 
     if STUDIES not in files:
         return {}
-    table = _table(files[STUDIES], tables)
-    if REMOVED_ROUND not in table.column_names:
-        return {}
-    import pyarrow.compute as pc
-
-    written = table.filter(pc.fill_null(pc.not_equal(table.column(REMOVED_ROUND), ""), False))
-    out = {}
-    for record in written.to_pylist():
-        if str(record.get(REMOVED_ROUND) or "").strip():
-            round_, reason, note = (str(record.get(f) or "") for f in REMOVAL_FIELDS)
-            out[str(record.get("study_id"))] = {"round": round_, "reason": reason, "note": note}
-    return out
+    removed = removed_rows(_table(files[STUDIES], tables))
+    return {
+        study: dict(zip(("round", "reason", "note"), fields.values(), strict=True))
+        for study, fields in removed.items()
+    }
 
 
 def _included(

@@ -2,11 +2,12 @@
 ``diff``, CITATION.cff, the release record, and reproducible distributions checked by twine.
 
 ``plan_release`` decides everything and refuses (``ReleaseError``) before anything is written:
-a version smaller than the changes need, a version already released, data identical to the
-last release. ``write_release_files`` writes the plan; ``build`` makes the wheel and sdist with
-``SOURCE_DATE_EPOCH`` at the release date, so anyone rebuilding the release gets its bytes. The
-``release`` command (``cli/release.py``) runs them in order with ``rehash``, the generated
-pages and the gate, which live in layers this one may not import. Nothing here tags or uploads.
+a version smaller than the changes need, a version already released, a release of the library
+alone (the data identical to the last release's) without notes. ``write_release_files`` writes
+the plan; ``build`` makes the wheel and sdist with ``SOURCE_DATE_EPOCH`` at the release date, so
+anyone rebuilding the release gets its bytes. The ``release`` command (``cli/release.py``) runs
+them in order with ``rehash``, the generated pages and the gate, which live in layers this one
+may not import. Nothing here tags or uploads.
 """
 
 from __future__ import annotations
@@ -95,10 +96,9 @@ def _choose_version(state: ReleaseState, version: str | None) -> str:
         current = parse(state.version) if is_version(state.version) else None
         if current is not None and current.is_prerelease:
             version = str(current.release)
-        elif last is not None and not state.changed:  # the library's own release: a patch
-            version = next_version(last.version, "patch")
-        elif last is not None:
-            version = next_version(last.version, state.required)  # type: ignore[arg-type]
+        elif last is not None:  # the data's bump, a patch for a release of the library alone
+            bump = state.required if state.changed else "patch"
+            version = next_version(last.version, bump)  # type: ignore[arg-type]
         else:
             version = state.version
     if not is_version(version) or parse(version).is_prerelease:
@@ -157,7 +157,8 @@ def _descriptor_edit(plan: ReleasePlan) -> tuple[str, str]:
 
 def _changelog_edit(plan: ReleasePlan) -> tuple[str, str]:
     text = (plan.root / CHANGELOG).read_text(encoding="utf-8")
-    if unreleased_notes(text) is None:
+    notes = unreleased_notes(text)
+    if notes is None:
         raise ReleaseError(
             f"{CHANGELOG} has no '## [Unreleased]' section to release; add it with the notes of "
             "this release"
@@ -166,7 +167,7 @@ def _changelog_edit(plan: ReleasePlan) -> tuple[str, str]:
     if last is not None and not plan.state.changed:
         # One version is one dataset, and a dataset may have several versions: a release of
         # the library alone says so, and must say what changed in the library.
-        if not (unreleased_notes(text) or "").strip():  # as release.changelog judges notes
+        if not notes.strip():  # as release.changelog judges notes
             raise ReleaseError(
                 f"the data is release {last.version}'s, byte for byte, and '## [Unreleased]' in "
                 f"{CHANGELOG} says nothing: there is nothing to release (a release of the library "

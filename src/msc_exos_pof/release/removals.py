@@ -47,14 +47,16 @@ def remove_study(
     of an older data model: ``msc-exos-pof upgrade`` it); ``OutputInsidePackageError`` for the
     shipped package.
     """
-    from ..io.atomic import write_text_atomic
     from ..io.descriptor import RESOURCES, read_descriptor, resource_files
+    from ..io.files import MAX_TABLE_BYTES, read_regular
     from ..io.tableschema import resource_enum
-    from .hashes import rehash
-    from .rounds import _editable_descriptor
+    from .hashes import refuse_linked_descriptor
+    from .rounds import _editable_descriptor, _rehashed_or_refused, _rounds_rows, replace_table
 
     file = _editable_descriptor(path)
-    items = {item.name: item for item in resource_files(path)}
+    refuse_linked_descriptor(file, "round remove")
+    files = resource_files(path)
+    items = {item.name: item for item in files}
     if "studies" not in items or "search_rounds" not in items:
         raise PackageError(
             RESOURCES, f"{file}: the package has no studies or no search_rounds resource"
@@ -65,8 +67,8 @@ def remove_study(
     if not note.strip():
         raise ValueError("--note is empty: say what happened, with its source")
     table = items["studies"].file
-    text = table.read_text(encoding="utf-8")
-    records = _records(text)
+    text = read_regular(table, MAX_TABLE_BYTES, "file").decode("utf-8")
+    records = _records(text.removeprefix("\ufeff"))  # a BOM stays in the written header line
     header = records[0][0] if records else []
     if not set(REMOVAL_FIELDS) <= set(header) or "study_id" not in header:
         raise PackageError(
@@ -83,7 +85,7 @@ def remove_study(
             f"STUDY_ID {study_id!r} is already removed (round "
             f"{_cell(values, header, 'removed_round')})"
         )
-    rounds = _rounds(items["search_rounds"].file)
+    rounds = sorted(int(r["round"]) for r in _rounds_rows(items["search_rounds"])[0])
     number = round if round is not None else max(rounds, default=1)
     if number not in rounds:
         raise ValueError(
@@ -103,35 +105,24 @@ def remove_study(
     ending = "\r\n" if lines[end - 1].endswith("\r\n") else "\n"
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=ending).writerow(row)
-    write_text_atomic(table, "".join(lines[:start]) + buffer.getvalue() + "".join(lines[end:]))
-    rehash(path)
+    after = "".join(lines[:start]) + buffer.getvalue() + "".join(lines[end:])
+    descriptor = _rehashed_or_refused(path, "removing a study")
+    position = next(i for i, item in enumerate(files) if item.name == "studies")
+    replace_table(file, descriptor, position, table, text, after)
     return RemovedStudy(study_id, number, reason, table)
 
 
 def _records(text: str) -> list[tuple[list[str], int, int]]:
     """Each CSV record with the span of physical lines it takes: (cells, first, end)."""
-    lines = text.splitlines(keepends=True)
-    consumed = 0
-
-    def feed():  # type: ignore[no-untyped-def]
-        nonlocal consumed
-        for line in lines:
-            consumed += 1
-            yield line
-
+    reader = csv.reader(text.splitlines(keepends=True))
     out = []
     start = 0
-    for cells in csv.reader(feed()):
-        out.append((cells, start, consumed))
-        start = consumed
+    for cells in reader:  # line_num: the physical lines read so far
+        out.append((cells, start, reader.line_num))
+        start = reader.line_num
     return out
 
 
 def _cell(values: list[str], header: list[str], name: str) -> str:
     index = header.index(name)
     return values[index] if index < len(values) else ""
-
-
-def _rounds(table: Path) -> list[int]:
-    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
-    return sorted(int(r["round"]) for r in rows if (r.get("round") or "").isdigit())

@@ -66,8 +66,7 @@ def add_round(
     >>> add_round(copy, "2026-05").round
     2
     """
-    from ..io.atomic import write_bytes_atomic, write_json_atomic
-    from .hashes import refuse_linked_descriptor, rehashed
+    from .hashes import refuse_linked_descriptor
 
     _check_options(searched, version)
     file = _editable_descriptor(path)
@@ -78,8 +77,7 @@ def add_round(
     # Everything is made and checked before the first byte is written: the new table, then the
     # descriptor with its version and every resource's bytes and hash (a resource file that
     # cannot be hashed stops here, with nothing written).
-    _refuse_unreadable(path)
-    descriptor, _ = rehashed(path)
+    descriptor = _rehashed_or_refused(path, "adding a round")
     version = version or next_minor(descriptor.get("version"))
     values = {
         "round": str(number),
@@ -88,18 +86,37 @@ def add_round(
         "version": version,
         "changes": changes,
     }
-    table = _appended(text, values).encode("utf-8")
     descriptor["version"] = version
+    replace_table(file, descriptor, position, item.file, text, _appended(text, values))
+    return OpenedRound(number, searched, version, file)
+
+
+def replace_table(
+    file: Path, descriptor: dict[str, Any], position: int, table: Path, before: str, after: str
+) -> None:
+    """Write resource ``position``'s file ``table`` (``before`` -> ``after``), then
+    ``descriptor`` (every other resource's hash already made true) with that file's bytes and
+    hash: all or nothing, a reader sees the old package or the new."""
+    from ..io.atomic import write_bytes_atomic, write_json_atomic
+
+    data = after.encode("utf-8")
     resource = descriptor["resources"][position]
-    resource["bytes"], resource["hash"] = len(table), f"sha256:{hashlib.sha256(table).hexdigest()}"
-    before = text.encode("utf-8")
-    write_bytes_atomic(item.file, table)
+    resource["bytes"], resource["hash"] = len(data), f"sha256:{hashlib.sha256(data).hexdigest()}"
+    write_bytes_atomic(table, data)
     try:
         write_json_atomic(file, descriptor)  # last: a reader sees the old package or the new
     except BaseException:
-        write_bytes_atomic(item.file, before)  # the table as it was: all or nothing
+        write_bytes_atomic(table, before.encode("utf-8"))  # the table as it was
         raise
-    return OpenedRound(number, searched, version, file)
+
+
+def _rehashed_or_refused(path: str | os.PathLike[str], doing: str) -> dict[str, Any]:
+    """The descriptor with every resource's hash made true, before anything is written;
+    ``TableError`` naming the first resource whose file cannot be read."""
+    from .hashes import rehashed
+
+    _refuse_unreadable(path, doing)
+    return rehashed(path)[0]
 
 
 def _check_options(searched: str, version: str | None) -> None:
@@ -169,7 +186,7 @@ def _rounds_rows(item: Any) -> tuple[list[dict[str, str]], str]:
     return rows, text
 
 
-def _refuse_unreadable(path: str | os.PathLike[str]) -> None:
+def _refuse_unreadable(path: str | os.PathLike[str], doing: str) -> None:
     """``TableError`` naming the first resource whose file cannot be read (its hash could not
     be made true): nothing is written until it is restored."""
     from ..errors import TableError
@@ -181,7 +198,7 @@ def _refuse_unreadable(path: str | os.PathLike[str]) -> None:
             raise TableError(
                 MISSING_FILE,
                 f"resource '{state.name}': its file {state.path} cannot be read "
-                f"({state.error}); restore it before adding a round (nothing was written)",
+                f"({state.error}); restore it before {doing} (nothing was written)",
                 state.name,
             )
 

@@ -92,7 +92,7 @@ def _studies(ctx: PackageContext) -> pd.DataFrame | None:
 def _optional(ctx: PackageContext, name: str, *columns: str) -> pd.DataFrame | None:
     """Resource ``name`` as written (Arrow text, "" for an empty cell), when it was read and
     has ``columns``."""
-    frame = ctx.raw(name) if name in ctx.files else None
+    frame = ctx.raw(name)
     return frame if usable(frame, *columns) else None
 
 
@@ -205,8 +205,6 @@ def _lowered(words: pd.Series) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ...io.vectorised import arrow_text
-
     text = arrow_text(words)
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     lowered = pc.ascii_lower(text)
@@ -278,7 +276,7 @@ def _known(facts: list[_Facts]) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.Ch
     """Facts as (``row_keys`` of their subject's group and key; value; direction)."""
     import pyarrow as pa
 
-    from ...io.vectorised import arrow_text, row_keys
+    from ...io.vectorised import row_keys
 
     subjects, values, directions = [], [], []
     for part in facts:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...io.vectorised import first_part, isin, repeated, replace_regex
-from ..registry import Check, register
+from ..registry import register
 from ..report import Finding
-from .consistency_differences import LAYER, join, normalised, usable
+from .consistency_differences import LAYER, join, normalised, row_findings, usable
 from .consistency_prisma import flow_counts
 
 # The checks of differences an errata row may explain register themselves on import of
@@ -19,14 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ...io.context import PackageContext
-
-
-def _findings(
-    check: Check, resource: str, field: str | None, rows: Iterable[int], messages: Iterable[str]
-) -> Iterator[Finding]:
-    """One finding per flagged row (row numbers are 1-based data rows: index + 1)."""
-    for index, message in zip(rows, messages, strict=True):
-        yield check.finding(str(message), resource=resource, row=int(index) + 1, field=field)
 
 
 # --- stated counts that must agree with each other -----------------------------------------
@@ -94,7 +86,7 @@ def counts_source_agreement(ctx: PackageContext) -> Iterator[Finding]:
         "; expected both transcriptions of the review to agree: correct the one that"
         " differs from the review",
     )
-    yield from _findings(
+    yield from row_findings(
         counts_source_agreement, "msc_sources", "stated_study_count", merged["_row"], messages
     )
 
@@ -157,7 +149,7 @@ def years_reference(ctx: PackageContext) -> Iterator[Finding]:
         m["year_ref"].astype("string"),
         "; expected the same year: correct the study's year or its reference_number",
     )
-    yield from _findings(years_reference, "studies", "year", m.index, messages)
+    yield from row_findings(years_reference, "studies", "year", m.index, messages)
 
 
 def reference_family_name(authors: pd.Series) -> pd.Series:
@@ -191,7 +183,7 @@ def studies_first_author_reference(ctx: PackageContext) -> Iterator[Finding]:
         family,
         "'; expected the reference's first author: correct first_author or reference_number",
     )
-    yield from _findings(
+    yield from row_findings(
         studies_first_author_reference, "studies", "first_author", m.index, messages
     )
 
@@ -220,7 +212,7 @@ def studies_title_reference(ctx: PackageContext) -> Iterator[Finding]:
         m["title_ref"],
         "'; expected the same title: correct the transcription or reference_number",
     )
-    yield from _findings(studies_title_reference, "studies", "title", m.index, messages)
+    yield from row_findings(studies_title_reference, "studies", "title", m.index, messages)
 
 
 @register(
@@ -250,7 +242,7 @@ def studies_eligibility_evidence(ctx: PackageContext) -> Iterator[Finding]:
             }
         ).astype(object),
     )
-    yield from _findings(
+    yield from row_findings(
         studies_eligibility_evidence, "studies", "eligibility_evidence", s.index, messages
     )
 
@@ -301,7 +293,7 @@ def duplicates_study_reference(ctx: PackageContext) -> Iterator[Finding]:
         repeated["_entry"].astype("string"),
         "); expected each study once: remove the duplicate row or correct reference_number",
     )
-    yield from _findings(
+    yield from row_findings(
         duplicates_study_reference, "studies", "reference_number", repeated.index, messages
     )
 
@@ -328,7 +320,9 @@ def duplicates_study_title(ctx: PackageContext) -> Iterator[Finding]:
         repeated_rows["_title"].map(first),
         "'; expected each study once: remove the duplicate row",
     )
-    yield from _findings(duplicates_study_title, "studies", "title", repeated_rows.index, messages)
+    yield from row_findings(
+        duplicates_study_title, "studies", "title", repeated_rows.index, messages
+    )
 
 
 @register(
@@ -358,7 +352,7 @@ def duplicates_reference_unlinked(ctx: PackageContext) -> Iterator[Finding]:
         " but duplicate_of does not link them; expected a repeated entry to name the "
         "one it repeats: set duplicate_of (and add an errata row)",
     )
-    yield from _findings(
+    yield from row_findings(
         duplicates_reference_unlinked, "references", "duplicate_of", bad.index, messages
     )
 
@@ -392,7 +386,7 @@ def duplicates_reference_chain(ctx: PackageContext) -> Iterator[Finding]:
         why.astype(object),
         "; expected the number of the original entry: point it there",
     )
-    yield from _findings(
+    yield from row_findings(
         duplicates_reference_chain, "references", "duplicate_of", bad.index, messages
     )
 
@@ -418,4 +412,4 @@ def links_mechanism_coverage(ctx: PackageContext) -> Iterator[Finding]:
         "' has no row in study_mechanisms; expected at "
         "least one mechanism: add the mechanisms its effect cell reports",
     )
-    yield from _findings(links_mechanism_coverage, "studies", "study_id", s.index, messages)
+    yield from row_findings(links_mechanism_coverage, "studies", "study_id", s.index, messages)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -86,6 +86,14 @@ def join(*parts: str | pd.Series) -> pd.Series:
             part = part.astype("string").fillna("(missing)")
         out = out + part
     return out.astype(object)
+
+
+def row_findings(
+    check: Check, resource: str, field: str | None, rows: Iterable[int], messages: Iterable[str]
+) -> Iterator[Finding]:
+    """One finding per flagged row (row numbers are 1-based data rows: index + 1)."""
+    for index, message in zip(rows, messages, strict=True):
+        yield check.finding(str(message), resource=resource, row=int(index) + 1, field=field)
 
 
 def make_differences(
@@ -230,10 +238,7 @@ def years_window(ctx: PackageContext) -> Iterator[Finding]:
         f", outside the inclusion window {window} the methods state; expected a year "
         "inside it: correct the year or the stated criteria",
     )
-    for index, message in zip(s.index, messages, strict=True):
-        yield years_window.finding(
-            str(message), resource="studies", row=int(index) + 1, field="year"
-        )
+    yield from row_findings(years_window, "studies", "year", s.index, messages)
 
 
 def _stated_window(counts: pd.DataFrame) -> tuple[int | None, int | None]:
@@ -368,7 +373,7 @@ LOOKUPS = (
 def mapping(ctx: PackageContext, lookup: Lookup) -> pd.Series | None:
     """``lookup``'s table as label -> code (text), the first row of a repeated label; ``None``
     when it cannot be read."""
-    table = ctx.frame(lookup.table) if lookup.table in ctx.files else None
+    table = ctx.frame(lookup.table)
     if not usable(table, lookup.key, lookup.field):
         return None
     table = table.dropna(subset=[lookup.key]).drop_duplicates(lookup.key)
@@ -378,7 +383,7 @@ def mapping(ctx: PackageContext, lookup: Lookup) -> pd.Series | None:
 def looked_up(ctx: PackageContext, lookup: Lookup) -> pd.DataFrame | None:
     """The rows of ``lookup.resource`` whose curated code is not the one their printed label
     maps to."""
-    frame = ctx.frame(lookup.resource) if lookup.resource in ctx.files else None
+    frame = ctx.frame(lookup.resource)
     codes = mapping(ctx, lookup)
     if codes is None or not usable(frame, "study_id", lookup.label, lookup.field):
         return None
@@ -605,7 +610,7 @@ def judgement(ctx: PackageContext) -> Judgement | None:
 
 
 def _judge(ctx: PackageContext) -> Judgement | None:
-    errata = ctx.frame("errata") if "errata" in ctx.files else None
+    errata = ctx.frame("errata")
     if not usable(errata, *ERRATA_COLUMNS):
         return None
     differences, evaluated, undetermined = _differences(ctx)

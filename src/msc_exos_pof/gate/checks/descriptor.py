@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...io import descriptor as descriptor_io
+from ...io.descriptor import pointer_token
 from ...io.hashing import ALGORITHMS, file_digest
 from ...io.tableschema import (
     constraints,
@@ -21,7 +22,6 @@ from ...io.tableschema import (
     written_fields,
     written_primary_key,
 )
-from ..locations import pointer_token
 from ..registry import declare, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -600,8 +600,8 @@ def check_hash(ctx: PackageContext) -> Iterator[Finding]:
             # Data Package v1 reads a bare hash as md5; say so rather than guess silently.
             yield check_hash.finding(
                 f"resource '{name}': hash {declared!r} names no algorithm, so it is read as md5 "
-                '(as Data Package v1 says); write it as "sha256:<hex>" (`msc-exos-pof '
-                "rehash <package>` writes it) so that no reader has to guess",
+                f'(as Data Package v1 says); write it as "sha256:<hex>" (`{_rehash(ctx)}` '
+                "writes it) so that no reader has to guess",
                 resource=name,
                 field="hash",
                 severity="warning",

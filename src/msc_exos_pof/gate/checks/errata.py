@@ -109,7 +109,7 @@ def errata_stale(ctx: PackageContext) -> Iterator[Finding]:
 
 @register("errata.id", "error", "erratum_id equals resource/record/field of its row", LAYER)
 def errata_id(ctx: PackageContext) -> Iterator[Finding]:
-    errata = ctx.frame("errata") if "errata" in ctx.files else None
+    errata = ctx.frame("errata")
     if not usable(errata, "erratum_id", "resource", "record", "field"):
         return
     expected = (

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...io.included import STUDIES
 from ...io.tableschema import foreign_keys
 from ...io.vectorised import isin
 from ..registry import register
-from .consistency_differences import join, usable
+from .consistency_differences import join, row_findings, usable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -26,7 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...io.context import PackageContext
     from ..report import Finding
 
-STUDIES = "studies"
 #: A study id that this many rows name is a study, not a typo in one row.
 NAMED_BY = 2
 
@@ -73,7 +73,7 @@ def missing_studies(ctx: PackageContext) -> list[MissingStudy]:
 
 
 def _missing(ctx: PackageContext) -> list[MissingStudy]:
-    studies = ctx.raw(STUDIES) if STUDIES in ctx.files else None
+    studies = ctx.raw(STUDIES)
     if studies is None or "study_id" not in studies.columns:
         return []
     known = studies["study_id"].dropna()
@@ -142,6 +142,12 @@ def _table_row_gap(studies: pd.DataFrame) -> int | None:
     return numbers.index(gaps[0] + 1) + 1
 
 
+def shown(values: list[str], limit: int = 6) -> str:
+    """'a, b, c' (the first ``limit``, then how many more)."""
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return ", ".join(values[:limit]) + more
+
+
 def _rows(named_by: tuple[tuple[str, int], ...]) -> str:
     """'study_mechanisms rows 16, 17; claims row 60' (the first rows of each resource)."""
     by_resource: dict[str, list[int]] = {}
@@ -149,10 +155,7 @@ def _rows(named_by: tuple[tuple[str, int], ...]) -> str:
         by_resource.setdefault(name, []).append(row)
     parts = []
     for name, rows in by_resource.items():
-        shown = ", ".join(map(str, rows[:6])) + (
-            f" and {len(rows) - 6} more" if len(rows) > 6 else ""
-        )
-        parts.append(f"{name} row{'s' if len(rows) > 1 else ''} {shown}")
+        parts.append(f"{name} row{'s' if len(rows) > 1 else ''} {shown(list(map(str, rows)))}")
     return "; ".join(parts)
 
 
@@ -214,7 +217,4 @@ def links_msc_source_coverage(ctx: PackageContext) -> Iterator[Finding]:
         "(study_id, msc_source, basis, evidence, evidence_locator, table_2) with the text that "
         "names the source",
     )
-    for index, message in zip(s.index, messages, strict=True):
-        yield links_msc_source_coverage.finding(
-            str(message), resource=STUDIES, row=int(index) + 1, field="msc_source"
-        )
+    yield from row_findings(links_msc_source_coverage, STUDIES, "msc_source", s.index, messages)

@@ -60,7 +60,7 @@ def declared_rounds(ctx: PackageContext) -> list[int]:
     """Every round named by ``search_rounds`` or by a row of the per-round tables, sorted."""
     found: set[int] = set()
     for name in ("search_rounds", "prisma_flow", "search_strategies", "studies"):
-        column = round_column(ctx.frame(name) if name in ctx.files else None)
+        column = round_column(ctx.frame(name))
         if column is not None:
             found.update(int(value) for value in column.unique())
     return sorted(found)
@@ -430,7 +430,7 @@ def rounds_nodes(ctx: PackageContext) -> Iterator[Finding]:
     LAYER,
 )
 def rounds_dates_increase(ctx: PackageContext) -> Iterator[Finding]:
-    table = ctx.frame("search_rounds") if "search_rounds" in ctx.files else None
+    table = ctx.frame("search_rounds")
     if not usable(table, "round", "searched"):
         return
     table = table.dropna(subset=["round", "searched"]).sort_values("round", kind="stable")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...io.included import REMOVAL_FIELDS, STUDIES
+from ...io.included import RECORD_FIELDS
 from ..registry import register
 from .inclusion import missing_studies
 
@@ -26,8 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Resources whose rows are the record of changes themselves: editing them needs no erratum
 #: (an erratum about an erratum explains nothing), but dropping one loses a documented fact.
 _RECORDS = frozenset({"errata"})
-#: Fields that record a change of their row (a study's removal): filled without an erratum.
-_RECORD_FIELDS = {STUDIES: frozenset(REMOVAL_FIELDS)}
 
 
 def _keys(ctx: PackageContext, name: str) -> list[str]:
@@ -67,7 +65,7 @@ def upstream_unrecorded_change(ctx: PackageContext) -> Iterator[Finding]:
 
 
 def _errata_cells(ctx: PackageContext) -> set[tuple[str, str, str]]:
-    errata = ctx.raw("errata") if "errata" in ctx.files else None
+    errata = ctx.raw("errata")
     if errata is None or not {"resource", "record", "field"} <= set(errata.columns):
         return set()
     return set(zip(errata["resource"], errata["record"], errata["field"], strict=True))
@@ -97,7 +95,7 @@ def _compare(
     if name in _RECORDS:
         return
     kept = merged[merged["_merge"] == "both"]
-    records = _RECORD_FIELDS.get(name, frozenset())
+    records = RECORD_FIELDS.get(name, frozenset())
     shared = [c for c in old.columns if c in new.columns and c not in keys and c not in records]
     for column in shared:
         published = kept[column].astype("string").fillna("")

@@ -64,7 +64,7 @@ def _testcase(suite: object, check: Check, report: Report, failing: frozenset[st
     elif check.id in report.skipped or (report.unreadable and not mine):
         if check.id not in report.skipped:
             reason = "not run: the package cannot be read"
-        elif check.id.startswith("upstream."):
+        elif check.needs_upstream:
             reason = "not run: it compares with the upstream package (validate --upstream OLD)"
         else:
             reason = "deselected by select/ignore"
