@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_schemas import valid_report
 
+import msc_exos_pof
 from msc_exos_pof.cli import main
 from msc_exos_pof.io.locate import shipped_package_dir
 from msc_exos_pof.release.hashes import rehash
@@ -37,6 +38,14 @@ RESOURCES = (
     "study_msc_sources",
     "vocabularies",
 )
+#: Copied with the package but not corrupted: search_rounds has one row, nothing for the
+#: structural corruptions to shift (a test below checks that these two lists cover the package).
+COPIED_ONLY = ("search_rounds",)
+
+
+def test_the_fuzzed_and_the_copied_resources_are_the_packages() -> None:
+    """A resource the package gains is fuzzed, or left out here on purpose, never by oversight."""
+    assert sorted(RESOURCES + COPIED_ONLY) == sorted(msc_exos_pof.resource_names())
 
 
 @cache

@@ -168,10 +168,9 @@ def evidence_map_table(path: str | os.PathLike[str] | None = None) -> pd.DataFra
     3
     """
     from .io.convert import load_frame
-    from .io.included import included_now
 
-    studies = _curated_sources(path)
-    mechanisms = included_now(load_frame("study_mechanisms", path), "study_mechanisms", path)
+    studies = _curated_sources(path)  # the studies included now: the join below keeps only them
+    mechanisms = load_frame("study_mechanisms", path)
     vocabulary = (
         list(mechanisms["mechanism"].cat.categories)
         if hasattr(mechanisms["mechanism"], "cat")

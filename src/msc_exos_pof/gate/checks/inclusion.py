@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ...io.included import STUDIES
 from ...io.tableschema import foreign_keys
-from ...io.vectorised import isin
+from ...io.vectorised import among, isin, row_keys
 from ..registry import register
 from .consistency_differences import join, row_findings, usable
 
@@ -204,9 +204,9 @@ def links_msc_source_coverage(ctx: PackageContext) -> Iterator[Finding]:
         return
     pairs = studies[["study_id", "msc_source"]]  # columns before rows: a copy may be wide
     sourced = pairs[pairs["study_id"].notna() & pairs["msc_source"].notna()]
-    pair = sourced["study_id"].astype("string") + "\x1f" + sourced["msc_source"].astype("string")
-    linked = links["study_id"].astype("string") + "\x1f" + links["msc_source"].astype("string")
-    s = sourced[~isin(pair, linked.dropna())]
+    # One key per (study, source), each cell written after its length: no id can pass for two.
+    pair = row_keys(sourced["study_id"], sourced["msc_source"])
+    s = sourced[~among(pair, row_keys(links["study_id"], links["msc_source"]))]
     messages = join(
         "study '",
         s["study_id"],
