@@ -119,9 +119,11 @@ def _stated(stated: pd.DataFrame, quantity: str) -> dict[str, int]:
 def _rounds(context: PackageContext, studies: pd.DataFrame | None) -> list[dict[str, Any]]:
     """Per search round of a living copy (``[]`` for a single round): its date, its studies
     and removals and the running total, beside what its PRISMA flow states."""
-    if studies is None or "round" not in studies:
+    from .checks.rounds import round_column
+
+    included_in = round_column(studies)
+    if included_in is None:
         return []
-    included_in = studies["round"].fillna(1).astype("int64")
     removed_in = (
         studies["removed_round"] if "removed_round" in studies else included_in.where(False)
     )

@@ -112,12 +112,15 @@ def rehash(path: str | os.PathLike[str] | None = None) -> list[str]:
     return changed
 
 
-def rehashed(path: str | os.PathLike[str] | None = None) -> tuple[dict[str, Any], list[str]]:
-    """The descriptor with every resource's ``bytes`` and ``hash`` made true, and the names of
-    those that changed; nothing is written (``OSError`` when a file cannot be hashed)."""
+def rehashed(
+    path: str | os.PathLike[str] | None = None, states: list[HashState] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The descriptor with every resource's ``bytes`` and ``hash`` made true (from ``states``
+    when the caller has them), and the names of those that changed; nothing is written
+    (``OSError`` when a file cannot be hashed)."""
     # The one reading (regular file, bounded, no NaN): a copy, since the cached one is shared.
     descriptor = json.loads(json.dumps(read_descriptor(path)))
-    states = hash_states(path)  # one per resource, in descriptor order
+    states = hash_states(path) if states is None else states  # one per resource, in order
     unreadable = [state for state in states if state.error is not None]
     if unreadable:
         raise OSError(f"cannot hash {unreadable[0].path}: {unreadable[0].error}")

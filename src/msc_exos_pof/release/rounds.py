@@ -113,10 +113,20 @@ def replace_table(
 def _rehashed_or_refused(path: str | os.PathLike[str], doing: str) -> dict[str, Any]:
     """The descriptor with every resource's hash made true, before anything is written;
     ``TableError`` naming the first resource whose file cannot be read."""
-    from .hashes import rehashed
+    from ..errors import TableError
+    from ..io.table import MISSING_FILE
+    from .hashes import hash_states, rehashed
 
-    _refuse_unreadable(path, doing)
-    return rehashed(path)[0]
+    states = hash_states(path)  # every file hashed once
+    for state in states:
+        if state.error is not None:
+            raise TableError(
+                MISSING_FILE,
+                f"resource '{state.name}': its file {state.path} cannot be read "
+                f"({state.error}); restore it before {doing} (nothing was written)",
+                state.name,
+            )
+    return rehashed(path, states)[0]
 
 
 def _check_options(searched: str, version: str | None) -> None:
@@ -184,23 +194,6 @@ def _rounds_rows(item: Any) -> tuple[list[dict[str, str]], str]:
             )
     text = read_regular(item.file, MAX_TABLE_BYTES, "file").decode("utf-8")
     return rows, text
-
-
-def _refuse_unreadable(path: str | os.PathLike[str], doing: str) -> None:
-    """``TableError`` naming the first resource whose file cannot be read (its hash could not
-    be made true): nothing is written until it is restored."""
-    from ..errors import TableError
-    from ..io.table import MISSING_FILE
-    from .hashes import hash_states
-
-    for state in hash_states(path):
-        if state.error is not None:
-            raise TableError(
-                MISSING_FILE,
-                f"resource '{state.name}': its file {state.path} cannot be read "
-                f"({state.error}); restore it before {doing} (nothing was written)",
-                state.name,
-            )
 
 
 def _next_round(rows: list[dict[str, str]], searched: str) -> int:
